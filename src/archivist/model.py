@@ -1,0 +1,170 @@
+"""The record model: frozen, typed dataclasses that every stage passes along.
+
+Readers produce `Record`s, `enrich` builds an `Archive` from them, and templates see
+only the `Archive`. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value came from: a file and a 1-based line and column."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, reported as `path:line:col: field: message`."""
+
+    location: Location
+    field: str
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.field}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveDate:
+    """An archival date: the text as written plus its normalized reading.
+
+    `edtf` is an Extended Date/Time Format string (`1955-06-30`, `1955-06`, `1956~`,
+    `1955-06-28/1955-06-30`) or None when the text could not be (or need not be)
+    normalized. `earliest`/`latest` bound the days the date can mean; sorting uses
+    `earliest`. `time` keeps a time of day apart from the date (`4.20 p.m.`).
+    """
+
+    text: str
+    edtf: str | None = None
+    earliest: dt.date | None = None
+    latest: dt.date | None = None
+    time: str | None = None
+
+    @property
+    def is_normalized(self) -> bool:
+        return self.edtf is not None and self.earliest is not None
+
+    @property
+    def year(self) -> int | None:
+        return self.earliest.year if self.earliest else None
+
+    @property
+    def sort_key(self) -> tuple[int, str, str]:
+        """Earliest possible day first; unparsed dates last, then by text."""
+        if self.earliest is None:
+            return (1, "", self.text)
+        latest = (self.latest or self.earliest).isoformat()
+        return (0, self.earliest.isoformat(), latest)
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """A person or body taking part in a record.
+
+    `role` is what they are in this record: a function (`sender`, `recipient`,
+    `speaker`) or an office as written (`Yugoslav Ambassador`).
+    """
+
+    name: str
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote: its label as written in the text (`1`, `*`) and its text."""
+
+    label: str
+    text: str
+
+
+BodyFormat = Literal["markdown", "text"]
+
+
+def _empty_origin() -> Mapping[str, Location]:
+    return MappingProxyType({})
+
+
+def _empty_extra() -> Mapping[str, object]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One archival record, the single source of truth for every page and export.
+
+    Text fields hold the text as written (editorial brackets kept); absent fields are
+    None or empty. `body_format` says how to render `body`: `markdown` (the editor's
+    format) or `text` (transcriptions and archive exports, where `*` and `#` are just
+    characters). `origin` maps field names to where they were read; `extra` keeps every
+    field the model has no place for, so nothing read is silently dropped.
+    """
+
+    id: str
+    title: str
+    path: str
+    date: ArchiveDate | None = None
+    participants: tuple[Participant, ...] = ()
+    source: str | None = None
+    rights: str | None = None
+    summary: str | None = None
+    type: str | None = None
+    language: tuple[str, ...] = ()
+    original_language: tuple[str, ...] = ()
+    classification: str | None = None
+    place: str | None = None
+    archive: str | None = None
+    collections: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    funders: tuple[str, ...] = ()
+    translators: tuple[str, ...] = ()
+    uploaded: dt.date | None = None
+    record_id: str | None = None
+    related: tuple[str, ...] = ()
+    body: str = ""
+    body_format: BodyFormat = "markdown"
+    notes: tuple[Note, ...] = ()
+    status: Literal["published", "draft"] = "published"
+    embargo: dt.date | None = None
+    origin: Mapping[str, Location] = field(default_factory=_empty_origin)
+    extra: Mapping[str, object] = field(default_factory=_empty_extra)
+
+    def where(self, field_name: str) -> Location:
+        """Where `field_name` was read, or the start of the file."""
+        return self.origin.get(field_name) or Location(self.path, 1, 1)
+
+    @property
+    def sort_key(self) -> tuple[tuple[int, str, str], str, str]:
+        date_key = self.date.sort_key if self.date else (2, "", "")
+        return (date_key, self.title.casefold(), self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadResult:
+    """What a reader returns for one file: records (one or more) and problems."""
+
+    records: tuple[Record, ...] = ()
+    problems: tuple[Problem, ...] = ()
