@@ -1,0 +1,105 @@
+"""Readers turn one content file into Records (or problems); they never render.
+
+`read_file` decodes the bytes (UTF-8, with or without BOM; UTF-16 with a BOM),
+normalizes line ends, and hands the text to the reader for the file's kind:
+
+- `.md`  Markdown + YAML front matter (`readers.markdown`)
+- `.txt` an archive page export (`readers.archive_text`) or, failing its signature,
+         a plain transcription (`readers.transcription`)
+- `.xml` TEI P5 (`readers.tei`), one record per `div[@type=document]`
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from archivist.config import Config
+from archivist.model import Location, Problem, ReadResult
+
+RECORD_SUFFIXES = (".md", ".markdown", ".txt", ".xml")
+
+# C0/C1 controls other than tab and newline never belong in record text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The file a reader works on: its display path, its id stem and the settings."""
+
+    path: str
+    stem: str
+    config: Config
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
+    """Bytes → text with `\\n` line ends, or a problem naming where decoding failed."""
+    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            return None, Problem(Location(path), "encoding", f"invalid UTF-16 ({exc.reason})")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            return None, Problem(
+                Location(path, line, col),
+                "encoding",
+                f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = _CONTROL.search(text)
+    if match:
+        line = text.count("\n", 0, match.start()) + 1
+        col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        return None, Problem(
+            Location(path, line, col),
+            "encoding",
+            f"control character U+{ord(match.group()):04X} in the text",
+        )
+    return unicodedata.normalize("NFC", text), None
+
+
+def read_text(text: str, source: Source, suffix: str) -> ReadResult:
+    """Dispatch decoded text to the reader for `suffix`."""
+    suffix = suffix.lower()
+    if suffix in (".md", ".markdown"):
+        from archivist.readers import markdown
+
+        return markdown.read(text, source)
+    if suffix == ".txt":
+        from archivist.readers import archive_text
+
+        if archive_text.looks_like_export(text):
+            return archive_text.read(text, source)
+        from archivist.readers import transcription
+
+        return transcription.read(text, source)
+    if suffix == ".xml":
+        from archivist.readers import tei
+
+        return tei.read(text, source)
+    return ReadResult(
+        problems=(Problem(Location(source.path), "file", f"no reader for {suffix!r} files"),)
+    )
+
+
+def read_file(path: Path, display: str, config: Config) -> ReadResult:
+    """Read one content file into records, or report why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult(
+            problems=(Problem(Location(display), "file", f"cannot read ({exc.strerror})"),)
+        )
+    text, problem = decode(data, display)
+    if text is None:
+        assert problem is not None
+        return ReadResult(problems=(problem,))
+    return read_text(text, Source(display, path.stem, config), path.suffix)
