@@ -94,6 +94,24 @@ class Participant:
 
 
 @dataclass(frozen=True, slots=True)
+class Person:
+    """One person (or body) across the archive: one people page each.
+
+    `slug` names the page (`/people/<slug>/`); `aliases` are other spellings that
+    resolve to this person (`Mao`, `Mao, Zedong`); `born`/`died` are as written
+    (`1893`, `c. 1920`); `identifiers` maps schemes to ids (`wikidata: Q5816`).
+    """
+
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    born: str | None = None
+    died: str | None = None
+    identifiers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Note:
     """A footnote: its label as written in the text (`1`, `*`) and its text."""
 
