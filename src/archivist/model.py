@@ -186,3 +186,40 @@ class ReadResult:
 
     records: tuple[Record, ...] = ()
     problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One value of a browsable facet (a type, language, archive, subject, collection)."""
+
+    slug: str
+    label: str
+    record_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEntry:
+    """A person and the records they appear in, with their roles in each."""
+
+    person: Person
+    records: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Archive:
+    """All published records plus the cross-record facts pages show.
+
+    Every sequence is in a deterministic order: records by date (earliest possible
+    day), then title, then id; facets and people by label.
+    """
+
+    records: tuple[Record, ...]
+    by_id: Mapping[str, Record]
+    people: tuple[PersonEntry, ...]
+    # record id → its participants, each with the slug of their people page
+    participant_slugs: Mapping[str, tuple[tuple[Participant, str], ...]]
+    years: Mapping[int, tuple[str, ...]]
+    undated: tuple[str, ...]
+    facets: Mapping[str, tuple[Term, ...]]
+    neighbours: Mapping[str, tuple[str | None, str | None]]
+    related: Mapping[str, tuple[str, ...]]

@@ -9,6 +9,7 @@ else as an error with its line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import yaml
@@ -127,8 +128,29 @@ def _mapping(
     return out, where
 
 
-def load_mapping(text: str) -> Positioned:
-    """Parse `text` as a YAML mapping of strings; raise YamlError on anything else."""
+def load_mapping(text: str, first_line: int = 1) -> Positioned:
+    """Parse `text` as a YAML mapping of strings; raise YamlError on anything else.
+
+    `first_line` is the file line the text starts on, so every line number reported
+    (in errors and in `Positioned.lines`) is a line of the file.
+    """
+    try:
+        parsed = _load_mapping(text)
+    except YamlError as exc:
+        raise _shift(exc, first_line - 1) from None
+    offset = first_line - 1
+    lines = {k: (line + offset, col) for k, (line, col) in parsed.lines.items()}
+    return Positioned(parsed.value, lines)
+
+
+def _shift(exc: YamlError, offset: int) -> YamlError:
+    message = re.sub(
+        r"\(first on line (\d+)\)", lambda m: f"(first on line {int(m[1]) + offset})", exc.message
+    )
+    return YamlError(exc.line + offset, exc.col, message)
+
+
+def _load_mapping(text: str) -> Positioned:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

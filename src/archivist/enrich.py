@@ -1,0 +1,167 @@
+"""Cross-record facts: people, years, facets, previous/next and related records.
+
+A plain function of the records (and the optional authority file); nothing here
+reads files or renders.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from types import MappingProxyType
+
+from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
+from archivist.slugs import slugify
+
+# Facet name → the record values it groups by. Order is the order of browse pages.
+FACETS: dict[str, Callable[[Record], Iterable[str]]] = {
+    "types": lambda r: (r.type,) if r.type else (),
+    "languages": lambda r: r.language,
+    "archives": lambda r: (r.archive,) if r.archive else (),
+    "collections": lambda r: r.collections,
+    "subjects": lambda r: r.subjects,
+}
+
+PersonFor = Callable[[str], Person]
+_WINDOW = 25
+
+
+def _default_person(name: str) -> Person:
+    return Person(slug=slugify(name), name=name)
+
+
+def _unique_slugs(people: dict[str, Person]) -> dict[str, Person]:
+    """Give two different names that slugify alike distinct slugs, deterministically."""
+    by_slug: dict[str, list[str]] = defaultdict(list)
+    for key in sorted(people):
+        by_slug[people[key].slug].append(key)
+    out: dict[str, Person] = {}
+    for slug, keys in by_slug.items():
+        for n, key in enumerate(keys):
+            person = people[key]
+            if n:
+                person = Person(
+                    slug=f"{slug}-{n + 1}",
+                    name=person.name,
+                    aliases=person.aliases,
+                    born=person.born,
+                    died=person.died,
+                    identifiers=person.identifiers,
+                    description=person.description,
+                )
+            out[key] = person
+    return out
+
+
+def _facet(
+    records: tuple[Record, ...], values: Callable[[Record], Iterable[str]]
+) -> tuple[Term, ...]:
+    groups: dict[str, list[str]] = defaultdict(list)
+    labels: dict[str, str] = {}
+    for record in records:
+        seen: set[str] = set()
+        for value in values(record):
+            slug = slugify(value)
+            if slug in seen:
+                continue
+            seen.add(slug)
+            labels.setdefault(slug, value)
+            groups[slug].append(record.id)
+    terms = [Term(slug, labels[slug], tuple(ids)) for slug, ids in groups.items()]
+    return tuple(sorted(terms, key=lambda t: (t.label.casefold(), t.slug)))
+
+
+def _related(
+    records: tuple[Record, ...],
+    slugs: dict[str, tuple[str, ...]],
+    count: int,
+) -> dict[str, tuple[str, ...]]:
+    """Records sharing people and subjects, then close in date; explicit links first."""
+    by_key: dict[str, list[int]] = defaultdict(list)
+    keys: list[set[str]] = []
+    for i, record in enumerate(records):
+        k = {f"p:{s}" for s in slugs[record.id]} | {f"s:{s}" for s in record.subjects}
+        keys.append(k)
+        for key in k:
+            by_key[key].append(i)
+    ids = {r.id for r in records}
+    out: dict[str, tuple[str, ...]] = {}
+    for i, record in enumerate(records):
+        scores: dict[int, int] = defaultdict(int)
+        for key in sorted(keys[i]):
+            bucket = by_key[key]
+            # Only the records nearest in date within a shared key: keeps the work per
+            # record bounded when one person appears in thousands of records.
+            pos = bisect_left(bucket, i)
+            for j in bucket[max(0, pos - _WINDOW) : pos + _WINDOW + 1]:
+                if j != i:
+                    scores[j] += 1
+        ranked = sorted(scores, key=lambda j: (-scores[j], abs(j - i), records[j].id))
+        explicit = [r for r in record.related if r in ids and r != record.id]
+        chosen = explicit + [records[j].id for j in ranked if records[j].id not in explicit]
+        out[record.id] = tuple(chosen[:count])
+    return out
+
+
+def build_archive(
+    records: Iterable[Record], person_for: PersonFor = _default_person, related_count: int = 5
+) -> Archive:
+    """Sort the records and derive every cross-record index the site shows."""
+    ordered = tuple(sorted(records, key=lambda r: r.sort_key))
+    # Resolve every participant name to one Person (the authority file may merge names).
+    people: dict[str, Person] = {}
+    for record in ordered:
+        for participant in record.participants:
+            person = person_for(participant.name)
+            people.setdefault(person.name, person)
+    people = _unique_slugs(people)
+
+    appearances: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
+    participant_slugs: dict[str, tuple[tuple[Participant, str], ...]] = {}
+    record_slugs: dict[str, tuple[str, ...]] = {}
+    for record in ordered:
+        links: list[tuple[Participant, str]] = []
+        roles_of: dict[str, list[str]] = {}
+        for participant in record.participants:
+            person = people[person_for(participant.name).name]
+            links.append((participant, person.slug))
+            roles = roles_of.setdefault(person.name, [])
+            if participant.role and participant.role not in roles:
+                roles.append(participant.role)
+        for name, roles in roles_of.items():
+            appearances[name].append((record.id, roles))
+        participant_slugs[record.id] = tuple(links)
+        record_slugs[record.id] = tuple(dict.fromkeys(slug for _, slug in links))
+
+    entries = tuple(
+        PersonEntry(people[name], tuple((rid, tuple(roles)) for rid, roles in appearances[name]))
+        for name in sorted(people, key=lambda n: (people[n].name.casefold(), people[n].slug))
+    )
+
+    years: dict[int, list[str]] = defaultdict(list)
+    undated: list[str] = []
+    for record in ordered:
+        year = record.date.year if record.date else None
+        if year is None:
+            undated.append(record.id)
+        else:
+            years[year].append(record.id)
+
+    neighbours: dict[str, tuple[str | None, str | None]] = {}
+    for i, record in enumerate(ordered):
+        prev_id = ordered[i - 1].id if i > 0 else None
+        next_id = ordered[i + 1].id if i + 1 < len(ordered) else None
+        neighbours[record.id] = (prev_id, next_id)
+
+    return Archive(
+        records=ordered,
+        by_id=MappingProxyType({r.id: r for r in ordered}),
+        people=entries,
+        participant_slugs=MappingProxyType(participant_slugs),
+        years=MappingProxyType({y: tuple(years[y]) for y in sorted(years)}),
+        undated=tuple(undated),
+        facets=MappingProxyType({name: _facet(ordered, fn) for name, fn in FACETS.items()}),
+        neighbours=MappingProxyType(neighbours),
+        related=MappingProxyType(_related(ordered, record_slugs, related_count)),
+    )

@@ -1,0 +1,441 @@
+"""Jinja environment and page views: Archive → (url, html) pages.
+
+Templates only display: every value they show is prepared here as a plain view
+object. Autoescape is on for every template; record text is never marked safe
+except the body HTML that markdown-it produced from it (which escapes text itself).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from archivist import site
+from archivist.config import Config
+from archivist.markup import BodyContext, BodyRenderer
+from archivist.model import Archive, Record, Term
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def theme_dir(kind: str) -> Path:
+    """The default theme's `templates` or `static` folder (in the wheel or the repo)."""
+    try:
+        from importlib.resources import files
+
+        package = files(f"archivist.theme_{kind}")
+        path = Path(str(package))
+        if path.is_dir():
+            return path
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return REPO_ROOT / kind
+
+
+def make_env(config: Config, site_root: Path) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    local = site_root / config.templates_dir
+    if local.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(local)))
+    loaders.append(jinja2.FileSystemLoader(str(theme_dir("templates"))))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["config"] = config
+    env.filters["href"] = lambda url: site.href(config, url)
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    text: str
+    url: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One row of a record's metadata block: a label and text or links."""
+
+    label: str
+    text: str | None = None
+    links: tuple[Link, ...] = ()
+    multiline: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A record in a list: what list pages show of it."""
+
+    url: str
+    title: str
+    date: str
+    type: str | None
+    summary: str | None
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    page: int
+    pages: int
+    prev_url: str | None
+    next_url: str | None
+    urls: tuple[tuple[int, str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Crumb:
+    text: str
+    url: str | None
+
+
+def date_text(record: Record) -> str:
+    return record.date.text if record.date else "Undated"
+
+
+def summary_snippet(text: str | None, limit: int = 240) -> str | None:
+    if not text:
+        return None
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+class SiteRenderer:
+    """Renders every page of one build from the Archive."""
+
+    def __init__(self, config: Config, archive: Archive, site_root: Path) -> None:
+        self.config = config
+        self.archive = archive
+        self.env = make_env(config, site_root)
+        self.bodies = BodyRenderer(config.markdown_html)
+        self._person_names = {e.person.slug: e.person.name for e in archive.people}
+
+    # -- helpers ---------------------------------------------------------------
+
+    def item(self, record_id: str, roles: Sequence[str] = ()) -> Item:
+        r = self.archive.by_id[record_id]
+        return Item(
+            site.record_url(r.id),
+            r.title,
+            date_text(r),
+            r.type,
+            summary_snippet(r.summary),
+            tuple(roles),
+        )
+
+    def render(self, template: str, **context: Any) -> str:
+        return self.env.get_template(template).render(**context)
+
+    def speakers(self, record: Record) -> dict[str, str]:
+        """Speaker labels a body may use → the full name (the name, its parts)."""
+        out: dict[str, str] = {}
+        for participant in record.participants:
+            name = participant.name
+            out.setdefault(name, name)
+            parts = [p for p in name.replace("[", " ").replace("]", " ").split() if p]
+            for part in parts:
+                if len(part) > 2 and part[0].isupper() and not part.endswith("."):
+                    out.setdefault(part, name)
+        return out
+
+    # -- record pages ------------------------------------------------------------
+
+    def metadata(self, record: Record) -> list[Field]:
+        a = self.archive
+        rows: list[Field] = []
+        if record.date:
+            rows.append(Field("Date", record.date.text))
+        else:
+            rows.append(Field("Date", "Undated"))
+        links = tuple(
+            Link(p.name, site.person_url(slug), p.role)
+            for p, slug in a.participant_slugs[record.id]
+        )
+        if links:
+            rows.append(Field("Participants", links=links))
+
+        def term_links(facet: str, values: Sequence[str]) -> tuple[Link, ...]:
+            by_label = {t.label: t for t in a.facets[facet]}
+            from archivist.slugs import slugify
+
+            found = []
+            for v in values:
+                term = by_label.get(v) or next(
+                    (t for t in a.facets[facet] if t.slug == slugify(v)), None
+                )
+                found.append(Link(v, site.facet_url(facet, term.slug)) if term else Link(v, ""))
+            return tuple(found)
+
+        if record.type:
+            rows.append(Field("Type", links=term_links("types", [record.type])))
+        if record.language:
+            rows.append(Field("Language", links=term_links("languages", record.language)))
+        if record.original_language:
+            rows.append(Field("Original language", ", ".join(record.original_language)))
+        if record.place:
+            rows.append(Field("Place", record.place))
+        if record.classification:
+            rows.append(Field("Classification", record.classification))
+        if record.archive:
+            rows.append(Field("Archive", links=term_links("archives", [record.archive])))
+        if record.collections:
+            rows.append(Field("Collections", links=term_links("collections", record.collections)))
+        if record.subjects:
+            rows.append(Field("Subjects", links=term_links("subjects", record.subjects)))
+        if record.source:
+            rows.append(Field("Source", record.source))
+        if record.translators:
+            rows.append(Field("Translated by", ", ".join(record.translators)))
+        if record.funders:
+            rows.append(Field("Funded by", ", ".join(record.funders)))
+        if record.rights:
+            rows.append(Field("Rights", record.rights, multiline=True))
+        if record.record_id:
+            rows.append(Field("Record ID", record.record_id))
+        if record.uploaded:
+            rows.append(Field("Uploaded", record.uploaded.isoformat()))
+        return rows
+
+    def record_page(self, record: Record) -> str:
+        body_html, notes = self.bodies.render(
+            record.body, record.body_format, BodyContext(self.speakers(record), record.notes)
+        )
+        prev_id, next_id = self.archive.neighbours[record.id]
+        year = record.date.year if record.date else None
+        crumbs = [Crumb("Home", ""), Crumb("Years", site.facet_url("years"))]
+        crumbs.append(
+            Crumb(str(year), site.year_url(year)) if year else Crumb("Undated", site.undated_url())
+        )
+        return self.render(
+            "record.html",
+            page_url=site.record_url(record.id),
+            page_title=record.title,
+            record=record,
+            date=date_text(record),
+            fields=self.metadata(record),
+            body=Markup(body_html),
+            notes=Markup(notes),
+            prev=self.item(prev_id) if prev_id else None,
+            next=self.item(next_id) if next_id else None,
+            related=[self.item(rid) for rid in self.archive.related[record.id]],
+            crumbs=crumbs,
+            json_url=site.record_json_url(record.id),
+            index=self.index_fields(record),
+        )
+
+    def index_fields(self, record: Record) -> dict[str, Any]:
+        """What the page marks for search (kept for themes; the index is built apart)."""
+        return {"people": [p.name for p, _ in self.archive.participant_slugs[record.id]]}
+
+    # -- lists -------------------------------------------------------------------
+
+    def paginate(
+        self, url: str, items: Sequence[Item]
+    ) -> Iterator[tuple[str, Sequence[Item], Pager]]:
+        size = self.config.page_size
+        pages = max(1, -(-len(items) // size))
+        for page in range(1, pages + 1):
+            chunk = items[(page - 1) * size : page * size]
+            pager = Pager(
+                page,
+                pages,
+                site.paged(url, page - 1) if page > 1 else None,
+                site.paged(url, page + 1) if page < pages else None,
+                tuple((n, site.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else (),
+            )
+            yield site.paged(url, page), chunk, pager
+
+    def list_pages(
+        self, url: str, title: str, items: Sequence[Item], crumbs: list[Crumb], **extra: Any
+    ) -> Iterator[tuple[str, str]]:
+        for page_url, chunk, pager in self.paginate(url, items):
+            heading = title if pager.page == 1 else f"{title} (page {pager.page} of {pager.pages})"
+            yield (
+                page_url,
+                self.render(
+                    "list.html",
+                    page_url=page_url,
+                    page_title=heading,
+                    heading=title,
+                    items=chunk,
+                    total=len(items),
+                    pager=pager,
+                    crumbs=crumbs,
+                    **extra,
+                ),
+            )
+
+    def term_index(
+        self, url: str, title: str, terms: Sequence[tuple[str, str, int, str | None]], intro: str
+    ) -> str:
+        return self.render(
+            "terms.html",
+            page_url=url,
+            page_title=title,
+            terms=terms,
+            intro=intro,
+            crumbs=[Crumb("Home", "")],
+        )
+
+    def pages(self) -> Iterator[tuple[str, str]]:
+        """Every page except the record pages (which `record_page` renders)."""
+        a = self.archive
+        yield "", self.home()
+        # Years: a timeline, a page per year, and one for undated records.
+        decades: dict[int, list[tuple[int, int]]] = {}
+        for year, ids in a.years.items():
+            decades.setdefault(year // 10 * 10, []).append((year, len(ids)))
+        yield (
+            site.facet_url("years"),
+            self.render(
+                "years.html",
+                page_url=site.facet_url("years"),
+                page_title="Browse by year",
+                decades=[
+                    (decade, sum(n for _, n in years), [(y, n, site.year_url(y)) for y, n in years])
+                    for decade, years in sorted(decades.items())
+                ],
+                undated=len(a.undated),
+                undated_url=site.undated_url(),
+                crumbs=[Crumb("Home", "")],
+            ),
+        )
+        years_crumbs = [Crumb("Home", ""), Crumb("Years", site.facet_url("years"))]
+        for year, ids in a.years.items():
+            yield from self.list_pages(
+                site.year_url(year),
+                f"Records from {year}",
+                [self.item(i) for i in ids],
+                years_crumbs,
+            )
+        yield from self.list_pages(
+            site.undated_url(), "Undated records", [self.item(i) for i in a.undated], years_crumbs
+        )
+        # People.
+        yield (
+            site.facet_url("people"),
+            self.term_index(
+                site.facet_url("people"),
+                "People",
+                [
+                    (
+                        e.person.name,
+                        site.person_url(e.person.slug),
+                        len(e.records),
+                        _life(e.person.born, e.person.died),
+                    )
+                    for e in a.people
+                ],
+                "Everyone who appears in the records, with the number of records.",
+            ),
+        )
+        people_crumbs = [Crumb("Home", ""), Crumb("People", site.facet_url("people"))]
+        for entry in a.people:
+            items = [self.item(rid, roles) for rid, roles in entry.records]
+            yield from self.list_pages(
+                site.person_url(entry.person.slug),
+                entry.person.name,
+                items,
+                people_crumbs,
+                person=entry.person,
+                life=_life(entry.person.born, entry.person.died),
+            )
+        # Types, languages, archives, collections, subjects.
+        for facet, terms in a.facets.items():
+            plural, singular = site.FACET_TITLES[facet]
+            if not terms:
+                continue
+            yield (
+                site.facet_url(facet),
+                self.term_index(
+                    site.facet_url(facet),
+                    plural,
+                    [
+                        (t.label, site.facet_url(facet, t.slug), len(t.record_ids), None)
+                        for t in terms
+                    ],
+                    f"Records by {singular.lower()}.",
+                ),
+            )
+            crumbs = [Crumb("Home", ""), Crumb(plural, site.facet_url(facet))]
+            for term in terms:
+                yield from self.list_pages(
+                    site.facet_url(facet, term.slug),
+                    f"{singular}: {term.label}",
+                    [self.item(i) for i in term.record_ids],
+                    crumbs,
+                )
+        yield (
+            "search/",
+            self.render(
+                "search.html", page_url="search/", page_title="Search", crumbs=[Crumb("Home", "")]
+            ),
+        )
+        yield (
+            "404.html",
+            self.render("404.html", page_url="404.html", page_title="Page not found", crumbs=[]),
+        )
+
+    def home(self) -> str:
+        a = self.archive
+        uploaded = [r for r in a.records if r.uploaded]
+        if uploaded:
+            newest = sorted(uploaded, key=lambda r: (r.uploaded, r.id), reverse=True)[:10]
+        else:
+            newest = list(reversed(a.records[-10:]))
+        dated = [r for r in a.records if r.date and r.date.year]
+        span = (dated[0].date.year, dated[-1].date.year) if dated else None  # type: ignore[union-attr]
+        ways = [
+            Link("Years", site.facet_url("years"), f"{len(a.years)} years"),
+            Link("People", site.facet_url("people"), f"{len(a.people)} people"),
+        ]
+        for facet, terms in a.facets.items():
+            if terms:
+                ways.append(
+                    Link(site.FACET_TITLES[facet][0], site.facet_url(facet), f"{len(terms)}")
+                )
+        return self.render(
+            "home.html",
+            page_url="",
+            page_title=self.config.title,
+            count=len(a.records),
+            span=span,
+            newest=[self.item(r.id) for r in newest],
+            ways=ways,
+            crumbs=[],
+        )
+
+
+def _life(born: str | None, died: str | None) -> str | None:
+    if not born and not died:
+        return None
+    return f"{born or '?'}–{died or ''}"
+
+
+def json_script(data: object) -> Markup:
+    """JSON safe inside a <script> element: `<`, `>`, `&` and U+2028/9 escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, code)
+    return Markup(text)
+
+
+__all__ = ["Link", "SiteRenderer", "Term", "json_script", "make_env", "theme_dir"]
