@@ -12,6 +12,7 @@ from archivist import __version__
 from archivist.config import ConfigError, load_config
 from archivist.model import Problem
 from archivist.pipeline import BuildFailed, build, load
+from archivist.scaffold import new_record
 from archivist.write import OutputError
 
 SITE_HELP = "The site folder (holding archivist.yaml and content/). Default: here."
@@ -165,3 +166,30 @@ def check_cmd(site_root: Path, strict: bool, fmt: str) -> None:
         )
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command("new")
+@click.option(
+    "--site",
+    "site_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help=SITE_HELP,
+)
+@click.option(
+    "--type", "type_", default=None, help="Record type, e.g. telegram, memorandum, letter, minutes."
+)
+@click.option("--title", default=None, help="The record's title as written.")
+def new_cmd(site_root: Path, type_: str | None, title: str | None) -> None:
+    """Create a new draft record file with the fields to fill in; print its path.
+
+    Every field to fill holds "FILL IN: …"; `archivist check` names each one until
+    it is filled. Remove `status: draft` to publish the record.
+    """
+    try:
+        config = load_config(site_root)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        sys.exit(1)
+    path = new_record(site_root / config.content_dir, title=title, type_=type_)
+    click.echo(str(path))

@@ -163,6 +163,8 @@ def _load_mapping(text: str) -> Positioned:
         raise YamlError(line, col, message or "malformed YAML") from None
     except yaml.YAMLError as exc:
         raise YamlError(1, 1, str(exc).splitlines()[0] if str(exc) else "malformed YAML") from None
+    except RecursionError:
+        raise YamlError(1, 1, f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
         loader.dispose()  # type: ignore[no-untyped-call]
     if node is None:

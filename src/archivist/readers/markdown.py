@@ -16,6 +16,7 @@ from types import MappingProxyType
 from archivist.dates import parse_date
 from archivist.model import Location, Participant, Problem, ReadResult, Record, Severity
 from archivist.readers import Source
+from archivist.scaffold import PLACEHOLDER
 from archivist.yamlstrict import YamlError, YamlValue, load_mapping
 
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
@@ -97,6 +98,14 @@ def _lookup(data: dict[str, YamlValue], path: str) -> tuple[bool, YamlValue]:
     if root not in data:
         return False, None
     return True, walk(data, parts)
+
+
+def _all_strings(value: YamlValue) -> list[str]:
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _all_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _all_strings(v)]
+    return [value] if isinstance(value, str) else []
 
 
 def _flat_strings(value: YamlValue) -> list[str]:
@@ -223,6 +232,9 @@ def read(text: str, source: Source) -> ReadResult:
     for field, value in values.items():
         key = keys[field]
         b.origin[field] = b.loc(key)
+        if any(s.startswith(PLACEHOLDER) for s in _all_strings(value)):
+            b.error(key, field, f"still holds the {PLACEHOLDER} placeholder from `archivist new`")
+            continue
         if field in _TEXT_FIELDS:
             fields[field] = _text(b, key, field, value)
         elif field in _LIST_FIELDS:
@@ -258,6 +270,14 @@ def read(text: str, source: Source) -> ReadResult:
         b.error(keys.get("title", "title"), "title", "missing title")
     extra = {k: v for k, v in data.items() if k not in used}
     body_text = body.strip("\n")
+    if body_text.startswith(PLACEHOLDER):
+        b.problems.append(
+            Problem(
+                Location(path, body_line, 1),
+                "body",
+                f"still holds the {PLACEHOLDER} placeholder from `archivist new`",
+            )
+        )
     if body_text:
         b.origin["body"] = Location(path, body_line, 1)
     if b.problems and any(p.is_error for p in b.problems):
