@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from archivist import exports, site
+from archivist import derive, exports, site
 from archivist.config import Config, load_config
 from archivist.enrich import build_archive
 from archivist.model import Archive, Location, Problem, Record
@@ -43,6 +43,7 @@ class Loaded:
     problems: tuple[Problem, ...]
     files: int
     withheld: tuple[str, ...] = ()
+    context: derive.Context = field(default_factory=derive.Context)
 
     @property
     def errors(self) -> list[Problem]:
@@ -167,6 +168,14 @@ def load(site_root: Path, config: Config, *, drafts: bool = False) -> Loaded:
             problems.append(Problem(Location(_display(path, site_root)), "file", "no record found"))
     records, id_problems = _validate(records)
     problems.extend(id_problems)
+    context, context_problems = derive.load_context(site_root, config)
+    problems.extend(context_problems)
+    derived: list[Record] = []
+    for record in records:
+        new, found = derive.derive(record, context)
+        derived.append(new)
+        problems.extend(found)
+    records = derived
     withheld: list[str] = []
     today = _today()
     published: list[Record] = []
@@ -177,7 +186,7 @@ def load(site_root: Path, config: Config, *, drafts: bool = False) -> Loaded:
             withheld.append(record.id)
         else:
             published.append(record)
-    return Loaded(config, tuple(published), tuple(problems), len(files), tuple(withheld))
+    return Loaded(config, tuple(published), tuple(problems), len(files), tuple(withheld), context)
 
 
 def _sorted_problems(problems: list[Problem]) -> list[Problem]:
@@ -267,7 +276,9 @@ def build(
         )
 
     t = time.perf_counter()
-    archive = build_archive(loaded.records, related_count=config.related_count)
+    archive = build_archive(
+        loaded.records, loaded.context.person_for, related_count=config.related_count
+    )
     report.stages["enrich"] = time.perf_counter() - t
     renderer = SiteRenderer(config, archive, site_root)
 

@@ -57,16 +57,19 @@ _PLAIN_TAGS = {
 class _NoAliasComposer(yaml.composer.Composer):
     """Refuse anchors and aliases before any expansion can happen."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        line, col = _position(event.start_mark)
         if isinstance(event, yaml.events.AliasEvent):
-            mark = event.start_mark
-            raise YamlError(mark.line + 1, mark.column + 1, "aliases (*name) are not allowed")
+            raise YamlError(line, col, "aliases (*name) are not allowed")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            mark = event.start_mark
-            raise YamlError(mark.line + 1, mark.column + 1, f"anchors (&{anchor}) are not allowed")
-        return super().compose_node(parent, index)  # type: ignore[no-untyped-call,no-any-return]
+            raise YamlError(line, col, f"anchors (&{anchor}) are not allowed")
+        return super().compose_node(parent, index)
+
+
+def _position(mark: yaml.Mark | None) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 class _Loader(
@@ -77,11 +80,11 @@ class _Loader(
     yaml.resolver.BaseResolver,
 ):
     def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)  # type: ignore[no-untyped-call]
-        yaml.scanner.Scanner.__init__(self)  # type: ignore[no-untyped-call]
-        yaml.parser.Parser.__init__(self)  # type: ignore[no-untyped-call]
-        yaml.composer.Composer.__init__(self)  # type: ignore[no-untyped-call]
-        yaml.resolver.BaseResolver.__init__(self)  # type: ignore[no-untyped-call]
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
 
 
 def _convert(node: Node, depth: int) -> YamlValue:
@@ -166,7 +169,7 @@ def _load_mapping(text: str) -> Positioned:
     except RecursionError:
         raise YamlError(1, 1, f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
     if node is None:
         return Positioned({}, {})
     if not isinstance(node, MappingNode):
