@@ -105,6 +105,19 @@ def parse_xml(text: str, path: str) -> Parsed:
     def external(_context: str, _base: str | None, system: str | None, _pub: str | None) -> int:
         raise _Rejected(f"external entities are not allowed ({system!r} not fetched)", *here())
 
+    def entity_decl(
+        name: str,
+        _param: bool,
+        _value: str | None,
+        _base: str | None,
+        system: str | None,
+        *_rest: object,
+    ) -> None:
+        kind = (
+            f"external entity {name!r} ({system!r} not fetched)" if system else f"entity {name!r}"
+        )
+        raise _Rejected(f"entity declarations are not allowed: {kind}", *here())
+
     def start(name: str, attrs: dict[str, str]) -> None:
         if len(stack) >= MAX_DEPTH:
             raise _Rejected(f"elements nested deeper than {MAX_DEPTH} levels", *here())
@@ -140,7 +153,7 @@ def parse_xml(text: str, path: str) -> Parsed:
     parser.SkippedEntityHandler = skipped
     # Entity declarations are what expansion bombs and external-entity attacks need;
     # TEI never requires them, so any declaration rejects the file.
-    parser.EntityDeclHandler = refuse("entity declarations are not allowed (possible entity bomb)")
+    parser.EntityDeclHandler = entity_decl
     parser.UnparsedEntityDeclHandler = refuse("unparsed entity declarations are not allowed")
     parser.ExternalEntityRefHandler = external
     try:
@@ -458,6 +471,8 @@ _ATTENDANCE = re.compile(
 
 def is_attendance_label(text: str) -> bool:
     """`Present:`, `In Attendance`, `PARTICIPANTS`, `Committee Members Present:`."""
+    if len(text) > 200:  # a long paragraph is prose, not a label
+        return False
     return bool(_ATTENDANCE.fullmatch(norm(text).rstrip(":").strip()))
 
 
@@ -522,10 +537,12 @@ def read(text: str, source: Source) -> ReadResult:
     previous_title = ctx.file_title
     for index, div in enumerate(docs, start=1):
         record, found = _read_document(div, index, ctx, previous_title)
-        if record.id in ids:
-            record = replace(record, id=f"{source.stem}--{index}")
+        suffix = index
+        while record.id in ids:  # duplicate xml:ids: fall back to the position
+            record = replace(record, id=f"{source.stem}--{suffix}")
+            suffix += len(docs)
         ids.add(record.id)
-        if "title" in record.origin:  # only a real head is a parent for attachments
+        if not record.extra.get("title_supplied"):  # only a real head names attachments
             previous_title = record.title
         records.append(record)
         problems.extend(found)
@@ -617,9 +634,7 @@ def _read_document(
     else:
         record_id = f"{ctx.stem}--{slugify(xml_id)}"
 
-    notes = _Notes()
-    title = norm(flat_text(head, notes.marker)) if head is not None else ""
-    notes.notes.clear()  # notes in the head are kept below, without a marker in the title
+    title = norm(flat_text(head)) if head is not None else ""  # notes left out
     if head is not None:
         origin["title"] = Location(path, head.line, head.col)
 
@@ -646,8 +661,10 @@ def _read_document(
     def skip(node: Node) -> bool:
         return node is head or node is dateline or is_source_note(node) or _is_document(node)
 
-    for note in (n for n in walk(head, _is_document) if n.tag == "note") if head else ():
-        if not is_source_note(note):
+    # Notes in the head and dateline (kept out of the body) come first, without a marker.
+    notes = _Notes()
+    for part in (head, dateline):
+        for note in _notes_in(part):
             notes.marker(note)
     blocks = render_blocks(div, notes, skip)
     body = "\n\n".join(blocks)
@@ -672,6 +689,14 @@ def _read_document(
         origin=MappingProxyType(origin), extra=MappingProxyType(extra),
     )  # fmt: skip
     return record, problems
+
+
+def _notes_in(node: Node | None) -> list[Node]:
+    """Footnotes under `node` (not source notes, not notes inside notes)."""
+    if node is None:
+        return []
+    stop = lambda n: n.tag == "note" or _is_document(n)  # noqa: E731
+    return [n for n in walk(node, stop) if n.tag == "note" and not is_source_note(n)]
 
 
 def _supplied_title(blocks: list[str], parent: str | None) -> str:
