@@ -1,0 +1,782 @@
+"""TEI P5 reader (FRUS dialect): one Record per `div[@type=document]`.
+
+The XML is untrusted. It is parsed with expat directly (which gives every element its
+line and column) with entity declarations, external entities and parameter entities
+refused outright, so entity-expansion bombs and external fetches cannot happen; a
+depth limit keeps the tree walk far from Python's recursion limit. Malformed XML is a
+Problem with line and column, never an exception.
+
+Per document: title (`head` without notes), date (the dateline's `date` attributes,
+else its text, else the file header's created date; the dateline wins), place, source
+note (`note[@type=source]`, else the file's preface paragraph), classification (a
+marking sentence in the source note), participants (the first attendance list),
+footnotes (`[n]` markers left in the body) and a plain-text body.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import cast
+from xml.parsers import expat
+
+from archivist import dates
+from archivist.model import (
+    ArchiveDate,
+    Location,
+    Note,
+    Participant,
+    Problem,
+    ReadResult,
+    Record,
+    Severity,
+)
+from archivist.readers import Source
+from archivist.slugs import slugify
+
+MAX_DEPTH = 100  # real TEI nests < 20 deep; the walk recurses ~2 frames per level
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+# --------------------------------------------------------------------------- parsing
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    """One element: local tag name, attributes, where it starts, and its children.
+
+    Mutable only while the parser builds it; nothing outside this module sees it.
+    """
+
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    col: int
+    children: list[Node | str] = field(default_factory=list)
+
+    def elements(self) -> Iterator[Node]:
+        return (c for c in self.children if isinstance(c, Node))
+
+    def find(self, tag: str) -> Node | None:
+        return next((c for c in self.elements() if c.tag == tag), None)
+
+
+class _Rejected(Exception):
+    """Raised inside an expat handler to stop parsing hostile or unsupported XML."""
+
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    root: Node | None
+    problems: tuple[Problem, ...]
+
+
+def _local(name: str) -> str:
+    """`http://www.tei-c.org/ns/1.0 div` → `div`; `xml` namespace attributes → `xml:id`."""
+    uri, _, local = name.rpartition(" ")
+    return f"xml:{local}" if uri == _XML_NS else local
+
+
+def parse_xml(text: str, path: str) -> Parsed:
+    """Text → a Node tree, or an ERROR problem; never raises, never fetches anything."""
+    parser = expat.ParserCreate(encoding="utf-8", namespace_separator=" ")
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    stack: list[Node] = []
+    root: list[Node] = []
+    warnings: list[Problem] = []
+
+    def here() -> tuple[int, int]:
+        return parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
+
+    def refuse(message: str) -> Callable[..., None]:
+        def handler(*_args: object) -> None:
+            raise _Rejected(message, *here())
+
+        return handler
+
+    def external(_context: str, _base: str | None, system: str | None, _pub: str | None) -> int:
+        raise _Rejected(f"external entities are not allowed ({system!r} not fetched)", *here())
+
+    def entity_decl(
+        name: str,
+        _param: bool,
+        _value: str | None,
+        _base: str | None,
+        system: str | None,
+        *_rest: object,
+    ) -> None:
+        kind = (
+            f"external entity {name!r} ({system!r} not fetched)" if system else f"entity {name!r}"
+        )
+        raise _Rejected(f"entity declarations are not allowed: {kind}", *here())
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:
+            raise _Rejected(f"elements nested deeper than {MAX_DEPTH} levels", *here())
+        node = Node(_local(name), {_local(k): v for k, v in attrs.items()}, *here())
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            root.append(node)
+        stack.append(node)
+
+    def end(_name: str) -> None:
+        stack.pop()
+
+    def chars(data: str) -> None:
+        if stack:
+            stack[-1].children.append(data)
+
+    def skipped(name: str, _is_param: bool) -> None:
+        line, col = here()
+        warnings.append(
+            Problem(
+                Location(path, line, col),
+                "xml",
+                f"entity &{name}; is not defined in the file (external DTDs are not read); "
+                "left out",
+                Severity.WARNING,
+            )
+        )
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.SkippedEntityHandler = skipped
+    # Entity declarations are what expansion bombs and external-entity attacks need;
+    # TEI never requires them, so any declaration rejects the file.
+    parser.EntityDeclHandler = entity_decl
+    parser.UnparsedEntityDeclHandler = refuse("unparsed entity declarations are not allowed")
+    parser.ExternalEntityRefHandler = external
+    try:
+        parser.Parse(text.encode("utf-8", "surrogatepass"), True)
+    except _Rejected as exc:
+        return Parsed(None, (Problem(Location(path, exc.line, exc.col), "xml", exc.message),))
+    except expat.ExpatError as exc:
+        message = expat.ErrorString(exc.code) or "malformed XML"
+        where = Location(path, max(exc.lineno, 1), exc.offset + 1)
+        return Parsed(None, (Problem(where, "xml", f"malformed XML: {message}"),))
+    if not root:
+        return Parsed(None, (Problem(Location(path), "xml", "no root element"),))
+    return Parsed(root[0], tuple(warnings))
+
+
+# ------------------------------------------------------------------------ text walks
+
+_SKIP = {"pb", "milestone", "figure", "graphic", "fw", "gap"}
+_BLOCKS = {
+    "p", "ab", "list", "item", "table", "row", "quote", "opener", "closer", "signed",
+    "salute", "lg", "l", "div", "postscript", "head", "label", "trailer", "byline",
+    "epigraph", "cit", "floatingText", "dateline", "note", "bibl",
+}  # fmt: skip
+_SPACE = re.compile(r"\s+")
+
+
+def norm(text: str) -> str:
+    """Collapse runs of whitespace to one space and trim."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def is_source_note(node: Node) -> bool:
+    return node.tag == "note" and node.attrs.get("type") == "source"
+
+
+def flat_text(node: Node, on_note: Callable[[Node], str] | None = None) -> str:
+    """All text under `node`, notes replaced by `on_note(note)` (default: left out)."""
+    parts: list[str] = []
+    for child in node.children:
+        if isinstance(child, str):
+            parts.append(child)
+        elif child.tag == "note":
+            parts.append(on_note(child) if on_note and not is_source_note(child) else "")
+        elif child.tag == "lb":
+            parts.append(" ")
+        elif child.tag not in _SKIP:
+            text = flat_text(child, on_note)
+            # Block-level children (a list inside a paragraph) are separate words.
+            parts.append(f" {text} " if child.tag in _BLOCKS else text)
+    return "".join(parts)
+
+
+@dataclass(slots=True)
+class _Notes:
+    """Footnotes met while rendering one document, in order."""
+
+    notes: list[Note] = field(default_factory=list)
+    first: Node | None = None
+
+    def marker(self, node: Node) -> str:
+        label = norm(node.attrs.get("n", "")) or str(len(self.notes) + 1)
+        text = "\n\n".join(b for b in (norm(flat_text(c)) for c in _note_parts(node)) if b)
+        self.notes.append(Note(label, text))
+        self.first = self.first or node
+        return f"[{label}]"
+
+
+def _note_parts(node: Node) -> list[Node]:
+    """A note's paragraphs, or the note itself when it holds plain text."""
+    paras = [c for c in node.elements() if c.tag in ("p", "ab")]
+    return paras or [node]
+
+
+def render_blocks(node: Node, notes: _Notes, skip: Callable[[Node], bool]) -> list[str]:
+    """The body as text blocks: paragraphs, and lists/tables as one line per item/row."""
+    blocks: list[str] = []
+    inline: list[Node | str] = []
+
+    def flush() -> None:
+        if inline:
+            text = norm(flat_text(Node("p", {}, 0, 0, list(inline)), notes.marker))
+            if text:
+                blocks.append(text)
+            inline.clear()
+
+    for child in node.children:
+        if isinstance(child, str) or child.tag not in _BLOCKS:
+            inline.append(child)
+            continue
+        if skip(child):
+            continue
+        if child.tag == "note":
+            inline.append(child)  # a note between paragraphs still gets its marker
+            continue
+        flush()
+        if child.tag == "list":
+            lines = list_lines(child, notes, 0)
+            if lines:
+                blocks.append("\n".join(lines))
+        elif child.tag == "table":
+            rows = [
+                " | ".join(norm(flat_text(c, notes.marker)) for c in row.elements())
+                for row in child.elements()
+                if row.tag == "row"
+            ]
+            if rows:
+                blocks.append("\n".join(rows))
+        else:
+            blocks.extend(render_blocks(child, notes, skip))
+    flush()
+    return blocks
+
+
+def list_lines(node: Node, notes: _Notes, depth: int) -> list[str]:
+    """One line per item; a nested list's items follow, indented two spaces a level."""
+    lines: list[str] = []
+    for item in node.elements():
+        if item.tag == "head":
+            lines.append("  " * depth + norm(flat_text(item, notes.marker)))
+            continue
+        if item.tag != "item":
+            continue
+        own = Node("item", {}, 0, 0, [c for c in item.children if not _is_list(c)])
+        text = norm(flat_text(own, notes.marker))
+        if text:
+            lines.append("  " * depth + text)
+        for sub in item.elements():
+            if sub.tag == "list":
+                lines.extend(list_lines(sub, notes, depth + 1))
+    return lines
+
+
+def _is_list(child: Node | str) -> bool:
+    return isinstance(child, Node) and child.tag == "list"
+
+
+def walk(node: Node, stop: Callable[[Node], bool]) -> Iterator[Node]:
+    """Elements under `node` in document order, not descending into `stop` elements."""
+    for child in node.elements():
+        yield child
+        if not stop(child):
+            yield from walk(child, stop)
+
+
+def _is_document(node: Node) -> bool:
+    return node.tag == "div" and node.attrs.get("type") == "document"
+
+
+# ------------------------------------------------------------------ rules: datelines
+
+_YEAR = re.compile(r"(?<![\d/])(?:1[0-9]|20)\d\d(?![\dZz])")
+_WEEKDAYS = {d.lower() for d in calendar.day_name}
+_MONTHS = {m.lower() for m in calendar.month_name if m} | {
+    m.lower() for m in calendar.month_abbr if m
+}
+
+
+@dataclass(frozen=True, slots=True)
+class DatelineParts:
+    """A dateline split into what it says: `Athens, August 19, 2002, 1425Z`."""
+
+    place: str | None
+    date: str
+    time: str | None
+
+
+def split_dateline(text: str) -> DatelineParts:
+    """Place first (leading comma-parts with no digits), then the date, then any time."""
+    raw = norm(text)
+    years = list(_YEAR.finditer(raw))
+    date, time = raw, None
+    if years:
+        end = years[-1].end()
+        rest = raw[end:].strip(" ,;")
+        if rest and re.search(r"\d|noon|midnight", rest, re.I):
+            date, time = raw[:end], rest
+    parts = date.split(",")
+    lead = 0
+    while lead < len(parts) - 1 and _is_place_part(parts[lead]):
+        lead += 1
+    place = ", ".join(p.strip() for p in parts[:lead]) or None
+    return DatelineParts(place, ",".join(parts[lead:]).strip(), time)
+
+
+def _is_place_part(part: str) -> bool:
+    words = part.strip().lower().rstrip(".").split()
+    if not words or any(ch.isdigit() for ch in part):
+        return False
+    return words[0] not in _WEEKDAYS and words[0] not in _MONTHS
+
+
+_MONTH_NUM = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_DAY_RANGE = re.compile(
+    r"([A-Za-z]+)\.? (\d{1,2})\s*[-–]\s*(?:([A-Za-z]+)\.? )?(\d{1,2}),? (\d{4})"
+)
+
+
+def day_range(text: str) -> ArchiveDate | None:
+    """`November 7-8, 1958`, `June 20-August 31, 1961` → an EDTF interval.
+
+    A stopgap for datelines until `dates.parse_date` reads ranges itself; it is only
+    asked when `dates` returns no normalized reading.
+    """
+    m = _DAY_RANGE.fullmatch(norm(text))
+    if not m:
+        return None
+    first = _MONTH_NUM.get(m[1].lower())
+    last = _MONTH_NUM.get((m[3] or m[1]).lower())
+    if first is None or last is None:
+        return None
+    try:
+        start = dt.date(int(m[5]), first, int(m[2]))
+        stop = dt.date(int(m[5]), last, int(m[4]))
+    except ValueError:
+        return None
+    if stop < start:
+        return None
+    return ArchiveDate(norm(text), f"{start}/{stop}", start, stop)
+
+
+def date_from_text(text: str) -> ArchiveDate | None:
+    """A dateline's date text read by `archivist.dates` (then the range stopgap)."""
+    found = dates.parse_date(text)
+    if found is not None and found.is_normalized:
+        return found
+    finder = cast("Callable[[str], ArchiveDate | None] | None", getattr(dates, "find_date", None))
+    if finder is not None:
+        located = finder(text)
+        if located is not None and located.is_normalized:
+            return located
+    return day_range(text) or found
+
+
+_ISO = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T(\d{2}:\d{2})[^\s]*)?")
+
+
+def iso_bounds(value: str) -> tuple[str, dt.date, dt.date, str | None] | None:
+    """`1961-06-05T10:30:00` → (`1961-06-05`, first day, last day, `10:30`), or None."""
+    m = _ISO.fullmatch(value.strip())
+    if not m or m[1].startswith("-"):
+        return None
+    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    try:
+        if day:
+            first = last = dt.date(year, month, day)
+            return first.isoformat(), first, last, m[4]
+        if month:
+            end = calendar.monthrange(year, month)[1]
+            return (
+                f"{year:04d}-{month:02d}",
+                dt.date(year, month, 1),
+                dt.date(year, month, end),
+                None,
+            )
+        return f"{year:04d}", dt.date(year, 1, 1), dt.date(year, 12, 31), None
+    except ValueError:
+        return None
+
+
+def date_from_attrs(attrs: Mapping[str, str], text: str) -> ArchiveDate | None:
+    """`@when`, or `@from`/`@to` (`@notBefore`/`@notAfter`), as an ArchiveDate."""
+    if "when" in attrs:
+        got = iso_bounds(attrs["when"])
+        if got is None:
+            return None
+        edtf, first, last, time = got
+        return ArchiveDate(text or edtf, edtf, first, last, time)
+    start = attrs.get("from") or attrs.get("notBefore")
+    stop = attrs.get("to") or attrs.get("notAfter")
+    if not start and not stop:
+        return None
+    lo = iso_bounds(start) if start else None
+    hi = iso_bounds(stop) if stop else None
+    if (start and lo is None) or (stop and hi is None):
+        return None
+    if lo and hi and hi[2] < lo[1]:
+        return None
+    edtf = f"{lo[0] if lo else '..'}/{hi[0] if hi else '..'}"
+    return ArchiveDate(text or edtf, edtf, lo[1] if lo else None, hi[2] if hi else None)
+
+
+# ------------------------------------------------------------- rules: source notes
+
+_SOURCE_PREFIX = re.compile(r"^source\s*:\s*", re.I)
+_CITED = re.compile(r"^cited\b", re.I)
+# Security markings as FRUS source notes state them, most specific first.
+CLASSIFICATIONS = (
+    "Top Secret", "Secret", "Confidential", "Limited Official Use", "Official Use Only",
+    "Unclassified", "Restricted", "Eyes Only", "Sensitive",
+)  # fmt: skip
+_MARKING = re.compile(
+    r"(?:^|(?<=[.;]\s))(" + "|".join(CLASSIFICATIONS) + r")(?=\s*[.;](?:\s|$))", re.I
+)
+
+
+def strip_source_prefix(text: str) -> str:
+    """`Source: Department of State…` → `Department of State…`."""
+    return _SOURCE_PREFIX.sub("", norm(text), count=1)
+
+
+def classification_in(note: str) -> str | None:
+    """The marking stated as its own sentence (`… Box 2. Confidential. Drafted by …`)."""
+    m = _MARKING.search(note)
+    if not m:
+        return None
+    return next(c for c in CLASSIFICATIONS if c.lower() == m[1].lower())
+
+
+# ------------------------------------------------------------- rules: participants
+
+_ATTENDANCE = re.compile(
+    r"(?:[A-Za-z]+\s+){0,3}(?:present|in\s+attendance|participants|attending)", re.I
+)
+
+
+def is_attendance_label(text: str) -> bool:
+    """`Present:`, `In Attendance`, `PARTICIPANTS`, `Committee Members Present:`."""
+    if len(text) > 200:  # a long paragraph is prose, not a label
+        return False
+    return bool(_ATTENDANCE.fullmatch(norm(text).rstrip(":").strip()))
+
+
+def attendance_list(div: Node) -> Node | None:
+    """The first list introduced by an attendance label (or `list[@type=participants]`)."""
+    previous: Node | None = None
+    for node in walk(div, _is_document):
+        if node.tag == "list":
+            head = node.find("head")
+            if node.attrs.get("type") == "participants" or (
+                head is not None and is_attendance_label(flat_text(head))
+            ):
+                return node
+            if previous is not None and is_attendance_label(flat_text(previous)):
+                return node
+        if node.tag in ("p", "ab", "list"):
+            previous = node if node.tag != "list" else None
+    return None
+
+
+def participants_from(list_node: Node) -> tuple[Participant, ...]:
+    """Each item as written (a nested group list flattened into it), notes left out."""
+    names = (norm(flat_text(i)) for i in list_node.elements() if i.tag == "item")
+    return tuple(Participant(n, "participant") for n in names if n)
+
+
+# ------------------------------------------------------------------------ the reader
+
+_ATTACHMENT = re.compile(r"Attachment(?:\s+[\w.-]{1,10})?", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class FileContext:
+    """What the file says for every document in it."""
+
+    path: str
+    stem: str
+    header_date: ArchiveDate | None
+    header_date_at: Location | None
+    source: str | None
+    source_at: Location | None
+    file_title: str | None
+    extra: Mapping[str, str]
+    single: bool
+
+
+def read(text: str, source: Source) -> ReadResult:
+    """Read one TEI file into one Record per `div[@type=document]`."""
+    parsed = parse_xml(text, source.path)
+    if parsed.root is None:
+        return ReadResult(problems=parsed.problems)
+    root = parsed.root
+    docs = [n for n in walk(root, lambda _n: False) if _is_document(n)]
+    if not docs:
+        where = Location(source.path, root.line, root.col)
+        problem = Problem(where, "document", "no div[@type='document'] in the file")
+        return ReadResult(problems=(*parsed.problems, problem))
+    ctx = _file_context(root, source, single=len(docs) == 1)
+    problems = list(parsed.problems)
+    records: list[Record] = []
+    ids: set[str] = set()
+    previous_title = ctx.file_title
+    for index, div in enumerate(docs, start=1):
+        record, found = _read_document(div, index, ctx, previous_title)
+        suffix = index
+        while record.id in ids:  # duplicate xml:ids: fall back to the position
+            record = replace(record, id=f"{source.stem}--{suffix}")
+            suffix += len(docs)
+        ids.add(record.id)
+        if not record.extra.get("title_supplied"):  # only a real head names attachments
+            previous_title = record.title
+        records.append(record)
+        problems.extend(found)
+    return ReadResult(tuple(records), tuple(problems))
+
+
+def _file_context(root: Node, source: Source, single: bool) -> FileContext:
+    header = root.find("teiHeader")
+    header_date: ArchiveDate | None = None
+    header_at: Location | None = None
+    extra: dict[str, str] = {}
+    file_title: str | None = None
+    if header is not None:
+        for node in walk(header, lambda _n: False):
+            kind = node.attrs.get("type")
+            if node.tag == "date" and kind in ("created", "posted") and "when" in node.attrs:
+                extra[f"header_{kind}"] = node.attrs["when"]
+                if kind == "created":
+                    header_date = date_from_attrs(node.attrs, norm(flat_text(node)))
+                    header_at = Location(source.path, node.line, node.col)
+            elif node.tag == "title" and kind in ("complete", "short"):
+                extra[f"file_title_{kind}"] = norm(flat_text(node))
+            elif node.tag == "ref" and "target" in node.attrs and "scan" not in extra:
+                extra["scan"] = node.attrs["target"]
+        file_title = extra.get("file_title_complete")
+    src, src_at = _file_source(root, source.path, extra)
+    return FileContext(
+        source.path, source.stem, header_date, header_at, src, src_at, file_title,
+        MappingProxyType(extra), single,
+    )  # fmt: skip
+
+
+def _file_source(
+    root: Node, path: str, extra: dict[str, str]
+) -> tuple[str | None, Location | None]:
+    """The file's source note: a paragraph of `text/body` before the first document.
+
+    `Source: …` first; failing that, a paragraph that is wholly one `hi` (the italic
+    note, one file drops its prefix) and not a `Cited in …` line.
+    """
+    text_el = root.find("text")
+    body = text_el.find("body") if text_el is not None else None
+    if body is None:
+        return None, None
+    preface: list[tuple[Node, str]] = []
+    for node in body.elements():
+        if _is_document(node) or any(_is_document(n) for n in walk(node, _is_document)):
+            break
+        if node.tag == "p":
+            preface.append((node, norm(flat_text(node))))
+    for _p, text in preface:
+        if _CITED.match(text):
+            extra.setdefault("cited_in", text)
+    chosen = next(((p, t) for p, t in preface if _SOURCE_PREFIX.match(t)), None)
+    if chosen is None:
+        chosen = next(
+            ((p, t) for p, t in preface if t and not _CITED.match(t) and _wholly_hi(p)), None
+        )
+    if chosen is None:
+        return None, None
+    p, text = chosen
+    return strip_source_prefix(text), Location(path, p.line, p.col)
+
+
+def _wholly_hi(node: Node) -> bool:
+    kids = [c for c in node.children if not (isinstance(c, str) and not c.strip())]
+    return len(kids) == 1 and isinstance(kids[0], Node) and kids[0].tag == "hi"
+
+
+def _read_document(
+    div: Node, index: int, ctx: FileContext, previous_title: str | None
+) -> tuple[Record, list[Problem]]:
+    path = ctx.path
+    at = Location(path, div.line, div.col)
+    problems: list[Problem] = []
+    origin: dict[str, Location] = {"id": at}
+    extra: dict[str, object] = {k: v for k, v in ctx.extra.items()}
+    xml_id = div.attrs.get("xml:id")
+    for key, attr in (("xml_id", "xml:id"), ("doc_number", "n"), ("subtype", "subtype")):
+        if div.attrs.get(attr):
+            extra[key] = div.attrs[attr]
+    own = [n for n in walk(div, _is_document)]
+    head = next((n for n in div.elements() if n.tag == "head"), None)
+    dateline = next((n for n in own if n.tag == "dateline"), None)
+    source_note = next((n for n in own if is_source_note(n)), None)
+
+    if ctx.single or not xml_id:
+        record_id = ctx.stem if ctx.single else f"{ctx.stem}--{index}"
+    else:
+        record_id = f"{ctx.stem}--{slugify(xml_id)}"
+
+    title = norm(flat_text(head)) if head is not None else ""  # notes left out
+    if head is not None:
+        origin["title"] = Location(path, head.line, head.col)
+
+    # Source: the document's own note, else the file's preface paragraph.
+    src, src_at = ctx.source, ctx.source_at
+    if source_note is not None:
+        src = strip_source_prefix(flat_text(source_note)) or None
+        src_at = Location(path, source_note.line, source_note.col)
+    if src and src_at:
+        origin["source"] = src_at
+    classification = classification_in(src) if src else None
+    if classification and src_at:
+        origin["classification"] = src_at
+    if not src:
+        problems.append(Problem(at, "source", "no source note", Severity.WARNING))
+
+    date, place = _document_date(dateline, ctx, at, origin, extra, problems)
+
+    attendance = attendance_list(div)
+    participants = participants_from(attendance) if attendance is not None else ()
+    if attendance is not None and participants:
+        origin["participants"] = Location(path, attendance.line, attendance.col)
+
+    def skip(node: Node) -> bool:
+        return node is head or node is dateline or is_source_note(node) or _is_document(node)
+
+    # Notes in the head and dateline (kept out of the body) come first, without a marker.
+    notes = _Notes()
+    for part in (head, dateline):
+        for note in _notes_in(part):
+            notes.marker(note)
+    blocks = render_blocks(div, notes, skip)
+    body = "\n\n".join(blocks)
+    first_block = next((n for n in div.elements() if not skip(n)), None)
+    if first_block is not None:
+        origin["body"] = Location(path, first_block.line, first_block.col)
+    if notes.first is not None:
+        origin["notes"] = Location(path, notes.first.line, notes.first.col)
+
+    if not title:
+        title = _supplied_title(blocks, previous_title)
+        extra["title_supplied"] = True
+        problems.append(
+            Problem(at, "title", f"document has no head; titled {title!r}", Severity.WARNING)
+        )
+    if place:
+        origin["place"] = origin.get("date", at)
+    record = Record(
+        id=record_id, title=title, path=path, date=date, participants=participants,
+        source=src, classification=classification, place=place, body=body,
+        body_format="text", notes=tuple(notes.notes), record_id=None,
+        origin=MappingProxyType(origin), extra=MappingProxyType(extra),
+    )  # fmt: skip
+    return record, problems
+
+
+def _notes_in(node: Node | None) -> list[Node]:
+    """Footnotes under `node` (not source notes, not notes inside notes)."""
+    if node is None:
+        return []
+    stop = lambda n: n.tag == "note" or _is_document(n)  # noqa: E731
+    return [n for n in walk(node, stop) if n.tag == "note" and not is_source_note(n)]
+
+
+def _supplied_title(blocks: list[str], parent: str | None) -> str:
+    """`Attachment 1 to <parent title>` when the text opens with its label."""
+    label = "Attachment"
+    if blocks and _ATTACHMENT.fullmatch(blocks[0]):
+        label = blocks[0]
+    return f"{label} to {parent}" if parent else label
+
+
+def _document_date(
+    dateline: Node | None,
+    ctx: FileContext,
+    at: Location,
+    origin: dict[str, Location],
+    extra: dict[str, object],
+    problems: list[Problem],
+) -> tuple[ArchiveDate | None, str | None]:
+    """The dateline's date (attributes, then text); the header date only without one."""
+    if dateline is None:
+        if ctx.header_date is None:
+            problems.append(Problem(at, "date", "no dateline and no header date", Severity.WARNING))
+            return None, None
+        problems.append(
+            Problem(
+                at, "date",
+                f"no dateline; using the file header date {ctx.header_date.text!r}",
+                Severity.WARNING,
+            )
+        )  # fmt: skip
+        if ctx.header_date_at:
+            origin["date"] = ctx.header_date_at
+        return ctx.header_date, None
+    where = Location(ctx.path, dateline.line, dateline.col)
+    raw = norm(flat_text(dateline))
+    extra["dateline"] = raw
+    parts = split_dateline(raw)
+    place_el = next((n for n in walk(dateline, lambda _n: False) if n.tag == "placeName"), None)
+    place = norm(flat_text(place_el)) if place_el is not None else parts.place
+    date_el = next((n for n in walk(dateline, lambda _n: False) if n.tag == "date"), None)
+    date: ArchiveDate | None = None
+    if date_el is not None:
+        where = Location(ctx.path, date_el.line, date_el.col)
+        shown = norm(flat_text(date_el)) or parts.date
+        date = date_from_attrs(date_el.attrs, shown)
+        if date is None and any(k in date_el.attrs for k in ("when", "from", "to")):
+            problems.append(
+                Problem(
+                    where, "date", "unreadable date attributes; reading the text", Severity.WARNING
+                )
+            )
+        if date is None and shown:
+            date = date_from_text(split_dateline(shown).date)
+    if date is None and parts.date:
+        date = date_from_text(parts.date)
+    if date is not None and date.time is None and parts.time:
+        date = replace(date, time=parts.time)
+    origin["date"] = where
+    if date is None or not date.is_normalized:
+        problems.append(
+            Problem(where, "date", f"cannot read the dateline {raw!r}", Severity.WARNING)
+        )
+        if date is None and ctx.header_date is not None:
+            return ctx.header_date, place
+    elif ctx.single and _contradicts(ctx.header_date, date):
+        assert ctx.header_date is not None
+        problems.append(
+            Problem(
+                where, "date",
+                f"the file header says {ctx.header_date.edtf} but the dateline says "
+                f"{date.text!r}; using the dateline",
+                Severity.WARNING,
+            )
+        )  # fmt: skip
+    return date, place
+
+
+def _contradicts(header: ArchiveDate | None, date: ArchiveDate) -> bool:
+    if header is None or header.earliest is None or date.earliest is None:
+        return False
+    latest = date.latest or date.earliest
+    header_latest = header.latest or header.earliest
+    return header_latest < date.earliest or header.earliest > latest
