@@ -255,6 +255,7 @@ def build(
     """Build the site under `site_root` into `out`. Raises BuildFailed on errors."""
     start = time.perf_counter()
     report = BuildReport()
+    out = out.absolute()
     config = load_config(site_root, base_url=base_url)
     check_output_dir(out, site_root, site_root / config.content_dir)
 

@@ -7,6 +7,7 @@ except the body HTML that markdown-it produced from it (which escapes text itsel
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,15 +27,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def theme_dir(kind: str) -> Path:
     """The default theme's `templates` or `static` folder (in the wheel or the repo)."""
-    try:
-        from importlib.resources import files
-
-        package = files(f"archivist.theme_{kind}")
-        path = Path(str(package))
-        if path.is_dir():
-            return path
-    except (ModuleNotFoundError, TypeError):
-        pass
+    # The theme folders ship as data-only namespace packages (see pyproject.toml).
+    spec = importlib.util.find_spec(f"archivist.theme_{kind}")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            if Path(location).is_dir():
+                return Path(location)
     return REPO_ROOT / kind
 
 

@@ -216,6 +216,7 @@ def build_index(
 
     Returns the manifest written beside the bundles: shard folders and entry counts.
     """
+    out = out.resolve()  # Pagefind runs with its own working folder
     items = sorted(entries, key=lambda item: item[0])
     shards = max(1, -(-len(items) // shard_size))
     groups: list[list[IndexEntry]] = [[] for _ in range(shards)]
