@@ -203,17 +203,32 @@ def is_prose(lines: Sequence[Line]) -> bool:
 
 
 def search_listing_line(lines: Sequence[Line]) -> Line | None:
-    """The line that shows this is a search-results page (family D), if it is one."""
+    """The line that shows this is a search-results page (family D), if it is one.
+
+    `1 - 10 of 29` is enough on its own; `Results:` and `SEARCH RESULTS` also occur as
+    headings in documents, so they count only beside other signs of the site (the
+    skip link, the search box, a `Documents` tab, a bulleted date).
+    """
     if any(label_key(line) == "document information" or is_rights_start(line) for line in lines):
         return None
     head = [line for line in lines if not line.blank][:_HEAD_LINES]
-    for line in head:
-        key = label_key(line)
-        if key in ("search results", "results") or key.startswith("results: "):
-            return line
+    keys = [label_key(line) for line in head]
+    site = any(key in _LISTING_CONTEXT for key in keys) or any(
+        line.key.startswith("•") and is_display_date(Line(0, "", line.key[1:].strip()))
+        for line in head
+    )
+    for line, key in zip(head, keys, strict=True):
         if line.short and _LISTING_RANGE.fullmatch(line.key):
             return line
+        if site and (key in ("search results", "results") or _RESULTS_COUNT.fullmatch(key)):
+            return line
     return None
+
+
+_LISTING_CONTEXT = frozenset(
+    {"skip to content", "search in", "documents", LEGACY_BANNER.casefold()}
+)
+_RESULTS_COUNT = re.compile(r"results:? \d[\d,]*")
 
 
 def detect_family(lines: Sequence[Line]) -> Family:
