@@ -889,6 +889,15 @@ def test_any_text_gives_a_record_or_an_error(text: str) -> None:
         pytest.param("Search in\n" + "[1] x\n" * 50_000, id="many-note-lines"),
         pytest.param("Document Information\n" + "Record ID\n1\n" * 30_000, id="many-labels"),
         pytest.param("Translated by " * 20_000, id="credits"),
+        pytest.param(
+            'Search in\nget citation\n"T," 1950, History and Public Policy Program Digital '
+            "Archive, S" + " " * 200_000 + "x and" + " " * 100_000 + "y",
+            id="whitespace-runs-in-citation",
+        ),
+        pytest.param(
+            "Document Information\n\nSrc. Translated by A" + " " * 100_000 + "and B",
+            id="whitespace-runs-in-source",
+        ),
     ],
 )
 def test_hostile_input_is_handled(text: str) -> None:

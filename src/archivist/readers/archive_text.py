@@ -80,7 +80,6 @@ _DISPLAY_DATE = re.compile(
 )
 _DATE_THEN_TITLE = re.compile(rf"({_MONTH}\s+\d{{1,2}},\s+\d{{4}}|{_MONTH}\s+\d{{4}})\s+(\S.*)")
 _LISTING_RANGE = re.compile(r"\d[\d,]*\s*[-–]\s*\d[\d,]*\s+of\s+\d[\d,]*")
-_URL_AT_END = re.compile(r"\s*(https?://\S+)\s*$")
 _DOCUMENT_ID = re.compile(r"/document/(\d+)(?:[/?#.]|$)")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _RECORD_ID = re.compile(r"\d{1,12}")
@@ -306,11 +305,18 @@ def parse_citation(text: str, known_title: str | None = None) -> Citation | None
     opening = _opening_quote(titled, known_title)
     title = titled[opening + 1 :].strip().rstrip(",").strip()
     before = titled[:opening].strip() if opening >= 0 else ""
-    url_match = _URL_AT_END.search(tail)
-    url = url_match.group(1) if url_match else None
-    source = (tail[: url_match.start()] if url_match else tail).strip()
+    source, url = split_trailing_url(tail)
     cited = text[opening:].strip() if opening >= 0 else text.strip()
     return Citation(before, title, date, source, url, cited)
+
+
+def split_trailing_url(text: str) -> tuple[str, str | None]:
+    """`Source, p. 1. http://...` → (`Source, p. 1.`, the URL); no URL → (text, None)."""
+    text = text.strip()
+    head, _, last = text.rpartition(" ")
+    if last.startswith(("http://", "https://")):
+        return head.strip(), last
+    return text, None
 
 
 def _opening_quote(titled: str, known_title: str | None) -> int:
@@ -368,7 +374,7 @@ def source_credits(source: str) -> dict[str, list[str]]:
     `Obtained by A and translated by B` gives obtained_by A and translators B;
     the doubled `Translated by by A` (as found in the seed) reads as A.
     """
-    text = source[:5000]
+    text = " ".join(source[:5000].split())  # single spaces keep the name regexes linear
     credits: dict[str, list[str]] = {}
     pos = 0
     while True:
