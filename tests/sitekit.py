@@ -57,8 +57,10 @@ class _Links(HTMLParser):
         for name, value in attrs:
             if value is None:
                 continue
-            if name in ("href", "src") or (name == "data-bundle"):
+            if name in ("href", "src"):
                 self.links.append(value)
+            if name == "data-bundle":  # the search page loads <bundle>pagefind.js
+                self.links.append(value + "pagefind.js")
             if name == "id":
                 self.ids.add(value)
 
