@@ -64,6 +64,7 @@ MAX_TITLE = 600  # longer "titles" are hostile input; the tail names nobody
 MAX_LINE = 300  # speaker labels and list entries sit at the start of a line
 MAX_BODY_LINES = 20_000
 MAX_LIST_ENTRIES = 80
+MAX_PEOPLE = 1000  # distinct names kept per record; beyond that the text is not a record
 
 FUNCTIONS = ("sender", "recipient", "via", "author", "speaker", "interpreter", "recorder")
 
@@ -395,6 +396,9 @@ def _apply_brackets(text: str) -> tuple[str, tuple[str, ...]]:
         before, after = text[: m.start()].strip(), text[m.end() :].strip()
         if _is_editorial(content):
             text = _norm_space(f"{before} {after}")
+        elif before and _org_like(before) and not after:
+            # `Asian Affairs Bureau [Ministry of Foreign Affairs, Japan]`: a qualifier
+            text = f"{before}, {content}"
         elif after and not after.startswith(("(", ",")):
             text = _norm_space(f"{before} {content} {after}")  # `[Bernard] Montgomery`
         elif not before:
@@ -426,7 +430,7 @@ def _strip_courtesy(name: str) -> str:
 
 
 def _clean_name(text: str) -> str:
-    text = _norm_space(text).strip(" ,;:.-–—'\"‘’“”")
+    text = _norm_space(text).strip(" ,;:.-–—'\"‘’“”*†‡")
     if text.endswith(("'s", "’s")):
         text = text[:-2]
     if text.lower().startswith("the ") and not _person_like(text[4:]):
@@ -500,6 +504,7 @@ _COMMA = re.compile(r",\s*")
 def _complete_party(text: str) -> bool:
     """A side of ` and ` that can stand alone: a person, a body, or one capitalised word
     (`Officer`, `King` are surnames in `Ballard and Officer`, `Evatt to King and Smuts`)."""
+    text = _norm_space(re.sub(r"\([^()]{0,160}\)", " ", text))  # `Slany (Historian)`
     tokens = text.split()
     if len(tokens) == 1:
         return tokens[0][:1].isupper() and not any(c.isdigit() for c in tokens[0])
@@ -530,11 +535,15 @@ def _split_and(text: str) -> list[str]:
     for left, right in itertools.pairwise(parts):
         if _starts_body(right):
             continue  # `… and Department of External Affairs`: a second body
-        if len(left.split()) == 1 and _org_like(right) and _ADJECTIVE.search(left):
+        adjective = _ADJECTIVE.search(left) or _word(left) in _OFFICE_WORDS
+        if len(left.split()) == 1 and _org_like(right) and adjective:
             return [text]  # `Economic and Social Council`, not `Hodgson and Delegation`
         if len(right.split()) == 1 and _org_like(left) and re.search(r"\s(?:of|for)\s", left):
             return [text]  # `Department of Commerce and Agriculture`
     return parts
+
+
+_SUFFIX = re.compile(r"(?:Jr|Sr|Jnr|Snr|II|III|IV)\.?", re.IGNORECASE)
 
 
 def _flush(current: list[_Mention], office_parts: list[str], out: list[_Mention]) -> None:
@@ -574,6 +583,10 @@ def _parties(text: str, function: str | None) -> list[_Mention]:
         current: list[_Mention] = []
         office_parts: list[str] = []
         for i, part in enumerate(parts):
+            if current and not office_parts and _SUFFIX.fullmatch(part):
+                last = current[-1]  # `William D. Blair, Jr.`
+                current[-1] = replace(last, name=f"{last.name}, {part}")
+                continue
             pieces = _split_and(part)
             if not current and not office_parts:
                 nxt = parts[i + 1] if i + 1 < len(parts) else ""
@@ -822,14 +835,16 @@ def title_from_to(title: str) -> list[_Mention] | None:
                 return None
         else:
             sender_text, recipient_text = text[: split.start()], text[split.end() :]
+    if recipient_text is not None:
+        recipient_text = _cut_tail(recipient_text)
+    elif sender_text is not None:
+        sender_text = _cut_tail(sender_text)
     if sender_text is not None and not _party_start(sender_text):
         return None
     if recipient_text is not None and not _party_start(recipient_text):
         return None
     out: list[_Mention] = []
     if sender_text:
-        if recipient_text is None:
-            sender_text = _cut_tail(sender_text)
         via: list[_Mention] = []
         through = _find_top(sender_text, _THROUGH)
         if through:
@@ -838,7 +853,6 @@ def title_from_to(title: str) -> list[_Mention] | None:
         function = "author" if connector == "by" else "sender"
         out += _parties(sender_text, function) + via
     if recipient_text:
-        recipient_text = _cut_tail(recipient_text)
         through = _find_top(recipient_text, _THROUGH)
         if through:  # `Marshall to Evatt via Deschamps`
             out += _parties(recipient_text[through.end() :], "via")
@@ -939,6 +953,11 @@ _LABEL_PLAIN = re.compile(
 )
 # what follows `AA:` in a footnote is an archival reference, not speech
 _REFERENCE_AFTER = re.compile(r"^(?:\d|[A-Z]{1,4}\s?\d)")
+# `Agenda Item III:`, `Part Two:`: headings, whatever words surround them
+_HEADING_WORDS = _words(
+    "agenda item part section annex appendix chapter paragraph article question point "
+    "resolution draft topic"
+)
 _NOT_LABEL_START = _words("see cf file in on at per vide")
 _REPOSITORY_WORDS = _words("library libraries papers archives archive collection")
 _INTERJECTION = re.compile(r"\(([^\W\d_][^():\[\]\n]{0,40}):\s+(?P<said>[^)\n]{1,8})")
@@ -988,6 +1007,8 @@ def _plain_label_ok(label: str, said: str) -> bool:
         return False
     words = [_word(t) for t in label.split()]
     if words[0] in _NOT_LABEL_START or any(w in _REPOSITORY_WORDS for w in words):
+        return False
+    if any(w in _HEADING_WORDS for w in words):
         return False
     letters = [c for c in label if c.isalpha()]
     # a bare acronym (`AA`, `NAA`, `PM&C`) is an abbreviation key, not a speaker
@@ -1052,15 +1073,16 @@ def _attendance(lines: Sequence[str], start: int, first: str) -> list[_Mention]:
             if len(entries) == 2 and not _person_like(entries[1]):
                 entries = [first.strip()]
     else:
+        # one entry a line; Markdown sources put a blank line between entries, so only
+        # two blank lines in a row, or a line that names nobody, end the list
         i, blank_run = start + 1, 0
-        while i < len(lines) and len(entries) < MAX_LIST_ENTRIES:
+        while i < len(lines) and len(entries) < MAX_LIST_ENTRIES and blank_run < 2:
             line = lines[i][:MAX_LINE].strip()
             i += 1
             if not line:
                 blank_run += 1
-                if entries or blank_run > 1:
-                    break
                 continue
+            blank_run = 0
             if line.endswith(":") and len(line) < 60:
                 continue  # a group heading such as `American side:`
             if _ATTENDANCE.match(line) or _FUNCTION_LINE.match(line):
@@ -1069,14 +1091,16 @@ def _attendance(lines: Sequence[str], start: int, first: str) -> list[_Mention]:
             if len(line.split()) > 16 or (not line[:1].isupper() and line[:1] != "["):
                 break
             if _flattened_table(line):
-                continue  # a table squeezed onto one line: several people, no telling who
+                continue  # a table squeezed onto one line names no one clearly
+            if not _entry_mentions(line):
+                break
             entries.append(line)
-    out: list[_Mention] = []
-    for entry in entries:
-        for m in _parties(_decap_tokens(entry), None):
-            if _person_like(m.name) or _org_like(m.name):
-                out.append(m)
-    return out
+    return [m for entry in entries for m in _entry_mentions(entry)]
+
+
+def _entry_mentions(entry: str) -> list[_Mention]:
+    found = _parties(_decap_tokens(entry), None)
+    return [m for m in found if _person_like(m.name) or _org_like(m.name)]
 
 
 def _body_mentions(body: str, known: Sequence[_Mention] = ()) -> list[_Mention]:
@@ -1120,9 +1144,12 @@ def _body_mentions(body: str, known: Sequence[_Mention] = ()) -> list[_Mention]:
             order += 1
     # A plain `Word:` is a speaker only when it recurs or names someone already known:
     # one-off `Australia:` or `Background:` lines are headings, not turns.
-    known_all = [*known, *(m for _, m in found)]
+    known_forms: set[str] = set()
+    for m in [*known, *(m for _, m in found)]:
+        known_forms.update(_short_forms(name_key(m.name)))
+        known_forms.update(name_key(a) for a in m.aliases)
     for key, hits in weak.items():
-        if len(hits) >= 2 or any(_short_of(key, k) for k in known_all):
+        if len(hits) >= 2 or key in known_forms:
             found.append(hits[0])
     found.sort(key=lambda pair: pair[0])
     return [m for _, m in found]
@@ -1134,16 +1161,6 @@ def participants_from_body(body: str) -> tuple[Participant, ...]:
 
 
 # --- resolution inside one record -------------------------------------------------------
-
-
-def _short_of(short_key: str, full: _Mention) -> bool:
-    keys = [name_key(full.name), *(name_key(a) for a in full.aliases)]
-    if short_key in keys[1:]:
-        return True
-    s, f = short_key.split(), keys[0].split()
-    if not s or len(s) >= len(f):
-        return False
-    return f[: len(s)] == s or f[-len(s) :] == s
 
 
 def _merge_role(a: _Mention, b: _Mention) -> _Mention:
@@ -1168,35 +1185,65 @@ def _office_target(m: _Mention, mentions: Sequence[_Mention]) -> int | None:
     return next(i for i, o in enumerate(mentions) if name_key(o.name) == target)
 
 
+def _short_forms(key: str) -> list[str]:
+    """The keys a full name can be shortened to: first or last words (`mao`, `popovic`)."""
+    tokens = key.split()
+    out = []
+    for n in range(1, len(tokens)):
+        out += [" ".join(tokens[:n]), " ".join(tokens[-n:])]
+    return out
+
+
 def _resolve(mentions: Sequence[_Mention]) -> tuple[list[_Mention], list[str]]:
-    """Merge short forms into full names; (resolved mentions, unresolved names)."""
-    mentions = [m for m in mentions if name_key(m.name)]
+    """Merge short forms into full names; (resolved mentions, unresolved names).
+
+    An index from every short form (and alias) to the names that have it keeps this
+    near-linear; a record naming thousands of people stays fast.
+    """
+    keys_all = [name_key(m.name) for m in mentions]
+    kept = [i for i, k in enumerate(keys_all) if k]
+    distinct: dict[str, None] = {}
+    for i in kept:
+        distinct.setdefault(keys_all[i])
+        if len(distinct) >= MAX_PEOPLE:
+            break
+    mentions = [mentions[i] for i in kept if keys_all[i] in distinct]
+    keys = [name_key(m.name) for m in mentions]
+    first_of: dict[str, int] = {}
+    index: dict[str, list[int]] = {}
+    for j, (o, key) in enumerate(zip(mentions, keys, strict=True)):
+        if o.office_only or key in first_of:
+            continue
+        first_of[key] = j
+        forms = _short_forms(key) + [name_key(a) for a in o.aliases]
+        for form in dict.fromkeys(forms):
+            if form and form != key:
+                index.setdefault(form, []).append(j)
     target: list[int] = list(range(len(mentions)))
     unresolved: list[str] = []
+    office_hits: dict[str, int | None] = {}
     for i, m in enumerate(mentions):
-        key = name_key(m.name)
+        key = keys[i]
         if m.office_only:
-            hit = _office_target(m, mentions)
+            if key not in office_hits:
+                office_hits[key] = _office_target(m, mentions)
+            hit = office_hits[key]
             if hit is None:
                 unresolved.append(m.name)
                 target[i] = -1
             else:
                 target[i] = hit
             continue
-        candidates = {
-            name_key(o.name): j
-            for j, o in enumerate(mentions)
-            if j != i and not o.office_only and name_key(o.name) != key and _short_of(key, o)
-        }
+        candidates = {keys[j]: j for j in index.get(key, ()) if keys[j] != key}
         # keep only the fullest candidates: `Zhou` → `Zhou Enlai`, not also `Zhou E.`
         maximal = [
             j
             for k, j in candidates.items()
-            if not any(_short_of(k, mentions[j2]) for k2, j2 in candidates.items() if k2 != k)
+            if not any(k2 != k and k in _short_forms(k2) for k2 in candidates)
         ]
         if len(maximal) == 1:
             target[i] = maximal[0]
-        elif len(name_key(m.name).split()) == 1 and not _org_like(m.name):
+        elif len(key.split()) == 1 and not _org_like(m.name):
             unresolved.append(m.name)
     # follow chains (a → b → c) with a bound, then group by final target's key
     groups: dict[str, _Mention] = {}
@@ -1375,6 +1422,12 @@ def parse_authority(text: str, path: str) -> tuple[Authority, list[Problem]]:
         doc = load_mapping(text)
     except YamlError as exc:
         return Authority(), [_problem(path, exc.line, exc.col, exc.message)]
+    except yaml.YAMLError as exc:  # PyYAML's reader rejects control characters up front
+        offset = getattr(exc, "position", 0) or 0
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        reason = str(exc).splitlines()[0] if str(exc) else "malformed YAML"
+        return Authority(), [_problem(path, line, col, reason)]
     problems: list[Problem] = []
     for key in doc.value:
         if key != "people":
