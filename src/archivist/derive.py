@@ -4,29 +4,56 @@ title and body, resolved through the optional authority file (`content/people.ya
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archivist.config import Config
-from archivist.model import Person, Problem, Record
-from archivist.slugs import slugify
+from archivist.model import Location, Person, Problem, Record, Severity
+from archivist.people import Authority, derive_participants, load_authority, unresolved_names
+
+AUTHORITY_FILE = "people.yaml"
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
     """What derivation needs from the whole site (read once per build)."""
 
-    authority_path: Path | None = None
+    authority: Authority | None = None
+    _fallback: Authority = field(default_factory=Authority)
 
     def person_for(self, name: str) -> Person:
-        return Person(slug=slugify(name), name=name)
+        """The one Person a written name stands for across the archive."""
+        return (self.authority or self._fallback).person_for(name)
 
 
 def load_context(site_root: Path, config: Config) -> tuple[Context, list[Problem]]:
-    path = site_root / config.content_dir / "people.yaml"
-    return Context(path if path.is_file() else None), []
+    path = site_root / config.content_dir / AUTHORITY_FILE
+    if not path.is_file():
+        return Context(), []
+    authority, problems = load_authority(path)
+    return Context(authority), problems
 
 
 def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
-    """The record with derived fields filled in, and any warnings about them."""
-    return record, []
+    """The record with its participants derived, and warnings about names.
+
+    Unresolved short names are only reported when the archive keeps an authority
+    file: without one, every surname-only title would warn.
+    """
+    participants = derive_participants(record, context.authority)
+    problems: list[Problem] = []
+    if context.authority is not None:
+        where = record.origin.get("participants") or record.origin.get("title")
+        location = where or Location(record.path)
+        for name in unresolved_names(record, context.authority):
+            problems.append(
+                Problem(
+                    location,
+                    "participants",
+                    f"{name!r} matches no one in the record or in {AUTHORITY_FILE}",
+                    Severity.WARNING,
+                )
+            )
+    if participants == record.participants:
+        return record, problems
+    return replace(record, participants=participants), problems

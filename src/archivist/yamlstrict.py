@@ -68,6 +68,16 @@ class _NoAliasComposer(yaml.composer.Composer):
         return super().compose_node(parent, index)
 
 
+def _reader_error(exc: yaml.YAMLError, text: str) -> Positioned:
+    """A character YAML refuses (control characters): raise it with its position."""
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):
+        line = text.count("\n", 0, position) + 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise YamlError(line, col, "a character YAML does not allow") from None
+    raise YamlError(1, 1, str(exc).splitlines()[0] if str(exc) else "malformed YAML") from None
+
+
 def _position(mark: yaml.Mark | None) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
@@ -154,7 +164,10 @@ def _shift(exc: YamlError, offset: int) -> YamlError:
 
 
 def _load_mapping(text: str) -> Positioned:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:
+        return _reader_error(exc, text)
     try:
         node = loader.get_single_node()
     except YamlError:
@@ -165,7 +178,7 @@ def _load_mapping(text: str) -> Positioned:
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise YamlError(line, col, message or "malformed YAML") from None
     except yaml.YAMLError as exc:
-        raise YamlError(1, 1, str(exc).splitlines()[0] if str(exc) else "malformed YAML") from None
+        return _reader_error(exc, text)
     except RecursionError:
         raise YamlError(1, 1, f"nested deeper than {MAX_DEPTH} levels") from None
     finally:
