@@ -237,7 +237,7 @@ class _Point:
         return self.year is not None and self.month is not None
 
     def valid(self) -> bool:
-        if self.year is None or self.day is not None and self.month is None:
+        if self.year is None or (self.day is not None and self.month is None):
             return False
         if self.month is not None and not 1 <= self.month <= 12:
             return False
@@ -283,8 +283,11 @@ def _month_of(tok: _Tok, strict_case: bool) -> int | None:
     return _MONTHS.get(word.lower())
 
 
+_DAY = re.compile(r"\d{1,2}(?:st|nd|rd|th|d)?", re.I)
+
+
 def _is_day(tok: _Tok) -> bool:
-    return tok.kind == "num" and len(tok.text.rstrip("stndrdh")) <= 2 and 1 <= tok.value[0] <= 31
+    return tok.kind == "num" and _DAY.fullmatch(tok.text) is not None and 1 <= tok.value[0] <= 31
 
 
 def _is_year(tok: _Tok) -> bool:
@@ -305,8 +308,8 @@ def _point(toks: Sequence[_Tok], i: int, strict: bool) -> tuple[_Point, int] | N
         return None
     t = toks[i]
     if t.kind == "compact":
-        y, m, d = t.value
-        return _Point(y, m, d or None, t.supplied, t.supplied, t.supplied and d > 0), i + 1
+        cy, cm, cd = t.value
+        return _Point(cy, cm, cd or None, t.supplied, t.supplied, t.supplied and cd > 0), i + 1
     month = _month_of(t, strict)
     if month is not None:  # June 30, 1955 / June 1977 / June
         j = i + 1
@@ -314,31 +317,31 @@ def _point(toks: Sequence[_Tok], i: int, strict: bool) -> tuple[_Point, int] | N
             day = toks[j]
             k = j + 1 + _punct(toks, j + 1, ",")
             if k < len(toks) and _is_year(toks[k]):
-                y = toks[k]
+                yt = toks[k]
                 return _Point(
-                    y.value[0], month, day.value[0], y.supplied, t.supplied, day.supplied
+                    yt.value[0], month, day.value[0], yt.supplied, t.supplied, day.supplied
                 ), k + 1
             return _Point(None, month, day.value[0], False, t.supplied, day.supplied), j + 1
         k = j + _punct(toks, j, ",")
         if k < len(toks) and _is_year(toks[k]):
-            y = toks[k]
-            return _Point(y.value[0], month, None, y.supplied, t.supplied), k + 1
+            yt = toks[k]
+            return _Point(yt.value[0], month, None, yt.supplied, t.supplied), k + 1
         return _Point(None, month, None, False, t.supplied), j
     if _is_day(t):  # 30 June 1955 / 26th June, 1957 / 30 (in a range)
-        j = i + 1 + (_word(toks, i + 1) == "of")
+        j = i + 1 + (_word(toks, i + 1) == "of" or _punct(toks, i + 1, ","))
         month = _month_of(toks[j], strict) if j < len(toks) else None
         if month is None:  # a range end: `30` or `30, 1955` (June 28-30, 1955)
             k = i + 1 + _punct(toks, i + 1, ",")
             if k < len(toks) and _is_year(toks[k]):
-                y = toks[k]
-                return _Point(y.value[0], None, t.value[0], y.supplied, False, t.supplied), k + 1
+                yt = toks[k]
+                return _Point(yt.value[0], None, t.value[0], yt.supplied, False, t.supplied), k + 1
             return _Point(None, None, t.value[0], False, False, t.supplied), i + 1
         m_tok = toks[j]
         k = j + 1 + _punct(toks, j + 1, ",")
         if k < len(toks) and _is_year(toks[k]):
-            y = toks[k]
+            yt = toks[k]
             return _Point(
-                y.value[0], month, t.value[0], y.supplied, m_tok.supplied, t.supplied
+                yt.value[0], month, t.value[0], yt.supplied, m_tok.supplied, t.supplied
             ), k + 1
         return _Point(None, month, t.value[0], False, m_tok.supplied, t.supplied), j + 1
     if _is_year(t):
@@ -556,7 +559,9 @@ def _archive_date(text: str, value: _Value | None, time: str | None) -> ArchiveD
     if not is_valid_edtf(edtf):
         # EDTF cannot qualify the ends of an open set (`[..1938-06-02?]`); the set
         # already says the day is inferred, so drop the part qualifiers.
-        plain = tuple(replace(p, year_sup=False, month_sup=False, day_sup=False) for p in value.points)
+        plain = tuple(
+            replace(p, year_sup=False, month_sup=False, day_sup=False) for p in value.points
+        )
         edtf = _edtf(replace(value, points=plain, uncertain=False))
         if not is_valid_edtf(edtf):
             return ArchiveDate(text, time=time)
