@@ -613,7 +613,8 @@ def parse_date(text: str) -> ArchiveDate | None:
     for i, t in enumerate(rest):
         if t.kind in ("num", "word", "compact", "slashed"):
             match = _expression(rest, i, strict=False)
-            break
+        if match is not None or not _ignorable(t):
+            break  # the date must come first, after filler words at most
     if match is None:
         return ArchiveDate(raw, time=time)
     leftover = rest[: match.first] + rest[match.end :]
