@@ -222,6 +222,11 @@ TAILS = [
         "[Foreign Affairs Record, vol. 47, no. 10, pp. 537-40.]",
         [],
     ),
+    (  # a newspaper as the source, with its date
+        "Text.\n\n _[REPORTED IN 'THE DAILY PAPER', 24 AUGUST 1939, P. 9]_\n",
+        "[REPORTED IN 'THE DAILY PAPER', 24 AUGUST 1939, P. 9]",
+        [],
+    ),
     (  # numbered paragraphs are not notes: they do not count down to 1 before the end
         "Text.\n\n2 Two things follow.\n\n3 And a third.\n",
         None,

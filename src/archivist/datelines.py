@@ -301,7 +301,9 @@ _NOTE = re.compile(
 )
 
 
-_SOURCE_WORDS = re.compile(r"collection|papers|library|archives|record|vol\.|pp?\.\s*\d", re.I)
+_SOURCE_WORDS = re.compile(
+    r"collection|papers|library|archives|record|reported in|vol\.|pp?\.\s*\d", re.I
+)
 
 
 def _citation(line: str) -> str | None:
@@ -322,6 +324,8 @@ def _citation(line: str) -> str | None:
         return None
     if ":" in inner[:60]:
         return ref
+    if _SOURCE_WORDS.search(inner) and len(inner.split()) >= 3:
+        return ref  # a published source: `[Reported in 'The Times', 2 May 1939, p. 9]`
     if find_date(inner) is not None:
         return None  # a supplied dateline: `[NEW DELHI, 20 January 1949]`
     if re.match(r"[A-Z]{1,3}\s?\d", inner) and "," in inner:
