@@ -23,6 +23,7 @@ from archivist.readers import RECORD_SUFFIXES, read_file
 from archivist.render import SiteRenderer, theme_dir
 from archivist.search import SearchError, build_index
 from archivist.searchdoc import index_entry
+from archivist.slugs import file_id
 from archivist.write import BuildLock, OutputError, Staging, check_output_dir, clean_stale
 
 log = logging.getLogger("archivist")
@@ -161,7 +162,9 @@ def load(site_root: Path, config: Config, *, drafts: bool = False) -> Loaded:
     files, problems = discover(site_root, config)
     records: list[Record] = []
     for path in files:
-        result = read_file(path, _display(path, site_root), config)
+        content = site_root / config.content_dir
+        stem = file_id(path.relative_to(content).parts)
+        result = read_file(path, _display(path, site_root), config, stem)
         records.extend(result.records)
         problems.extend(result.problems)
         if not result.records and not any(p.is_error for p in result.problems):

@@ -24,3 +24,32 @@ def slugify(text: str) -> str:
         digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
         slug = slug[: MAX_SLUG - 9].rstrip("-") + "-" + digest
     return slug
+
+
+MAX_ID = 120
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_id(rel_parts: tuple[str, ...]) -> str:
+    """A record id from its file's path inside the content folder, stable and URL-safe.
+
+    `telegram.md` → `telegram`; a file in a subfolder keeps the folder, joined with
+    `.`, so the same file name in two volumes gives two ids
+    (`volume-1/12-letter.md` → `volume-1.12-letter`). Other characters become `-`;
+    ids longer than MAX_ID keep their start and a hash of the whole path.
+    """
+    *folders, name = rel_parts
+    stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+    pieces = [_id_piece(p) for p in [*folders, stem]]
+    ident = ".".join(p for p in pieces if p)
+    if not ident:
+        ident = "record-" + hashlib.sha1("/".join(rel_parts).encode("utf-8")).hexdigest()[:10]
+    if len(ident) > MAX_ID:
+        digest = hashlib.sha1("/".join(rel_parts).encode("utf-8")).hexdigest()[:10]
+        ident = ident[: MAX_ID - 11].rstrip(".-_") + "-" + digest
+    return ident
+
+
+def _id_piece(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _ID_UNSAFE.sub("-", folded).strip(".-_")

@@ -3,8 +3,10 @@
 PyYAML's safe loader still turns `NO` into False, `1955-06-30` into a date and
 `0777` into 511 (YAML 1.1), accepts duplicate keys (last wins) and expands aliases
 (the billion-laughs bomb). Archival text must come through as written, so this loader
-builds plain str/list/dict trees from the composed node graph and reports anything
-else as an error with its line and column.
+builds plain str/list/dict trees straight from the parser's event stream — libyaml's
+C parser when present, which keeps reading fast for large archives — and reports
+anchors, aliases, tags, merge keys, duplicate keys and deep nesting as errors with
+their line and column. Nothing is ever expanded.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import re
 from dataclasses import dataclass
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml import events
 
 MAX_DEPTH = 50
 
 YamlValue = str | list["YamlValue"] | dict[str, "YamlValue"] | None
+
+_Parser: type = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,105 +44,107 @@ class Positioned:
     lines: dict[str, tuple[int, int]]
 
 
-_PLAIN_TAGS = {
+# Tags a plain document may carry explicitly (`!!str x`); their values stay text.
+_CORE_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:merge",
-    "tag:yaml.org,2002:value",
+    "tag:yaml.org,2002:timestamp",
 }
+_NULLS = ("", "~", "null", "Null", "NULL")
 
 
-class _NoAliasComposer(yaml.composer.Composer):
-    """Refuse anchors and aliases before any expansion can happen."""
+def _position(mark: object) -> tuple[int, int]:
+    line = getattr(mark, "line", None)
+    col = getattr(mark, "column", None)
+    if isinstance(line, int) and isinstance(col, int):
+        return line + 1, col + 1
+    return 1, 1
 
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        event = self.peek_event()  # type: ignore[attr-defined]
+
+class _Builder:
+    """Consumes parser events into a value tree, refusing what we do not allow."""
+
+    def __init__(self) -> None:
+        self._start_marks: list[object] = []
+        self._key_lines: dict[int, dict[str, tuple[int, int]]] = {}
+
+    def check(self, event: events.Event) -> None:
         line, col = _position(event.start_mark)
-        if isinstance(event, yaml.events.AliasEvent):
+        if isinstance(event, events.AliasEvent):
             raise YamlError(line, col, "aliases (*name) are not allowed")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
             raise YamlError(line, col, f"anchors (&{anchor}) are not allowed")
-        return super().compose_node(parent, index)
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and tag not in _CORE_TAGS:
+            raise YamlError(line, col, f"tags such as {tag!r} are not allowed")
 
-
-def _reader_error(exc: yaml.YAMLError, text: str) -> Positioned:
-    """A character YAML refuses (control characters): raise it with its position."""
-    position = getattr(exc, "position", None)
-    if isinstance(position, int):
-        line = text.count("\n", 0, position) + 1
-        col = position - (text.rfind("\n", 0, position) + 1) + 1
-        raise YamlError(line, col, "a character YAML does not allow") from None
-    raise YamlError(1, 1, str(exc).splitlines()[0] if str(exc) else "malformed YAML") from None
-
-
-def _position(mark: yaml.Mark | None) -> tuple[int, int]:
-    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-
-
-class _Loader(
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    _NoAliasComposer,
-    yaml.resolver.BaseResolver,
-):
-    def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        yaml.resolver.BaseResolver.__init__(self)
-
-
-def _convert(node: Node, depth: int) -> YamlValue:
-    mark = node.start_mark
-    if depth > MAX_DEPTH:
-        raise YamlError(mark.line + 1, mark.column + 1, f"nested deeper than {MAX_DEPTH} levels")
-    explicit = node.tag and not node.tag.startswith("tag:yaml.org,2002:")
-    if explicit or (node.tag not in _PLAIN_TAGS and node.tag not in (None, "?", "!")):
-        raise YamlError(
-            mark.line + 1, mark.column + 1, f"tags such as {node.tag!r} are not allowed"
-        )
-    if isinstance(node, ScalarNode):
-        text = str(node.value)
-        # An empty plain scalar (`key:`) or `~`/`null` is no value; quoted text is kept.
-        if node.style is None and text in ("", "~", "null", "Null", "NULL"):
+    def build(self, stream: list[events.Event]) -> YamlValue:
+        """Build the single document in `stream` (events after DocumentStart)."""
+        # Containers under construction: (container, pending key, key position).
+        stack: list[tuple[dict[str, YamlValue] | list[YamlValue], str | None]] = []
+        root: YamlValue = None
+        have_root = False
+        for event in stream:
+            if isinstance(event, events.StreamStartEvent | events.DocumentStartEvent):
+                continue
+            if isinstance(event, events.DocumentEndEvent | events.StreamEndEvent):
+                break
+            self.check(event)
+            value: YamlValue
+            if isinstance(event, events.ScalarEvent):
+                text = str(event.value)
+                plain = event.style is None or event.style == ""
+                # An empty plain value (`key:`) or `~`/`null` is no value; quoted text is.
+                value = None if plain and text in _NULLS else text
+            elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    line, col = _position(event.start_mark)
+                    raise YamlError(line, col, f"nested deeper than {MAX_DEPTH} levels")
+                container: dict[str, YamlValue] | list[YamlValue] = (
+                    {} if isinstance(event, events.MappingStartEvent) else []
+                )
+                stack.append((container, None))
+                # Remember where this container's key was, for top-level positions.
+                self._start_marks.append(event.start_mark)
+                continue
+            elif isinstance(event, events.MappingEndEvent | events.SequenceEndEvent):
+                finished, pending = stack.pop()
+                self._start_marks.pop()
+                if pending is not None:
+                    raise YamlError(1, 1, "a key without a value")
+                value = finished
+            else:
+                continue
+            if not stack:
+                root, have_root = value, True
+                continue
+            parent, pending = stack[-1]
+            if isinstance(parent, list):
+                parent.append(value)
+            elif pending is None:
+                line, col = _position(event.start_mark)
+                if not isinstance(event, events.ScalarEvent) or not isinstance(value, str | None):
+                    raise YamlError(line, col, "keys must be plain text")
+                key = value or ""
+                if key == "<<" and event.style in (None, ""):
+                    raise YamlError(line, col, "merge keys (<<) are not allowed")
+                if key in parent:
+                    first = self._key_lines[id(parent)][key][0]
+                    raise YamlError(line, col, f"duplicate key {key!r} (first on line {first})")
+                self._key_lines.setdefault(id(parent), {})[key] = (line, col)
+                stack[-1] = (parent, key)
+            else:
+                parent[pending] = value
+                stack[-1] = (parent, None)
+        if not have_root:
             return None
-        return text
-    if isinstance(node, SequenceNode):
-        return [_convert(item, depth + 1) for item in node.value]
-    if isinstance(node, MappingNode):
-        return _mapping(node, depth)[0]
-    raise YamlError(mark.line + 1, mark.column + 1, "unsupported YAML node")
-
-
-def _mapping(
-    node: MappingNode, depth: int
-) -> tuple[dict[str, YamlValue], dict[str, tuple[int, int]]]:
-    out: dict[str, YamlValue] = {}
-    where: dict[str, tuple[int, int]] = {}
-    for key_node, value_node in node.value:
-        kmark = key_node.start_mark
-        if not isinstance(key_node, ScalarNode):
-            raise YamlError(kmark.line + 1, kmark.column + 1, "keys must be plain text")
-        if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
-            raise YamlError(kmark.line + 1, kmark.column + 1, "merge keys (<<) are not allowed")
-        key = str(key_node.value)
-        if key in out:
-            first = where[key][0]
-            raise YamlError(
-                kmark.line + 1, kmark.column + 1, f"duplicate key {key!r} (first on line {first})"
-            )
-        out[key] = _convert(value_node, depth + 1)
-        where[key] = (kmark.line + 1, kmark.column + 1)
-    return out, where
+        return root
 
 
 def load_mapping(text: str, first_line: int = 1) -> Positioned:
@@ -163,30 +169,51 @@ def _shift(exc: YamlError, offset: int) -> YamlError:
     return YamlError(exc.line + offset, exc.col, message)
 
 
+def _events(text: str) -> list[events.Event]:
+    """All events of the first document; a second document is an error."""
+    loader = _Parser(text)
+    out: list[events.Event] = []
+    documents = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, events.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    line, col = _position(event.start_mark)
+                    raise YamlError(line, col, "expected one YAML document, found more")
+            out.append(event)
+    finally:
+        loader.dispose()
+    return out
+
+
 def _load_mapping(text: str) -> Positioned:
     try:
-        loader = _Loader(text)
-    except yaml.YAMLError as exc:
-        return _reader_error(exc, text)
-    try:
-        node = loader.get_single_node()
+        stream = _events(text)
     except YamlError:
         raise
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _position(exc.problem_mark or exc.context_mark)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise YamlError(line, col, message or "malformed YAML") from None
     except yaml.YAMLError as exc:
-        return _reader_error(exc, text)
-    except RecursionError:
-        raise YamlError(1, 1, f"nested deeper than {MAX_DEPTH} levels") from None
-    finally:
-        loader.dispose()
-    if node is None:
+        position = getattr(exc, "position", None)
+        if isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            col = position - (text.rfind("\n", 0, position) + 1) + 1
+            raise YamlError(line, col, "a character YAML does not allow") from None
+        raise YamlError(1, 1, str(exc).splitlines()[0] if str(exc) else "malformed YAML") from None
+    builder = _Builder()
+    value = builder.build(stream)
+    if value is None:
         return Positioned({}, {})
-    if not isinstance(node, MappingNode):
-        mark = node.start_mark
-        raise YamlError(mark.line + 1, mark.column + 1, "expected a mapping of field: value")
-    value, lines = _mapping(node, 0)
-    return Positioned(value, lines)
+    if not isinstance(value, dict):
+        first = next(
+            (e for e in stream if isinstance(e, events.NodeEvent | events.CollectionStartEvent)),
+            None,
+        )
+        line, col = _position(first.start_mark) if first is not None else (1, 1)
+        raise YamlError(line, col, "expected a mapping of field: value")
+    lines = builder._key_lines.get(id(value), {})
+    return Positioned(value, dict(lines))

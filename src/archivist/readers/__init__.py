@@ -19,6 +19,7 @@ from pathlib import Path
 
 from archivist.config import Config
 from archivist.model import Location, Problem, ReadResult
+from archivist.slugs import file_id
 
 RECORD_SUFFIXES = (".md", ".markdown", ".txt", ".xml")
 
@@ -90,8 +91,11 @@ def read_text(text: str, source: Source, suffix: str) -> ReadResult:
     )
 
 
-def read_file(path: Path, display: str, config: Config) -> ReadResult:
-    """Read one content file into records, or report why it cannot be read."""
+def read_file(path: Path, display: str, config: Config, stem: str | None = None) -> ReadResult:
+    """Read one content file into records, or report why it cannot be read.
+
+    `stem` is the record id the file's name gives (see `slugs.file_id`).
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -102,4 +106,4 @@ def read_file(path: Path, display: str, config: Config) -> ReadResult:
     if text is None:
         assert problem is not None
         return ReadResult(problems=(problem,))
-    return read_text(text, Source(display, path.stem, config), path.suffix)
+    return read_text(text, Source(display, stem or file_id((path.name,)), config), path.suffix)

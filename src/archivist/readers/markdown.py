@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from types import MappingProxyType
 
+from archivist.datelines import split_body
 from archivist.dates import parse_date
 from archivist.model import Location, Participant, Problem, ReadResult, Record, Severity
 from archivist.readers import Source
@@ -190,6 +191,43 @@ def _iso_day(b: _Builder, key: str, field: str, value: YamlValue) -> dt.date | N
 _Reader = Callable[[_Builder, str, str, YamlValue], object]
 
 
+def _apply_body_parts(body: str, body_line: int, fields: dict[str, object], b: _Builder) -> str:
+    """Fill fields the front matter lacks from the body's own dateline, notes and
+    trailing archival reference (the shape of edited document collections such as
+    DAFP); the front matter always wins. Bodies with Markdown footnotes are the
+    editor's own layout and are left alone.
+    """
+    if not body or "[^" in body:
+        return body
+    parts = split_body(body)
+    dateline = parts.dateline
+
+    def at(line: int | None) -> Location:
+        return Location(b.source.path, body_line + (line or 1) - 1, 1)
+
+    if dateline is not None:
+        for name, value in (("type", dateline.type), ("place", dateline.place)):
+            if value and not fields.get(name):
+                fields[name] = value
+                b.origin[name] = at(parts.dateline_line)
+        if dateline.date is not None and "date" not in fields:
+            fields["date"] = dateline.date
+            b.origin["date"] = at(parts.dateline_line)
+    classification = parts.classification or (dateline.classification if dateline else None)
+    if classification and not fields.get("classification"):
+        fields["classification"] = classification
+        b.origin["classification"] = at(parts.classification_line or parts.dateline_line)
+    if parts.source and not fields.get("source"):
+        fields["source"] = parts.source
+        b.origin["source"] = at(parts.source_line)
+    if parts.notes:
+        fields["notes"] = parts.notes
+        b.origin["notes"] = at(parts.notes_line)
+    if parts.notes or parts.source:
+        return parts.body.strip("\n")
+    return body
+
+
 def read(text: str, source: Source) -> ReadResult:
     """Read one Markdown record file."""
     path = source.path
@@ -282,6 +320,7 @@ def read(text: str, source: Source) -> ReadResult:
         b.origin["body"] = Location(path, body_line, 1)
     if b.problems and any(p.is_error for p in b.problems):
         return ReadResult(problems=tuple(b.problems))
+    body_text = _apply_body_parts(body_text, body_line, fields, b)
     record = Record(
         id=record_id,
         title=str(title),
