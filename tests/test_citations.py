@@ -200,7 +200,10 @@ def test_ris_marks_a_conversation_with_its_translator() -> None:
         ),
         (
             ArchiveDate(
-                "June 28-30, 1955", "1955-06-28/1955-06-30", dt.date(1955, 6, 28), dt.date(1955, 6, 30)
+                "June 28-30, 1955",
+                "1955-06-28/1955-06-30",
+                dt.date(1955, 6, 28),
+                dt.date(1955, 6, 30),
             ),
             {"date-parts": [[1955, 6]]},
         ),
@@ -306,7 +309,10 @@ def test_body_lang(languages: tuple[str, ...], site: str, expected: str | None) 
         ),
         (
             ArchiveDate(
-                "28-30 June 1955", "1955-06-28/1955-06-30", dt.date(1955, 6, 28), dt.date(1955, 6, 30)
+                "28-30 June 1955",
+                "1955-06-28/1955-06-30",
+                dt.date(1955, 6, 28),
+                dt.date(1955, 6, 30),
             ),
             "1955/06",
             "1955-06",
@@ -340,7 +346,10 @@ def test_unknown_dates_claim_nothing(date: ArchiveDate | None) -> None:
             "See https://creativecommons.org/licenses/by-nc/4.0/.",
             "https://creativecommons.org/licenses/by-nc/4.0/",
         ),
-        ("This work is in the public domain.", "https://creativecommons.org/publicdomain/mark/1.0/"),
+        (
+            "This work is in the public domain.",
+            "https://creativecommons.org/publicdomain/mark/1.0/",
+        ),
         ("Copyright retained by the rights holders.", None),
         (None, None),
     ],

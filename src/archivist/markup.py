@@ -99,7 +99,11 @@ def editorial_kind(inner: str) -> str:
 
 
 def _note_id(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "-", label) or "x"
+    """A note label as an id fragment: `1` → `1`, `*` → `u2a` (never empty)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", label[:40])
+    if not re.search(r"[A-Za-z0-9]", safe):
+        return "u" + "-".join(f"{ord(c):x}" for c in label[:8]) if label else "x"
+    return safe
 
 
 def _speaker_of(text: str, speakers: Mapping[str, str]) -> tuple[str, str, int] | None:

@@ -382,8 +382,7 @@ class SiteRenderer:
         # Types, languages, archives, collections, subjects.
         for facet, terms in a.facets.items():
             plural, singular = site.FACET_TITLES[facet]
-            if not terms:
-                continue
+            # The index exists even when empty: the site navigation links to it.
             yield (
                 site.facet_url(facet),
                 self.term_index(
@@ -393,7 +392,7 @@ class SiteRenderer:
                         (t.label, site.facet_url(facet, t.slug), len(t.record_ids), None)
                         for t in terms
                     ],
-                    f"Records by {singular.lower()}.",
+                    f"Records by {singular.lower()}." if terms else "No records here yet.",
                 ),
             )
             crumbs = [Crumb("Home", ""), Crumb(plural, site.facet_url(facet))]
