@@ -118,18 +118,10 @@ def test_every_page_is_valid_html(example_site: Path) -> None:
     java = shutil.which("java")
     need(java or "/nonexistent/java", "Java (for vnu.jar)")
     pages = sorted(example_site.rglob("*.html"))
+    command = [java or "java", "-jar", str(VNU_JAR), "--errors-only", "--format", "json"]
+    command += ["--also-check-css", "--skip-non-html", str(example_site)]
     result = subprocess.run(
-        [
-            java or "java",
-            "-jar",
-            str(VNU_JAR),
-            "--errors-only",
-            "--format",
-            "json",
-            "--also-check-css",
-            "--skip-non-html",
-            str(example_site),
-        ],  # fmt: skip
+        command,
         capture_output=True,
         text=True,
         timeout=600,
