@@ -146,10 +146,20 @@ def test_every_page_is_valid_html(example_site: Path) -> None:
 def test_no_wcag_aa_violations(browser: Any, served: str) -> None:
     need(AXE_JS, "axe-core (npm)")
     axe = AXE_JS.read_text(encoding="utf-8")
+    found: dict[str, list[str]] = {}
+    checked = 0
+    # Desktop and phone widths: the layout (and so contrast and link styles) differ.
+    for width in (1280, 320):
+        checked += _axe(browser, served, axe, width, found)
+    violations = sum(map(len, found.values()))
+    print(f"axe: {len(PAGES)} pages x 2 widths, {checked} rule results, {violations} violations")
+    assert found == {}
+
+
+def _axe(browser: Any, served: str, axe: str, width: int, found: dict[str, list[str]]) -> int:
     # The pages' CSP allows only same-origin scripts; axe is injected inline, so the
     # test context bypasses it (the pages themselves are served unchanged).
-    context = browser.new_context(bypass_csp=True)
-    found: dict[str, list[str]] = {}
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 800})
     checked = 0
     try:
         for url in PAGES:
@@ -164,14 +174,13 @@ def test_no_wcag_aa_violations(browser: Any, served: str) -> None:
             checked += len(result["passes"]) + len(result["violations"])
             for v in result["violations"]:
                 targets = [" ".join(map(str, n["target"])) for n in v["nodes"]]
-                found.setdefault(url or "/", []).append(f"{v['id']} ({v['impact']}): {targets}")
+                found.setdefault(f"{url or '/'} @{width}px", []).append(
+                    f"{v['id']} ({v['impact']}): {targets}"
+                )
             page.close()
     finally:
         context.close()
-    print(
-        f"axe: {len(PAGES)} pages, {checked} rule results, {sum(map(len, found.values()))} violations"
-    )
-    assert found == {}
+    return checked
 
 
 # -- keyboard, small screens, print, requests ---------------------------------------------------
