@@ -13,6 +13,8 @@ import bibtexparser
 import pytest
 import rispy
 from bibtexparser.middlewares import LatexDecodingMiddleware
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archivist import citations, metadata
 from archivist.config import Config
@@ -152,6 +154,18 @@ def test_bibtex_keeps_several_authors_apart() -> None:
     raw = library.entries[0]["author"]
     assert raw == "{Foreign Office} and {Anna Keller}"
     assert entry["author"] == "Foreign Office and Anna Keller"
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=st.text(max_size=80), name=st.text(min_size=1, max_size=30))
+def test_any_text_gives_one_well_formed_entry_in_every_format(title: str, name: str) -> None:
+    record = Record(
+        id="r", title=title or "x", path="r.md", participants=(Participant(name, "sender"),)
+    )
+    library = bibtexparser.parse_string(citations.bibtex(record, CONFIG))
+    assert not library.failed_blocks and len(library.entries) == 1
+    assert len(rispy.loads(citations.ris(record, CONFIG))) == 1
+    assert json.loads(citations.csl_json(record, CONFIG))[0]["id"] == "r"
 
 
 # -- RIS ------------------------------------------------------------------------------

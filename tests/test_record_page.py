@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archivist.config import Config
 from archivist.enrich import build_archive
@@ -219,6 +221,19 @@ def test_text_notes_link_back_to_every_marker_and_only_to_real_ones() -> None:
     assert '<span class="editorial editorial-sic">[sic]</span>' in html
     all_ids = re.findall(r'id="([^"]+)"', html + notes_html)
     assert len(all_ids) == len(set(all_ids))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.text(alphabet=st.sampled_from(list("[]():^*_#\\n Ab1…sic")), max_size=300),
+    fmt=st.sampled_from(["markdown", "text"]),
+)
+def test_any_body_renders_with_unique_ids(body: str, fmt: str) -> None:
+    ctx = BodyContext({"Ab": "Ab Full"}, (Note("1", "n"), Note("*", "m")))
+    html, notes = BodyRenderer().render(body, fmt, ctx)
+    ids = re.findall(r' id="([^"]+)"', html + notes)
+    assert len(ids) == len(set(ids))
+    assert "<script" not in html
 
 
 def test_record_language_sets_lang_on_the_text(built: Path) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from archivist import site
 from archivist.config import Config
 from archivist.model import Archive, ArchiveDate, Participant, Record
+from archivist.slugs import slugify
 
 # Roles (as written, case-folded) that make a participant an author of the document:
 # the writer of a letter or telegram, the maker of a memorandum.
@@ -333,8 +334,6 @@ def json_ld(record: Record, archive: Archive, config: Config) -> dict[str, Any]:
 def _term_nodes(
     archive: Archive, config: Config, facet: str, values: Sequence[str]
 ) -> list[dict[str, Any]]:
-    from archivist.slugs import slugify
-
     slugs = {t.slug for t in archive.facets.get(facet, ())}
     out: list[dict[str, Any]] = []
     for value in values:
