@@ -255,7 +255,6 @@ def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
             "offers records/<id>/record.json (the same object as in records.json) and "
             "citations (cite.bib, cite.ris, cite.json)."
         ),
-        "homepage": site.absolute(config, ""),
         "resources": [
             {
                 "profile": "tabular-data-resource",
@@ -292,6 +291,8 @@ def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
             },
         ],
     }
+    if config.site_url:
+        package["homepage"] = config.site_url
     if config.publisher:
         package["contributors"] = [{"title": config.publisher, "role": "publisher"}]
     if stamps:
