@@ -1,4 +1,9 @@
-"""Machine-readable outputs: records.json/csv, per-record JSON, sitemap, robots, feed."""
+"""Machine-readable outputs: records.json/csv, per-record JSON, a Frictionless data
+package describing them, sitemap, robots and an Atom feed.
+
+Every time stamp comes from the records (their uploaded date), never from the clock,
+so two builds of the same input are byte-identical.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,29 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from archivist import site
+from archivist import metadata, site
 from archivist.config import Config
 from archivist.model import Archive, Record
 
 
-def record_data(record: Record, archive: Archive) -> dict[str, Any]:
-    """The stable JSON shape of a record (the model's field names)."""
+def record_data(record: Record, archive: Archive, config: Config) -> dict[str, Any]:
+    """The stable JSON shape of a record (the model's field names).
+
+    `url` is absolute when the site URL is known, else the path under the base path.
+    Participants carry `person`, the slug of their people page.
+    """
     date = None
     if record.date:
         date = {"text": record.date.text, "edtf": record.date.edtf}
     return {
         "id": record.id,
-        "url": "/" + site.record_url(record.id),
+        "url": site.absolute(config, site.record_url(record.id)),
         "title": record.title,
         "date": date,
         "participants": [
@@ -67,20 +77,44 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
-CSV_COLUMNS = (
-    "id", "url", "title", "date_text", "date_edtf", "participants", "type", "place",
-    "language", "original_language", "classification", "archive", "collections",
-    "subjects", "source", "translators", "funders", "rights", "summary", "record_id",
-    "uploaded", "related",
-)  # fmt: skip
+# Column → (Frictionless type, description). The order is the CSV's column order.
+CSV_SCHEMA: dict[str, tuple[str, str]] = {
+    "id": ("string", "Stable identifier; the page is /records/<id>/"),
+    "url": ("string", "The record's page"),
+    "title": ("string", "Title as written, editorial brackets kept"),
+    "date_text": ("string", "Date as written (empty when undated)"),
+    "date_edtf": ("string", "The date in Extended Date/Time Format (EDTF), when normalized"),
+    "participants": ("string", "People and bodies, `Name (role)`, separated by `; `"),
+    "type": ("string", "Document type"),
+    "place": ("string", "Place of writing"),
+    "language": ("string", "Languages of the text, separated by `; `"),
+    "original_language": ("string", "Languages of the original, separated by `; `"),
+    "classification": ("string", "Original security classification"),
+    "archive": ("string", "Holding archive"),
+    "collections": ("string", "Collections, separated by `; `"),
+    "subjects": ("string", "Subjects, separated by `; `"),
+    "source": ("string", "Source citation as written"),
+    "translators": ("string", "Translators, separated by `; `"),
+    "funders": ("string", "Funders, separated by `; `"),
+    "rights": ("string", "Rights note as written"),
+    "summary": ("string", "Summary"),
+    "record_id": ("string", "The source archive's own record identifier"),
+    "uploaded": ("string", "Date the record was first published online (YYYY-MM-DD)"),
+    "related": ("string", "Ids of related records, separated by `; `"),
+    "body_format": ("string", "`markdown` or `text`: how to read `body`"),
+    "body": ("string", "The full text of the record"),
+    "notes": ("string", "Notes, `[label] text`, separated by blank lines"),
+}
+CSV_COLUMNS = tuple(CSV_SCHEMA)
 
 
-def records_csv(archive: Archive) -> str:
+def records_csv(archive: Archive, config: Config) -> str:
+    """Every record, one row each, every field (lists joined by `; `)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for record in archive.records:
-        d = record_data(record, archive)
+        d = record_data(record, archive, config)
         people = "; ".join(
             f"{p['name']} ({p['role']})" if p["role"] else p["name"] for p in d["participants"]
         )
@@ -89,6 +123,7 @@ def records_csv(archive: Archive) -> str:
             "date_text": d["date"]["text"] if d["date"] else "",
             "date_edtf": (d["date"]["edtf"] or "") if d["date"] else "",
             "participants": people,
+            "notes": "\n\n".join(f"[{n['label']}] {n['text']}" for n in d["notes"]),
         }
         writer.writerow([_cell(row.get(col)) for col in CSV_COLUMNS])
     return buffer.getvalue()
@@ -104,17 +139,32 @@ def _cell(value: Any) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+# XML 1.0 forbids most control characters; record text may hold them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """Text escaped for XML, with the characters XML 1.0 cannot hold removed."""
+    return xml_escape(_XML_INVALID.sub("", value))
+
+
+def xml_attr(value: str) -> str:
+    return quoteattr(_XML_INVALID.sub("", value))
+
+
 def lastmod(record: Record) -> str | None:
+    """When the record last changed, as far as the record says (its uploaded date)."""
     if record.uploaded:
         return record.uploaded.isoformat()
     return None
 
 
-def sitemap(config: Config, urls: Iterator[tuple[str, str | None]]) -> str:
+def sitemap(config: Config, urls: Iterable[tuple[str, str | None]]) -> str:
+    """A sitemap of the given (site-relative URL, lastmod) pairs, in the given order."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
     for url, modified in urls:
-        lines.append(f"<url><loc>{xml_escape(site.absolute(config, url))}</loc>")
+        lines.append(f"<url><loc>{xml_text(site.absolute(config, url))}</loc>")
         if modified:
             lines.append(f"<lastmod>{modified}</lastmod>")
         lines.append("</url>")
@@ -123,36 +173,128 @@ def sitemap(config: Config, urls: Iterator[tuple[str, str | None]]) -> str:
 
 
 def robots(config: Config) -> str:
-    return f"User-agent: *\nAllow: /\nSitemap: {site.absolute(config, 'sitemap.xml')}\n"
+    """Everything may be crawled; the sitemap is named when its absolute URL is known."""
+    lines = ["User-agent: *", "Allow: /"]
+    if config.site_url:
+        lines.append(f"Sitemap: {site.absolute(config, 'sitemap.xml')}")
+    return "\n".join(lines) + "\n"
+
+
+def _feed_id(config: Config, url: str) -> str:
+    # Atom ids must be absolute IRIs; without a site URL, a tag URI stands in.
+    if config.site_url:
+        return site.absolute(config, url)
+    return f"tag:archivist.invalid,2000:{site.href(config, url)}"
 
 
 def feed(config: Config, archive: Archive, limit: int = 50) -> str:
-    """An Atom feed of the newest records by uploaded date (else by record date)."""
+    """An Atom feed of the newest records by uploaded date (records without one last)."""
 
     def key(r: Record) -> tuple[str, str]:
         when = r.uploaded.isoformat() if r.uploaded else ""
         return (when, r.id)
 
     newest = sorted(archive.records, key=key, reverse=True)[:limit]
-    stamps = [r.uploaded for r in newest if r.uploaded]
+    stamps = [r.uploaded for r in archive.records if r.uploaded]
     updated = max(stamps) if stamps else dt.date(1970, 1, 1)
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">']
-    out.append(f"<title>{xml_escape(config.title)}</title>")
-    out.append(f"<id>{xml_escape(site.absolute(config, ''))}</id>")
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={xml_attr(config.language)}>',
+    ]
+    out.append(f"<title>{xml_text(config.title)}</title>")
+    if config.description:
+        out.append(f"<subtitle>{xml_text(config.description)}</subtitle>")
+    out.append(f"<id>{xml_text(_feed_id(config, ''))}</id>")
     out.append(f"<updated>{updated.isoformat()}T00:00:00Z</updated>")
-    out.append(f'<link rel="self" href={quoteattr(site.absolute(config, "feed.xml"))}/>')
-    out.append(f"<link href={quoteattr(site.absolute(config, ''))}/>")
-    out.append(f"<author><name>{xml_escape(config.publisher or config.title)}</name></author>")
+    out.append(
+        f'<link rel="self" type="application/atom+xml" '
+        f"href={xml_attr(site.absolute(config, 'feed.xml'))}/>"
+    )
+    out.append(
+        f'<link rel="alternate" type="text/html" href={xml_attr(site.absolute(config, ""))}/>'
+    )
+    out.append(f"<author><name>{xml_text(config.publisher or config.title)}</name></author>")
+    out.append("<generator>archivist</generator>")
     for r in newest:
         link = site.absolute(config, site.record_url(r.id))
         stamp = (r.uploaded or updated).isoformat()
         out.append("<entry>")
-        out.append(f"<title>{xml_escape(r.title)}</title>")
-        out.append(f"<id>{xml_escape(link)}</id>")
-        out.append(f"<link href={quoteattr(link)}/>")
+        out.append(f"<title>{xml_text(r.title)}</title>")
+        out.append(f"<id>{xml_text(_feed_id(config, site.record_url(r.id)))}</id>")
+        out.append(f'<link rel="alternate" type="text/html" href={xml_attr(link)}/>')
+        out.append(
+            f'<link rel="alternate" type="application/json" '
+            f"href={xml_attr(site.absolute(config, site.record_json_url(r.id)))}/>"
+        )
+        if r.uploaded:
+            out.append(f"<published>{stamp}T00:00:00Z</published>")
         out.append(f"<updated>{stamp}T00:00:00Z</updated>")
-        if r.summary:
-            out.append(f"<summary>{xml_escape(r.summary)}</summary>")
+        for name in metadata.authors(r):
+            out.append(f"<author><name>{xml_text(name)}</name></author>")
+        for subject in r.subjects:
+            out.append(f"<category term={xml_attr(subject)}/>")
+        date = r.date.text if r.date else "Undated"
+        summary = f"{date}. {r.summary}" if r.summary else date
+        out.append(f"<summary>{xml_text(summary)}</summary>")
         out.append("</entry>")
     out.append("</feed>")
     return "\n".join(out) + "\n"
+
+
+def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
+    """A Frictionless Data Package (v1) describing records.csv and records.json."""
+    from archivist.slugs import slugify
+
+    stamps = [r.uploaded for r in archive.records if r.uploaded]
+    package: dict[str, Any] = {
+        "profile": "data-package",
+        "name": slugify(config.title),
+        "title": config.title,
+        "description": (
+            f"{config.description} Every record with every field. Each record's page also "
+            "offers records/<id>/record.json (the same object as in records.json) and "
+            "citations (cite.bib, cite.ris, cite.json)."
+        ),
+        "resources": [
+            {
+                "profile": "tabular-data-resource",
+                "name": "records-csv",
+                "path": "records.csv",
+                "title": "Records (CSV)",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+                "schema": {
+                    "fields": [
+                        {"name": name, "type": kind, "description": text}
+                        for name, (kind, text) in CSV_SCHEMA.items()
+                    ],
+                    "primaryKey": ["id"],
+                },
+            },
+            {
+                "profile": "data-resource",
+                "name": "records-json",
+                "path": "records.json",
+                "title": "Records (JSON)",
+                "format": "json",
+                "mediatype": "application/json",
+                "encoding": "utf-8",
+                "description": (
+                    '{"records": [...]}: one object per record with the model\'s field names '
+                    "(id, url, title, date {text, edtf}, participants [{name, role, person}], "
+                    "type, place, language, original_language, classification, archive, "
+                    "collections, subjects, source, translators, funders, rights, summary, "
+                    "record_id, uploaded, related, body_format, body, notes, extra)."
+                ),
+            },
+        ],
+    }
+    if config.site_url:
+        package["homepage"] = config.site_url
+    if config.publisher:
+        package["contributors"] = [{"title": config.publisher, "role": "publisher"}]
+    if stamps:
+        package["created"] = f"{max(stamps).isoformat()}T00:00:00Z"
+    return package

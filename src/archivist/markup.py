@@ -17,6 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -59,22 +60,50 @@ def _editorial_rule(state: StateInline, silent: bool) -> bool:
     ctx: BodyContext | None = state.env.get("archivist")
     labels = {n.label for n in ctx.notes} if ctx else set()
     if not silent:
+        token = state.push("html_inline", "", 0)
         if inner in labels:
-            token = state.push("html_inline", "", 0)
+            # Markers seen, per label: the first is `ref-<label>`, later ones get a suffix
+            # so ids stay unique and the note links back to the first.
+            seen: dict[str, int] = state.env.setdefault("archivist_refs", {})
+            seen[inner] = seen.get(inner, 0) + 1
             ident = escape(_note_id(inner), quote=True)
+            suffix = "" if seen[inner] == 1 else f"-{seen[inner]}"
             token.content = (
-                f'<sup class="note-ref"><a href="#note-{ident}" id="ref-{ident}" '
+                f'<sup class="note-ref"><a href="#note-{ident}" id="ref-{ident}{suffix}" '
                 f'aria-label="Note {escape(inner)}">[{escape(inner)}]</a></sup>'
             )
         else:
-            token = state.push("html_inline", "", 0)
-            token.content = f'<span class="editorial">[{escape(inner)}]</span>'
+            kind = editorial_kind(inner)
+            token.content = f'<span class="editorial editorial-{kind}">[{escape(inner)}]</span>'
     state.pos = end
     return True
 
 
+# Editorial marks by kind; everything else in brackets is an editorial insertion.
+_EDITORIAL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("sic", re.compile(r"^\s*sic\s*!?\s*$", re.I)),
+    ("gap", re.compile(r"^\s*(…|\.{2,}|\.\s\.\s\.|omitted|omission|gap)\s*$", re.I)),
+    (
+        "illegible",
+        re.compile(r"^\s*(illegible|unclear|indecipherable|unreadable)\b.*$", re.I),
+    ),
+)
+
+
+def editorial_kind(inner: str) -> str:
+    """`sic`, `gap` (`[…]`, `[...]`), `illegible`, or `insertion` (`[of June]`)."""
+    for kind, pattern in _EDITORIAL_KINDS:
+        if pattern.match(inner):
+            return kind
+    return "insertion"
+
+
 def _note_id(label: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "-", label) or "x"
+    """A note label as an id fragment: `1` → `1`, `*` → `u2a` (never empty)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", label[:40])
+    if not re.search(r"[A-Za-z0-9]", safe):
+        return "u" + "-".join(f"{ord(c):x}" for c in label[:8]) if label else "x"
+    return safe
 
 
 def _speaker_of(text: str, speakers: Mapping[str, str]) -> tuple[str, str, int] | None:
@@ -90,6 +119,16 @@ def _speaker_of(text: str, speakers: Mapping[str, str]) -> tuple[str, str, int] 
         if label in speakers and (colon + 1 == len(text) or text[colon + 1] in " \t\n"):
             return label, speakers[label], colon + 1
     return None
+
+
+def speaker_html(label: str, full: str) -> str:
+    """The speaker's label as written, with the full name for every reader."""
+    if full == label:
+        return f'<span class="speaker">{escape(label)}:</span>'
+    return (
+        f'<span class="speaker"><abbr title="{escape(full)}">{escape(label)}</abbr>'
+        f'<span class="visually-hidden"> ({escape(full)})</span>:</span>'
+    )
 
 
 def _turns_rule(state: StateCore) -> None:
@@ -115,11 +154,12 @@ def _turns_rule(state: StateCore) -> None:
         token.attrSet("class", "turn")
         token.attrSet("id", f"turn-{count}")
         first.content = first.content[length:].lstrip()
-        title = f' title="{escape(full)}"' if full != label else ""
+        token.attrSet("data-speaker", full)
         marker = Token("html_inline", "", 0)
         marker.content = (
-            f'<a class="turn-anchor" href="#turn-{count}" aria-label="Link to turn {count}">#</a>'
-            f'<span class="speaker"{title}>{escape(label)}:</span> '
+            f'<a class="turn-anchor" href="#turn-{count}" '
+            f'aria-label="Link to turn {count} ({escape(full)})">¶</a>'
+            f"{speaker_html(label, full)} "
         )
         inline.children.insert(0, marker)
     for token in tokens:
@@ -143,12 +183,10 @@ def _mark_interjections(children: list[Token], speakers: Mapping[str, str]) -> N
                     before = child.content[: match.start()]
                     said = child.content[match.end() : close]
                     after = child.content[close + 1 :]
-                    full = speakers[label]
-                    title = f' title="{escape(full)}"' if full != label else ""
                     html = Token("html_inline", "", 0)
                     html.content = (
-                        f'<span class="interjection">(<span class="speaker"{title}>'
-                        f"{escape(label)}:</span> {escape(said)})</span>"
+                        f'<span class="interjection">({speaker_html(label, speakers[label])}'
+                        f" {escape(said)})</span>"
                     )
                     pre, post = Token("text", "", 0), Token("text", "", 0)
                     pre.content, post.content = before, after
@@ -156,6 +194,33 @@ def _mark_interjections(children: list[Token], speakers: Mapping[str, str]) -> N
                     i += 2
                     continue
         i += 1
+
+
+def _footnote_ref(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    n = int(meta["id"]) + 1
+    sub = int(meta.get("subId", 0) or 0)
+    ref = f"fnref-{n}" + (f"-{sub + 1}" if sub > 0 else "")
+    return (
+        f'<sup class="note-ref"><a href="#fn-{n}" id="{ref}" aria-label="Note {n}">[{n}]</a></sup>'
+    )
+
+
+def _footnote_open(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    n = int(tokens[idx].meta["id"]) + 1
+    return f'<li id="fn-{n}" value="{n}"><span class="note-label" aria-hidden="true">{n}</span>'
+
+
+def _footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    meta = tokens[idx].meta
+    n = int(meta["id"]) + 1
+    sub = int(meta.get("subId", 0) or 0)
+    ref = f"fnref-{n}" + (f"-{sub + 1}" if sub > 0 else "")
+    which = f" (reference {sub + 1})" if sub > 0 else ""
+    return (
+        f' <a class="note-back" href="#{ref}" aria-label="Back to the text of note {n}{which}">'
+        "↩\ufe0e</a>"
+    )
 
 
 def _configure(md: MarkdownIt) -> MarkdownIt:
@@ -167,6 +232,12 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
 def markdown_parser(allow_html: bool = False) -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": allow_html, "typographer": False})
     md.use(footnote_plugin)
+    # Footnotes render like the notes of text bodies: one list, labels, back-links.
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_open", _footnote_open)
+    md.add_render_rule("footnote_anchor", _footnote_anchor)
+    md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
+    md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
     return _configure(md)
 
 
@@ -176,24 +247,42 @@ def text_parser() -> MarkdownIt:
     return _configure(md)
 
 
-def notes_html(notes: Sequence[Note], md: MarkdownIt, ctx: BodyContext) -> str:
-    """The record's notes as a footnote list whose items link back to their markers."""
-    if not notes:
-        return ""
+def notes_html(
+    notes: Sequence[Note], md: MarkdownIt, ctx: BodyContext, seen: Mapping[str, int]
+) -> str:
+    """The record's notes as a list whose items link back to their markers in the text.
+
+    `seen` counts the markers found per label; a note whose marker is not in the text
+    gets no back-link (it would point nowhere).
+    """
     items = []
+    used: set[str] = set()
     for note in notes:
-        ident = escape(_note_id(note.label), quote=True)
+        ident = _note_id(note.label)
+        if ident in used:
+            continue  # two labels that make the same id: keep the first
+        used.add(ident)
         inner = md.renderInline(note.text, {"archivist": BodyContext(ctx.speakers, ())})
-        items.append(
-            f'<li id="note-{ident}" value="{escape(note.label, quote=True)}"'
-            f' data-label="{escape(note.label, quote=True)}"><span class="note-label">'
-            f"{escape(note.label)}</span> {inner} "
-            f'<a class="note-back" href="#ref-{ident}" aria-label="Back to the text">↩</a></li>'
-            if note.label.isdigit()
-            else f'<li id="note-{ident}"><span class="note-label">{escape(note.label)}</span>'
-            f' {inner} <a class="note-back" href="#ref-{ident}" aria-label="Back to the text">↩</a></li>'
+        value = f' value="{note.label}"' if note.label.isdigit() and len(note.label) < 9 else ""
+        backs = "".join(
+            f' <a class="note-back" href="#ref-{escape(ident, quote=True)}'
+            f'{"" if n == 1 else f"-{n}"}" aria-label="Back to the text of note '
+            f'{escape(note.label, quote=True)}">↩\ufe0e</a>'
+            for n in range(1, seen.get(note.label, 0) + 1)
         )
-    return '<ol class="notes">' + "".join(items) + "</ol>"
+        items.append(
+            f'<li id="note-{escape(ident, quote=True)}"{value}>'
+            f'<span class="note-label">{escape(note.label)}</span> {inner}{backs}</li>'
+        )
+    return '<ol class="notes">' + "".join(items) + "</ol>\n" if items else ""
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    """A body as HTML: the text, and its notes (footnotes or the record's notes)."""
+
+    html: str
+    notes: str
 
 
 class BodyRenderer:
@@ -204,7 +293,16 @@ class BodyRenderer:
         self.text = text_parser()
 
     def render(self, body: str, body_format: str, ctx: BodyContext) -> tuple[str, str]:
-        """(body HTML, notes HTML)."""
+        """(body HTML, notes HTML); Markdown footnotes come out with the notes."""
         md = self.text if body_format == "text" else self.markdown
-        html = md.render(body, {"archivist": ctx})
-        return html, notes_html(ctx.notes, md, ctx)
+        env: dict[str, Any] = {"archivist": ctx}
+        tokens = md.parse(body, env)
+        split = next(
+            (i for i, t in enumerate(tokens) if t.type == "footnote_block_open"), len(tokens)
+        )
+        html = md.renderer.render(tokens[:split], md.options, env)
+        footnotes = (
+            md.renderer.render(tokens[split:], md.options, env) if split < len(tokens) else ""
+        )
+        notes = notes_html(ctx.notes, md, ctx, env.get("archivist_refs", {}))
+        return html, footnotes + notes

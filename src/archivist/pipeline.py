@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from archivist import derive, exports, site
+from archivist import citations, derive, exports, oai, site
 from archivist.config import Config, load_config
 from archivist.enrich import build_archive
 from archivist.model import Archive, Location, Problem, Record
@@ -202,31 +202,47 @@ def _sorted_problems(problems: list[Problem]) -> list[Problem]:
 def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, str | bytes]]:
     """Every output file as (site-relative path, content), records first."""
     archive = renderer.archive
+    browse: list[str] = []
     for record in archive.records:
         yield str(site.output_path(site.record_url(record.id))), renderer.record_page(record)
-        yield site.record_json_url(record.id), exports.dumps(exports.record_data(record, archive))
+        data = exports.record_data(record, archive, config)
+        yield site.record_json_url(record.id), exports.dumps(data)
+        cite = citations.cite_urls(record.id)
+        yield cite["bib"], citations.bibtex(record, config)
+        yield cite["ris"], citations.ris(record, config)
+        yield cite["json"], citations.csl_json(record, config)
     for url, html in renderer.pages():
+        browse.append(url)
         yield str(site.output_path(url)), html
     yield (
         "data/records.json",
-        exports.dumps({"records": [exports.record_data(r, archive) for r in archive.records]}),
+        exports.dumps(
+            {"records": [exports.record_data(r, archive, config) for r in archive.records]}
+        ),
     )
-    yield "data/records.csv", exports.records_csv(archive)
+    yield "data/records.csv", exports.records_csv(archive, config)
+    yield "data/datapackage.json", exports.dumps(exports.datapackage(config, archive))
     yield (
         "data/index.html",
         renderer.render(
             "data.html", page_url="data/", page_title="Data", crumbs=[], count=len(archive.records)
         ),
     )
-    yield "sitemap.xml", exports.sitemap(config, _sitemap_urls(archive))
+    yield "sitemap.xml", exports.sitemap(config, _sitemap_urls(archive, browse))
     yield "robots.txt", exports.robots(config)
     yield "feed.xml", exports.feed(config, archive)
+    yield "oai.xml", oai.static_repository(config, archive, getattr(config, "admin_email", None))
 
 
-def _sitemap_urls(archive: Archive) -> Iterator[tuple[str, str | None]]:
+def _sitemap_urls(archive: Archive, browse: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Record pages with their lastmod, then every browse page (not 404 or search)."""
     yield "", None
     for record in archive.records:
         yield site.record_url(record.id), exports.lastmod(record)
+    for url in browse:
+        if url not in ("", "404.html", "search/"):
+            yield url, None
+    yield "data/", None
 
 
 def copy_static(staging: Staging, site_root: Path, config: Config) -> int:

@@ -17,10 +17,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from archivist import site
+from archivist import citations, metadata, site
 from archivist.config import Config
 from archivist.markup import BodyContext, BodyRenderer
-from archivist.model import Archive, Record, Term
+from archivist.model import Archive, ArchiveDate, Record, Term
+from archivist.slugs import slugify
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -70,6 +71,9 @@ class Field:
     text: str | None = None
     links: tuple[Link, ...] = ()
     multiline: bool = False
+    # A machine-readable date for `<time datetime>`, and a note shown after the value.
+    time: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +158,17 @@ class SiteRenderer:
         a = self.archive
         rows: list[Field] = []
         if record.date:
-            rows.append(Field("Date", record.date.text))
+            parts = metadata.date_parts(record.date)
+            rows.append(
+                Field(
+                    "Date",
+                    record.date.text,
+                    time=parts.iso
+                    if parts and metadata.edtf_iso(record.date) == parts.iso
+                    else None,
+                    note=precision(record.date),
+                )
+            )
         else:
             rows.append(Field("Date", "Undated"))
         links = tuple(
@@ -166,8 +180,6 @@ class SiteRenderer:
 
         def term_links(facet: str, values: Sequence[str]) -> tuple[Link, ...]:
             by_label = {t.label: t for t in a.facets[facet]}
-            from archivist.slugs import slugify
-
             found = []
             for v in values:
                 term = by_label.get(v) or next(
@@ -203,7 +215,13 @@ class SiteRenderer:
         if record.record_id:
             rows.append(Field("Record ID", record.record_id))
         if record.uploaded:
-            rows.append(Field("Uploaded", record.uploaded.isoformat()))
+            rows.append(
+                Field(
+                    "Uploaded",
+                    record.uploaded.isoformat(),
+                    time=record.uploaded.isoformat(),
+                )
+            )
         return rows
 
     def record_page(self, record: Record) -> str:
@@ -216,11 +234,20 @@ class SiteRenderer:
         crumbs.append(
             Crumb(str(year), site.year_url(year)) if year else Crumb("Undated", site.undated_url())
         )
+        cite = citations.chicago_note(record, self.config)
         return self.render(
             "record.html",
             page_url=site.record_url(record.id),
             page_title=record.title,
             record=record,
+            head_meta=metadata.head_meta(record, self.config),
+            json_ld=json_script(metadata.json_ld(record, self.archive, self.config)),
+            canonical=site.absolute(self.config, site.record_url(record.id))
+            if self.config.site_url
+            else None,
+            cite=cite,
+            cite_urls=citations.cite_urls(record.id),
+            body_lang=metadata.body_lang(record, self.config.language),
             date=date_text(record),
             fields=self.metadata(record),
             body=Markup(body_html),
@@ -353,8 +380,7 @@ class SiteRenderer:
         # Types, languages, archives, collections, subjects.
         for facet, terms in a.facets.items():
             plural, singular = site.FACET_TITLES[facet]
-            if not terms:
-                continue
+            # The index exists even when empty: the site navigation links to it.
             yield (
                 site.facet_url(facet),
                 self.term_index(
@@ -364,7 +390,7 @@ class SiteRenderer:
                         (t.label, site.facet_url(facet, t.slug), len(t.record_ids), None)
                         for t in terms
                     ],
-                    f"Records by {singular.lower()}.",
+                    f"Records by {singular.lower()}." if terms else "No records here yet.",
                 ),
             )
             crumbs = [Crumb("Home", ""), Crumb(plural, site.facet_url(facet))]
@@ -414,6 +440,19 @@ class SiteRenderer:
             ways=ways,
             crumbs=[],
         )
+
+
+def precision(date: ArchiveDate) -> str | None:
+    """How precisely the date is known, in words (None when the text says it all)."""
+    parts = metadata.date_parts(date)
+    if parts is None:
+        return "not normalized" if date.text.strip() else None
+    if date.edtf and "/" in date.edtf:
+        return "a date range"
+    words = {1: "year only", 2: "month only", 3: None}[len(parts.parts)]
+    if parts.approximate:
+        return f"approximate, {words}" if words else "approximate"
+    return words
 
 
 def _life(born: str | None, died: str | None) -> str | None:

@@ -1,0 +1,318 @@
+"""Cite this record: a Chicago-style note and BibTeX, RIS and CSL-JSON downloads.
+
+The Chicago note follows the Chicago Manual of Style's form for unpublished documents
+in an online archive (sender to recipient, "title," date, source as written, the
+archive site, URL). It is written here rather than through citeproc-py: with the
+CSL Chicago note styles, citeproc-py dropped the month from month-only dates, turned
+names into initials and put commas outside closing quotation marks, and archival
+citations must not lose the precision of a date. RIS is written with `rispy`;
+BibTeX is a few lines with careful escaping (record text may hold `{`, `%`, `\\`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import rispy  # type: ignore[import-untyped]  # no stubs; see pyproject mypy overrides
+
+from archivist import site
+from archivist.config import Config
+from archivist.metadata import authors, date_parts, language_tag, recipients
+from archivist.model import Record
+
+# Record types (case-folded) that are correspondence: RIS `PCOMM`, CSL `letter`.
+CORRESPONDENCE = frozenset(
+    {"letter", "telegram", "cable", "cablegram", "note verbale", "dispatch", "despatch",
+     "correspondence", "postcard", "message", "airgram"}
+)  # fmt: skip
+# Record types that are interviews or conversations: CSL `interview`.
+CONVERSATION = frozenset({"conversation", "interview", "memorandum of conversation", "record of conversation"})  # fmt: skip
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _and(names: list[str]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def _kind(record: Record) -> str:
+    kind = (record.type or "").strip().casefold()
+    if kind in CORRESPONDENCE or (authors(record) and recipients(record)):
+        return "letter"
+    if kind in CONVERSATION:
+        return "interview"
+    return "manuscript"
+
+
+def _url(config: Config, record: Record) -> str:
+    return site.absolute(config, site.record_url(record.id))
+
+
+# -- Chicago ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChicagoNote:
+    """The note as text up to the URL, and the URL (so pages can link it)."""
+
+    text: str
+    url: str
+
+    def __str__(self) -> str:
+        return f"{self.text} {self.url}."
+
+
+def chicago_note(record: Record, config: Config) -> ChicagoNote:
+    """`Anna Keller to Tomas Brenner, “Letter …,” June 1977, <source>, <site>, <url>.`"""
+    parts: list[str] = []
+    lead = _and(authors(record))
+    to = _and(recipients(record))
+    if lead and to:
+        lead = f"{lead} to {to}"
+    if lead:
+        parts.append(lead)
+    # Correspondence is cited by sender and recipient, not by title (CMOS 14.232);
+    # everything else by its title, the comma inside the closing quotation mark.
+    title = _flat(record.title).rstrip(",")
+    letter = _kind(record) == "letter" and bool(to) and bool(lead)
+    if not letter:
+        parts.append(f"“{title},”")
+    rest: list[str] = []
+    if record.type and (letter or record.type.casefold() not in title.casefold()):
+        kind = _flat(record.type)
+        # A generic descriptor is lower-case in a note ("telegram"); a name is kept.
+        rest.append(kind.lower() if kind == kind.capitalize() else kind)
+    rest.append(_flat(record.date.text) if record.date else "n.d.")
+    if record.source:
+        rest.append(_flat(record.source).rstrip(". "))
+    flat_source = _flat(record.source or "").casefold()
+    missing = [t for t in record.translators if t.casefold() not in flat_source]
+    if missing:
+        rest.append(f"trans. {_and(missing)}")
+    if record.archive and record.archive.casefold() not in flat_source:
+        rest.append(_flat(record.archive))
+    rest.append(_flat(config.title))
+    if letter:
+        text = ", ".join(parts + rest) + ","
+    else:
+        text = ", ".join([*parts[:-1], parts[-1] + " " + rest[0], *rest[1:]]) + ","
+    return ChicagoNote(text, _url(config, record))
+
+
+# -- CSL-JSON -----------------------------------------------------------------------
+
+
+def _csl_name(name: str) -> dict[str, str]:
+    # Names stay as written (`Mao Zedong` is family name first): a literal never
+    # mis-splits them. Citation managers show it as it is.
+    return {"literal": _flat(name)}
+
+
+def csl_item(record: Record, config: Config) -> dict[str, Any]:
+    """One CSL-JSON item (the format citeproc, Zotero and Pandoc read)."""
+    item: dict[str, Any] = {
+        "id": record.id,
+        "type": _kind(record),
+        "title": _flat(record.title),
+        "URL": _url(config, record),
+        "container-title": config.title,
+    }
+    names = authors(record)
+    if names:
+        item["author"] = [_csl_name(n) for n in names]
+    to = recipients(record)
+    if to:
+        item["recipient"] = [_csl_name(n) for n in to]
+    if record.translators:
+        item["translator"] = [_csl_name(n) for n in record.translators]
+    parts = date_parts(record.date)
+    if parts and record.date:
+        issued: dict[str, Any] = {"date-parts": [list(parts.parts)]}
+        if parts.approximate:
+            issued["circa"] = True
+        item["issued"] = issued
+    elif record.date:
+        item["issued"] = {"literal": record.date.text}
+    if record.uploaded:
+        item["available-date"] = {
+            "date-parts": [[record.uploaded.year, record.uploaded.month, record.uploaded.day]]
+        }
+    if record.type:
+        item["genre"] = record.type
+    if record.archive:
+        item["archive"] = record.archive
+    if record.place:
+        item["event-place"] = record.place
+    if record.source:
+        item["source"] = _flat(record.source)
+        item["note"] = _flat(record.source)
+    if record.summary:
+        item["abstract"] = _flat(record.summary)
+    if record.language:
+        item["language"] = language_tag(record.language[0]) or record.language[0]
+    if record.subjects:
+        item["keyword"] = ", ".join(record.subjects)
+    if config.publisher:
+        item["publisher"] = config.publisher
+    if record.record_id:
+        item["archive_location"] = record.record_id
+    return item
+
+
+def csl_json(record: Record, config: Config) -> str:
+    return json.dumps([csl_item(record, config)], ensure_ascii=False, indent=1) + "\n"
+
+
+# -- BibTeX -------------------------------------------------------------------------
+
+_BIB_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+}
+_BIB_SPECIAL = re.compile(r"[\\{}%&$#_^~]")
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]")
+
+
+def bib_escape(text: str) -> str:
+    """Text → a BibTeX value that reads back as the same text (UTF-8 kept)."""
+    return _BIB_SPECIAL.sub(lambda m: _BIB_ESCAPES[m.group(0)], _flat(text))
+
+
+def _bib_name(name: str) -> str:
+    # Braced: a name is one unit, never split into first/last by BibTeX.
+    return "{" + bib_escape(name) + "}"
+
+
+def bibtex(record: Record, config: Config) -> str:
+    """A biblatex-friendly `@misc` entry (also read by plain BibTeX and Zotero)."""
+    key = _KEY_UNSAFE.sub("-", record.id) or "record"
+    fields: list[tuple[str, str]] = []
+    names = authors(record)
+    if names:
+        fields.append(("author", " and ".join(_bib_name(n) for n in names)))
+    # Double braces keep the title's capitals as written.
+    fields.append(("title", "{" + bib_escape(record.title) + "}"))
+    parts = date_parts(record.date)
+    if parts:
+        fields.append(("date", parts.iso + ("~" if parts.approximate else "")))
+        fields.append(("year", str(parts.parts[0])))
+        if len(parts.parts) > 1:
+            fields.append(("month", calendar.month_abbr[parts.parts[1]].lower()))
+    elif record.date:
+        fields.append(("year", bib_escape(record.date.text)))
+    if record.type:
+        fields.append(("type", bib_escape(record.type)))
+    to = recipients(record)
+    if to:
+        fields.append(("titleaddon", bib_escape("to " + _and(to))))
+    if record.translators:
+        fields.append(("translator", " and ".join(_bib_name(n) for n in record.translators)))
+    if record.place:
+        fields.append(("location", bib_escape(record.place)))
+    note = [_flat(record.source)] if record.source else []
+    if record.archive and record.archive.casefold() not in _flat(record.source or "").casefold():
+        note.append(_flat(record.archive))
+    if note:
+        fields.append(("note", bib_escape(". ".join(n.rstrip(". ") for n in note))))
+    fields.append(("howpublished", bib_escape(config.title)))
+    if config.publisher:
+        fields.append(("organization", bib_escape(config.publisher)))
+    url = _url(config, record)
+    fields.append(("url", url.replace("%", r"\%").replace("#", r"\#")))
+    if record.uploaded:
+        fields.append(("urldate", record.uploaded.isoformat()))
+    if record.language:
+        fields.append(("language", bib_escape(record.language[0])))
+    if record.subjects:
+        fields.append(("keywords", bib_escape(", ".join(record.subjects))))
+    if record.summary:
+        fields.append(("abstract", bib_escape(record.summary)))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@misc{{{key},\n{body}\n}}\n"
+
+
+# -- RIS ----------------------------------------------------------------------------
+
+
+def ris_entry(record: Record, config: Config) -> dict[str, Any]:
+    """The record as a `rispy` entry (RIS tag names through rispy's mapping)."""
+    entry: dict[str, Any] = {
+        "type_of_reference": "PCOMM" if _kind(record) == "letter" else "MANSCPT",
+        "title": _flat(record.title),
+        "urls": [_url(config, record)],
+        "name_of_database": _flat(config.title),
+    }
+    names = authors(record)
+    if names:
+        entry["authors"] = [_flat(n) for n in names]
+    to = recipients(record)
+    if to:
+        entry["secondary_authors"] = [_flat(n) for n in to]
+    if record.translators:
+        entry["subsidiary_authors"] = [_flat(n) for n in record.translators]
+    parts = date_parts(record.date)
+    if parts:
+        padded = [f"{parts.parts[0]:04d}"] + [f"{n:02d}" for n in parts.parts[1:]]
+        padded += [""] * (3 - len(padded))
+        entry["date"] = "/".join(padded) + "/" + ("circa" if parts.approximate else "")
+        entry["year"] = f"{parts.parts[0]:04d}"
+    if record.type:
+        entry["type_of_work"] = _flat(record.type)
+    if record.place:
+        entry["place_published"] = _flat(record.place)
+    notes = [_flat(record.source)] if record.source else []
+    if record.date:
+        notes.append(f"Date as written: {_flat(record.date.text)}")
+    if record.archive:
+        notes.append(f"Archive: {_flat(record.archive)}")
+    if notes:
+        entry["notes"] = notes
+    if record.summary:
+        entry["abstract"] = _flat(record.summary)
+    if record.subjects:
+        entry["keywords"] = [_flat(s) for s in record.subjects]
+    if record.language:
+        entry["language"] = _flat(record.language[0])
+    if config.publisher:
+        entry["database_provider"] = _flat(config.publisher)
+        entry["publisher"] = _flat(config.publisher)
+    if record.record_id:
+        entry["accession_number"] = _flat(record.record_id)
+    if record.uploaded:
+        entry["access_date"] = record.uploaded.isoformat().replace("-", "/")
+    return entry
+
+
+class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
+    """rispy's writer without its `1.` counter line: one reference per file."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
+def ris(record: Record, config: Config) -> str:
+    """The record as an RIS file (each value on one line: RIS has no continuations)."""
+    text: str = rispy.dumps([ris_entry(record, config)], implementation=_RisWriter)
+    return text
+
+
+def cite_urls(record_id: str) -> dict[str, str]:
+    """Site-relative URLs of a record's citation downloads."""
+    base = site.record_url(record_id)
+    return {"bib": base + "cite.bib", "ris": base + "cite.ris", "json": base + "cite.json"}
