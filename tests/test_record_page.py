@@ -145,7 +145,7 @@ def test_participants_link_to_their_pages_with_roles(built: Path) -> None:
         metadata_block(html)["Participants"] == "Edmund Harrow (sender) Foreign Office (recipient)"
     )
     person = page(built, "people/edmund-harrow")
-    assert "Telegram, Consul Harrow to the Foreign Office" in person
+    assert "Telegram, Edmund Harrow to the Foreign Office" in person
     assert "sender" in text_of(person)
 
 
@@ -309,7 +309,7 @@ def test_json_ld_describes_the_record(built: Path) -> None:
     data = json.loads(raw)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == ["ArchiveComponent", "CreativeWork"]
-    assert data["name"] == "Telegram, Consul Harrow to the Foreign Office"
+    assert data["name"] == "Telegram, Edmund Harrow to the Foreign Office"
     assert data["url"] == BASE + "records/example-telegram-1949/"
     assert data["dateCreated"] == "1949-03-03"
     assert [a["name"] for a in data["about"]] == ["Example records", "Consular reporting"]
@@ -367,7 +367,7 @@ def test_lists_paginate_in_date_order(built: Path) -> None:
     first = text_of(page(built, "years/1949"))
     second = text_of(page(built, "years/1949/page/2"))
     assert "3 records, by date" in first
-    assert first.index("A note of 1949") < first.index("Telegram, Consul Harrow")
+    assert first.index("A note of 1949") < first.index("Telegram, Edmund Harrow")
     assert "Second telegram from Harbin" in second and "Second telegram" not in first
     assert 'rel="next" href="/archive/years/1949/page/2/"' in page(built, "years/1949")
 

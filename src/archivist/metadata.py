@@ -17,6 +17,7 @@ from typing import Any
 from archivist import site
 from archivist.config import Config
 from archivist.model import Archive, ArchiveDate, Participant, Record
+from archivist.people import role_parts
 from archivist.slugs import slugify
 
 # Roles (as written, case-folded) that make a participant an author of the document:
@@ -58,11 +59,13 @@ _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 
 def is_author(participant: Participant) -> bool:
-    return (participant.role or "").strip().casefold() in AUTHOR_ROLES
+    function, _ = role_parts(participant.role)
+    return (function or participant.role or "").strip().casefold() in AUTHOR_ROLES
 
 
 def is_recipient(participant: Participant) -> bool:
-    return (participant.role or "").strip().casefold() in RECIPIENT_ROLES
+    function, _ = role_parts(participant.role)
+    return (function or participant.role or "").strip().casefold() in RECIPIENT_ROLES
 
 
 def authors(record: Record) -> list[str]:

@@ -1568,9 +1568,24 @@ def _explicit(record: Record) -> list[_Mention]:
     return out
 
 
+_PARTY_FUNCTIONS = frozenset({"sender", "recipient", "author"})
+
+
+def _words_of(m: _Mention) -> set[str]:
+    return {w for text in (m.name, *m.aliases) for w in name_key(text).split()}
+
+
 def _derive(record: Record, authority: Authority | None) -> tuple[list[_Mention], list[str]]:
-    head = [*_explicit(record), *_title_mentions(record.title)]
-    mentions = [*head, *_body_mentions(record.body, head)]
+    explicit = _explicit(record)
+    title = _title_mentions(record.title)
+    body = _body_mentions(record.body, [*explicit, *title])
+    if any(m.function in _PARTY_FUNCTIONS for m in explicit):
+        # The editor named the parties: the title may complete names that the
+        # record uses (`Popovic` → `V. Popovic`, `Mao:` → `Mao Zedong`) but adds no
+        # one new (`Letter from A to B` beside the explicit names).
+        known = set().union(*(_words_of(m) for m in [*explicit, *body]))
+        title = [m for m in title if _words_of(m) & known]
+    mentions = [*explicit, *title, *body]
     resolved, unresolved = _resolve(mentions)
     if authority is None or not authority.people:
         return resolved, unresolved
