@@ -62,7 +62,8 @@ from measure import (
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 OUT = BENCH / "_out"
-DAFP = REPO.parent / "shared" / "corpus" / "dafp"
+SHARED = Path(os.environ.get("ARCHIVIST_SHARED") or REPO.parent / "shared").resolve()
+DAFP = SHARED / "corpus" / "dafp"
 DAFP_FIELDS = {"date": "doc_date", "source": "naa_refs[].reference"}
 STAGES = ("read", "validate", "enrich", "render", "write", "index")
 
