@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from archivist.datelines import BodyParts, split_body  # noqa: E402
 from archivist.model import ArchiveDate  # noqa: E402
+from archivist.people import fold, participants_from_title, role_parts  # noqa: E402
 from archivist.yamlstrict import YamlError, load_mapping  # noqa: E402
 
 DEFAULT_DIRS = {"dafp": REPO.parent / "shared" / "corpus" / "dafp"}
@@ -208,7 +209,65 @@ def first_line(item: Item) -> str:
     return "empty body"
 
 
+_COURTESY = re.compile(r"^(mr|mrs|ms|miss|messrs)\.?\s+", re.I)
+# A side that starts with one of these is a document, not a party (`Memorandum
+# prepared for Delegation to Imperial Conference`).
+_DOCUMENT_WORDS = frozenset(
+    "memorandum memoranda note notes cablegram cablegrams letter minute minutes report "
+    "record extract submission speech draft telegram cable despatch dispatch paper brief "
+    "savingram statement agreement aide-memoire annex attachment enclosure instructions summary "
+    "ministerial cabinet agendum joint press circular".split()
+)
+_SMALL_WORDS = frozenset({"of", "for", "and", "the", "in", "at", "on", "de", "van", "von"})
+
+
+def _name_like(side: str) -> bool:
+    words = side.replace(".", ". ").split()
+    if not words or len(words) > 6 or re.search(r"\d", side):
+        return False
+    if words[0].lower().strip(".,") in _DOCUMENT_WORDS:
+        return False
+    return all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
+
+
+def title_sides(item: Item) -> tuple[str, str] | None:
+    """The two sides of an `X to Y` title: each side's first comma part, or None when
+    the title does not split into exactly two plain sides."""
+    title = str(item.meta.get("title") or "")
+    if title.count(" to ") != 1:
+        return None
+    left, right = (part.split(",")[0].strip() for part in title.split(" to "))
+    sides = tuple(_COURTESY.sub("", side).strip() for side in (left, right))
+    if not all(_name_like(s) for s in sides):
+        return None
+    return sides[0], sides[1]
+
+
+def _first(item: Item, function: str) -> str | None:
+    for p in participants_from_title(str(item.meta.get("title") or "")):
+        if (role_parts(p.role)[0] or "") == function:
+            return p.name
+    return None
+
+
+def parties_ok(item: Item) -> bool:
+    sides = title_sides(item)
+    if sides is None:
+        return False
+    got = (_first(item, "sender"), _first(item, "recipient"))
+    return all(
+        g is not None and (fold(want) in fold(g) or fold(g) in fold(want))
+        for want, g in zip(sides, got, strict=True)
+    )
+
+
 CHECKS = (
+    Check(
+        "sender/recipient from an `X to Y` title",
+        lambda i: title_sides(i) is not None,
+        parties_ok,
+        lambda i: f"sides {title_sides(i)} got {(_first(i, 'sender'), _first(i, 'recipient'))}",
+    ),
     Check(
         "date = doc_date (datelines with a full date)",
         has_full_date,
@@ -262,6 +321,7 @@ BARS = {
     "date = doc_date (datelines with a full date)": 0.99,
     "source = naa_refs (reference is a body line)": 0.99,
     "source = closing bracketed line": 0.99,
+    "sender/recipient from an `X to Y` title": 0.97,
 }
 
 

@@ -103,9 +103,7 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path: Path) -> None:
 
 
 def test_keep_going_publishes_the_rest_and_still_fails(tmp_path: Path) -> None:
-    root = make_site(
-        tmp_path, {"a.md": record("A", date="1950"), "b.md": "---\ntitle: [\n---\n"}
-    )
+    root = make_site(tmp_path, {"a.md": record("A", date="1950"), "b.md": "---\ntitle: [\n---\n"})
     out = tmp_path / "_site"
     with pytest.raises(BuildFailed, match="published the 1 other"):
         build_site(root, out, keep_going=True)
