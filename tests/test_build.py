@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from archivist.pipeline import BuildFailed
-from tests.sitekit import broken_links, build_site, copy_example, make_site, record, text_of
+from sitekit import broken_links, build_site, copy_example, make_site, record, text_of
 
 SEED_ID = "000_368422b42ee8f2a8"
 
@@ -16,7 +16,7 @@ SEED_ID = "000_368422b42ee8f2a8"
 @pytest.fixture(scope="module")
 def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = copy_example(tmp_path_factory.mktemp("example"))
-    out, report = build_site(root)
+    out, _ = build_site(root)
     return root, out
 
 

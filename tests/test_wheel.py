@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitekit import REPO
+from sitekit import REPO
 
 pytestmark = pytest.mark.slow
 
