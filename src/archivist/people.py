@@ -48,6 +48,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+from functools import lru_cache
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -174,8 +175,11 @@ _OPEN = "([{"
 _CLOSE = ")]}"
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case- and diacritics-insensitive form: `Satō` → `sato`, `Łódź` → `lodz`."""
+    if text.isascii():
+        return text.translate(_FOLD).casefold()
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
@@ -184,6 +188,7 @@ def _norm_space(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)
 def _word(token: str) -> str:
     """A token without surrounding punctuation, folded: `Mr.` → `mr`."""
     return fold(token).strip(".,;:()[]{}\"'")
@@ -205,6 +210,7 @@ def _strip_titles(tokens: Sequence[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The matching form of a name: no honorifics, case, diacritics or punctuation.
 
