@@ -48,10 +48,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-from functools import lru_cache
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 

@@ -21,6 +21,7 @@ from archivist import citations, metadata, site
 from archivist.config import Config
 from archivist.markup import BodyContext, BodyRenderer
 from archivist.model import Archive, ArchiveDate, Record, Term
+from archivist.people import role_parts
 from archivist.slugs import slugify
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -103,6 +104,13 @@ class Crumb:
     url: str | None
 
 
+def role_label(role: str | None) -> str | None:
+    """`speaker (Yugoslav Ambassador)` → `Yugoslav Ambassador, speaker` for display."""
+    function, office = role_parts(role)
+    parts = [p for p in (office, function) if p]
+    return ", ".join(parts) if parts else role
+
+
 def date_text(record: Record) -> str:
     return record.date.text if record.date else "Undated"
 
@@ -172,7 +180,7 @@ class SiteRenderer:
         else:
             rows.append(Field("Date", "Undated"))
         links = tuple(
-            Link(p.name, site.person_url(slug), p.role)
+            Link(p.name, site.person_url(slug), role_label(p.role))
             for p, slug in a.participant_slugs[record.id]
         )
         if links:
