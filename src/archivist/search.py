@@ -15,6 +15,7 @@ archive; the search page merges the shards in the browser (`mergeIndex`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -23,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 MANIFEST = "search-manifest.json"
@@ -90,17 +91,20 @@ class _Service:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
-        buffer = b""
+        buffer = bytearray()
+        scanned = 0  # bytes of `buffer` known to hold no separator: keeps reading linear
         try:
             while True:
-                chunk = os.read(fd, 1 << 16)
+                chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     code = self.proc.wait()
                     self.responses.put(SearchError(f"Pagefind exited unexpectedly (status {code})"))
                     return
                 buffer += chunk
-                while b"," in buffer:
-                    message, buffer = buffer.split(b",", 1)
+                while (end := buffer.find(b",", scanned)) >= 0:
+                    message = bytes(buffer[:end])
+                    del buffer[: end + 1]
+                    scanned = 0
                     try:
                         decoded = json.loads(base64.b64decode(message, validate=True))
                     except ValueError:
@@ -109,6 +113,7 @@ class _Service:
                         return
                     if decoded is not None:
                         self.responses.put(decoded)
+                scanned = len(buffer)
         except Exception as exc:  # the pipe broke: surface it to the caller
             self.responses.put(SearchError(f"lost contact with Pagefind ({exc})"))
 
@@ -152,16 +157,75 @@ class _Service:
         return self.receive(expected)
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
+        """End the process: closing stdin makes Pagefind exit; kill it if it lingers."""
         if self.proc.stdin:
-            self.proc.stdin.close()
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=5)
         if self.proc.stdout:
             self.proc.stdout.close()
 
 
-def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float) -> int:
+# Pagefind's own UIs (we ship our own) and, in merged shards, the code and WebAssembly
+# that only the primary bundle's copy of is ever loaded: not written, to keep the
+# output small and its file count low.
+_UI_FILES = (
+    "pagefind-ui.",
+    "pagefind-component-ui.",
+    "pagefind-modular-ui.",
+    "pagefind-highlight.",
+)
+_CODE_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
+
+
+def _wanted(name: str, primary: bool) -> bool:
+    if name.startswith(_UI_FILES):
+        return False
+    return primary or not name.startswith(_CODE_FILES)
+
+
+def _bundle_path(out: Path, name: object) -> Path:
+    """Where a bundle file goes; a name that would leave the bundle folder is refused."""
+    if not isinstance(name, str) or not name:
+        raise SearchError(f"Pagefind sent a file without a usable name: {str(name)[:80]!r}")
+    rel = PurePosixPath(name)
+    if rel.is_absolute() or ".." in rel.parts or "\\" in name:
+        raise SearchError(f"Pagefind sent a file outside its bundle: {name[:80]!r}")
+    return out.joinpath(*rel.parts)
+
+
+def _write_bundle(files: object, out: Path, *, primary: bool) -> None:
+    if not isinstance(files, list) or not files:
+        raise SearchError("Pagefind sent no files for the search bundle")
+    for item in files:
+        if not isinstance(item, dict):
+            raise SearchError("Pagefind sent a malformed file list")
+        path = _bundle_path(out, item.get("path"))
+        if not _wanted(path.relative_to(out).as_posix(), primary):
+            continue
+        try:
+            content = base64.b64decode(item.get("content") or "", validate=True)
+        except ValueError as exc:
+            raise SearchError(f"Pagefind sent an undecodable file {path.name!r}") from exc
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    entry = out / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SearchError(f"the search bundle in {out} has no readable entry file") from exc
+    if not languages:
+        raise SearchError(f"the search bundle in {out} holds no index")
+
+
+def _index_shard(
+    binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float, *, primary: bool
+) -> int:
     service = _Service(binary, time.monotonic() + timeout)
     try:
         created = service.call({"type": "NewIndex", "config": None}, "NewIndex")
@@ -186,9 +250,12 @@ def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout
             service.flush()
             for _ in chunk:
                 service.receive("IndexedFile")
-        service.call(
-            {"type": "WriteFiles", "index_id": index_id, "output_path": str(out)}, "WriteFiles"
-        )
+        # GetFiles, not WriteFiles: Pagefind's own writer can answer before its files
+        # are on disk (we saw an empty pagefind-entry.json about once in 40 runs), and
+        # the process exits at once when its input closes. Writing the files ourselves
+        # means every byte is on disk when we return.
+        files = service.call({"type": "GetFiles", "index_id": index_id}, "GetFiles")["files"]
+        _write_bundle(files, out, primary=primary)
         return len(entries)
     finally:
         service.close()
@@ -214,30 +281,33 @@ def build_index(
 ) -> dict[str, Any]:
     """Index `(record id, entry)` pairs into `out/pagefind/` (one bundle per shard).
 
-    Returns the manifest written beside the bundles: shard folders and entry counts.
+    The first non-empty shard is the primary bundle in `pagefind/` (the page loads its
+    code); the others go to `pagefind/shard-<n>/` and are merged in the browser. Empty
+    shards are skipped: Pagefind cannot load a bundle without an index. Returns the
+    manifest written beside the bundles: shard folders and entry counts.
     """
     items = sorted(entries, key=lambda item: item[0])
-    shards = max(1, -(-len(items) // shard_size))
+    shards = max(1, -(-len(items) // max(1, shard_size)))
     groups: list[list[IndexEntry]] = [[] for _ in range(shards)]
     for record_id, entry in items:
         groups[shard_of(record_id, shards)].append(entry)
+    filled = [(n, group) for n, group in enumerate(groups) if group]
     binary = pagefind_binary()
-    if not binary.is_file():
+    if filled and not binary.is_file():
         raise SearchError(f"the Pagefind binary is missing ({binary})")
     deadline = time.monotonic() + timeout
-    counts = []
-    for n, group in enumerate(groups):
+    listed: list[dict[str, Any]] = []
+    counts = 0
+    for rank, (n, group) in enumerate(filled):
         left = deadline - time.monotonic()
         if left <= 0:
             raise SearchError("Pagefind did not finish in time (raise search_timeout)")
-        counts.append(_index_shard(binary, group, shard_dir(out, n), left))
-    manifest = {
-        "shards": [
-            {"path": shard_dir(out, n).relative_to(out).as_posix() + "/", "entries": counts[n]}
-            for n in range(shards)
-        ],
-        "entries": sum(counts),
-    }
+        folder = shard_dir(out, 0 if rank == 0 else n)
+        count = _index_shard(binary, group, folder, left, primary=rank == 0)
+        counts += count
+        listed.append({"path": folder.relative_to(out).as_posix() + "/", "entries": count})
+    manifest = {"shards": listed, "entries": counts}
+    (out / "pagefind").mkdir(parents=True, exist_ok=True)
     (out / "pagefind" / MANIFEST).write_text(
         json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
     )
