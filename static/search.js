@@ -20,11 +20,7 @@ const FACETS = [
 const FACET_NAMES = FACETS.map(([name]) => name);
 const CHRONOLOGICAL = new Set(["decade", "year"]);
 const UNDATED = "Undated";
-const SORTS = {
-  "": null,
-  "date-asc": { date: "asc" },
-  "date-desc": { date_desc: "desc" },
-};
+const SORTS = { "": "relevance", "date-asc": "oldest first", "date-desc": "newest first" };
 // Chinese and Japanese characters are indexed one by one, set apart by spaces
 // (searchdoc.py); keep CJK in step with _CJK_CLASS there.
 const CJK =
@@ -63,6 +59,8 @@ const list = document.getElementById("search-results");
 const pager = document.getElementById("search-pages");
 
 let pagefind = null;
+let manifest = null;
+let dateOrder = null; // a promise of search-order.json, fetched on the first date sort
 let totals = {}; // every filter value in the archive with its count
 let state = readState(location.search);
 let runId = 0;
@@ -172,9 +170,32 @@ function pagefindFilters(s, skip = null) {
   return filters;
 }
 
-function sortOption(s) {
-  const sort = SORTS[s.sort];
-  return sort ? { sort } : {};
+// Date order is applied here, not by Pagefind: mergeIndex re-sorts the results of
+// merged shards by score, which would scramble a date order across shards. The
+// build writes each result's place in date order (search.py, date_order).
+async function inDateOrder(results, descending) {
+  if (!dateOrder) dateOrder = fetch(`${bundle}${manifest.order}`).then((r) => r.json());
+  const order = await dateOrder;
+  const places = new Map();
+  for (const r of results) {
+    let place = order.rank[r.id];
+    if (place === undefined) {
+      // An id two shards share: find the record by its URL.
+      const data = await r.data();
+      place = order.by_url[data.raw_url] ?? order.by_url[data.url] ?? Number.MAX_SAFE_INTEGER;
+    }
+    places.set(r, place);
+  }
+  const key = (r) => {
+    const place = places.get(r);
+    if (place >= order.dated) return [1, place]; // undated: last either way
+    return [0, descending ? -place : place];
+  };
+  return [...results].sort((a, b) => {
+    const [ga, pa] = key(a);
+    const [gb, pb] = key(b);
+    return ga - gb || pa - pb;
+  });
 }
 
 // ---- drawing ----
@@ -380,10 +401,12 @@ async function run({ focusResults = false } = {}) {
   let results = [];
   let counts = {};
   if (filters !== null) {
-    const found = await pagefind.search(term, { filters, ...sortOption(state) });
+    const found = await pagefind.search(term, { filters });
     if (id !== runId) return;
     results = found.results;
     counts = found.filters || {};
+    if (state.sort) results = await inDateOrder(results, state.sort === "date-desc");
+    if (id !== runId) return;
   }
   // A facet's own counts ignore its own choices, so each count is what ticking that
   // value would add: several values of one facet are alternatives (any of them).
@@ -507,7 +530,6 @@ async function start() {
   if (window.matchMedia("(max-width: 47.99rem)").matches && !Object.keys(state.filters).length) {
     filtersPanel.open = false;
   }
-  let manifest;
   try {
     manifest = await (await fetch(`${bundle}search-manifest.json`)).json();
   } catch (error) {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import gzip
 import json
 import os
 import queue
@@ -28,6 +29,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 MANIFEST = "search-manifest.json"
+ORDER = "search-order.json"
+_SIGNATURE = b"pagefind_dcd"
 
 
 class SearchError(Exception):
@@ -199,9 +202,23 @@ def _bundle_path(out: Path, name: object) -> Path:
     return out.joinpath(*rel.parts)
 
 
-def _write_bundle(files: object, out: Path, *, primary: bool) -> None:
+def _fragment_url(content: bytes) -> str | None:
+    """The URL a Pagefind fragment file (gzip, signature, JSON) belongs to."""
+    try:
+        data = gzip.decompress(content)
+        if data.startswith(_SIGNATURE):
+            data = data[len(_SIGNATURE) :]
+        url = json.loads(data).get("url")
+    except (OSError, EOFError, ValueError, AttributeError):
+        return None
+    return url if isinstance(url, str) else None
+
+
+def _write_bundle(files: object, out: Path, *, primary: bool) -> dict[str, str]:
+    """Write the bundle; returns each result id (fragment name) with its record URL."""
     if not isinstance(files, list) or not files:
         raise SearchError("Pagefind sent no files for the search bundle")
+    fragments: dict[str, str] = {}
     for item in files:
         if not isinstance(item, dict):
             raise SearchError("Pagefind sent a malformed file list")
@@ -214,6 +231,12 @@ def _write_bundle(files: object, out: Path, *, primary: bool) -> None:
             raise SearchError(f"Pagefind sent an undecodable file {path.name!r}") from exc
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
+        rel = path.relative_to(out)
+        if rel.parent.name == "fragment" and rel.suffix == ".pf_fragment":
+            url = _fragment_url(content)
+            if url is None:
+                raise SearchError(f"Pagefind wrote an unreadable fragment {rel.name!r}")
+            fragments[rel.stem] = url
     entry = out / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
@@ -221,11 +244,13 @@ def _write_bundle(files: object, out: Path, *, primary: bool) -> None:
         raise SearchError(f"the search bundle in {out} has no readable entry file") from exc
     if not languages:
         raise SearchError(f"the search bundle in {out} holds no index")
+    return fragments
 
 
 def _index_shard(
     binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float, *, primary: bool
-) -> int:
+) -> dict[str, str]:
+    """Index `entries` into the bundle `out`; returns result ids with their URLs."""
     service = _Service(binary, time.monotonic() + timeout)
     try:
         created = service.call({"type": "NewIndex", "config": None}, "NewIndex")
@@ -255,8 +280,12 @@ def _index_shard(
         # the process exits at once when its input closes. Writing the files ourselves
         # means every byte is on disk when we return.
         files = service.call({"type": "GetFiles", "index_id": index_id}, "GetFiles")["files"]
-        _write_bundle(files, out, primary=primary)
-        return len(entries)
+        fragments = _write_bundle(files, out, primary=primary)
+        if len(fragments) != len(entries):
+            raise SearchError(
+                f"Pagefind indexed {len(fragments)} of {len(entries)} records in {out.name}"
+            )
+        return fragments
     finally:
         service.close()
 
@@ -297,18 +326,47 @@ def build_index(
         raise SearchError(f"the Pagefind binary is missing ({binary})")
     deadline = time.monotonic() + timeout
     listed: list[dict[str, Any]] = []
-    counts = 0
+    found: list[tuple[int, dict[str, str]]] = []
     for rank, (n, group) in enumerate(filled):
         left = deadline - time.monotonic()
         if left <= 0:
             raise SearchError("Pagefind did not finish in time (raise search_timeout)")
         folder = shard_dir(out, 0 if rank == 0 else n)
-        count = _index_shard(binary, group, folder, left, primary=rank == 0)
-        counts += count
-        listed.append({"path": folder.relative_to(out).as_posix() + "/", "entries": count})
-    manifest = {"shards": listed, "entries": counts}
+        fragments = _index_shard(binary, group, folder, left, primary=rank == 0)
+        found.append((rank, fragments))
+        listed.append({"path": folder.relative_to(out).as_posix() + "/", "entries": len(group)})
+    manifest = {"shards": listed, "entries": sum(len(g) for _, g in filled), "order": ORDER}
     (out / "pagefind").mkdir(parents=True, exist_ok=True)
-    (out / "pagefind" / MANIFEST).write_text(
-        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+    _write_json(out / "pagefind" / ORDER, date_order([e for _, e in items], found))
+    _write_json(out / "pagefind" / MANIFEST, manifest)
     return manifest
+
+
+def _write_json(path: Path, data: object) -> None:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def date_order(
+    entries: Sequence[IndexEntry], found: Sequence[tuple[int, dict[str, str]]]
+) -> dict[str, Any]:
+    """Each result's place in date order, for sorting results merged from shards.
+
+    Pagefind sorts within one bundle, but `mergeIndex` re-sorts merged results by
+    score, so the search page sorts by date itself. `rank` maps a result id to its
+    place among all records (by date, then URL, so the order does not depend on the
+    shards); ranks from `dated` on are undated records. An id that two shards share
+    (Pagefind's ids are short hashes) is left out of `rank` and listed by URL in
+    `by_url`, so the page can place it after reading that result's URL.
+    """
+    dated = sorted((e.sort["date"], e.url) for e in entries if e.sort.get("date"))
+    undated = sorted(e.url for e in entries if not e.sort.get("date"))
+    place = {url: n for n, (_, url) in enumerate(dated)}
+    place.update({url: len(dated) + n for n, url in enumerate(undated)})
+    owners: dict[str, set[str]] = {}
+    for _, fragments in found:
+        for result_id, url in fragments.items():
+            owners.setdefault(result_id, set()).add(url)
+    rank = {rid: place[next(iter(urls))] for rid, urls in owners.items() if len(urls) == 1}
+    shared = sorted(url for urls in owners.values() if len(urls) > 1 for url in urls)
+    return {"dated": len(dated), "rank": rank, "by_url": {url: place[url] for url in shared}}

@@ -43,10 +43,6 @@ _MD_EMPHASIS = re.compile(r"(?<!\\)(?:\*{1,3}|_{2,3})")
 _MD_IMAGE = re.compile(r"!\[")
 
 UNDATED = "Undated"
-# Sort keys: Pagefind leaves records without the key out of a sorted search, so
-# undated records get a key that puts them last in either direction.
-_LAST_ASC = "9999-99-99"
-_LAST_DESC = "0000-00-00"
 
 
 def spaced_cjk(text: str) -> str:
@@ -72,11 +68,10 @@ def decade_label(year: int) -> str:
 
 
 def sort_keys(record: Record) -> dict[str, str]:
-    """`date` for oldest first, `date_desc` for newest first; undated last in both."""
+    """`date`: the earliest day the date can mean, for date order (search.date_order)."""
     if record.date and record.date.earliest:
-        key = record.date.earliest.isoformat()
-        return {"date": key, "date_desc": key}
-    return {"date": _LAST_ASC, "date_desc": _LAST_DESC}
+        return {"date": record.date.earliest.isoformat()}
+    return {}
 
 
 def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
