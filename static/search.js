@@ -144,6 +144,25 @@ function pagefindTerm(q) {
   return quoted || CJK_RUN.test(inner) ? `"${spaced}"` : spaced;
 }
 
+// Pagefind matches a word by prefix ("Indonesia" finds "Indonesian") but only among
+// the index chunks it has loaded, and it loads just the chunk where the word itself
+// would sit, so extensions filed in the next chunk were missed, and results changed
+// with the chunk layout, that is with the shards (DAFP: 1,855 records for
+// "Indonesia" in one index, 2,241 in two). Loading the chunks where the word's
+// prefix range ends (also for the word less two and four letters, which covers
+// the stems Pagefind searches for) makes the results complete and the same
+// however the archive is sharded.
+function rangeEnds(term) {
+  if (term === null || term.startsWith('"')) return null;
+  const ends = [];
+  for (const word of term.toLocaleLowerCase().split(/\s+/)) {
+    for (const cut of [0, 2, 4]) {
+      if (word.length - cut >= 4) ends.push(`${word.slice(0, word.length - cut)}\uffff`);
+    }
+  }
+  return ends.length ? ends.join(" ") : null;
+}
+
 function yearsInRange(s) {
   if (s.from === null && s.to === null) return null;
   let lo = s.from ?? 1;
@@ -398,6 +417,9 @@ async function run({ focusResults = false } = {}) {
   }
   const term = pagefindTerm(state.q);
   const filters = pagefindFilters(state);
+  const ends = rangeEnds(term);
+  if (ends) await pagefind.preload(ends);
+  if (id !== runId) return;
   let results = [];
   let counts = {};
   if (filters !== null) {

@@ -53,6 +53,7 @@ def test_spaced_cjk_on_a_huge_run_is_linear() -> None:
         ("**bold** and *it* and __under__", "bold and it and under"),
         ("![scan](scan.png)", "[scan]"),
         ("2 * 3", "2  3"),
+        ("6\\. Indonesians \\[sic\\]", "6. Indonesians [sic]"),  # escapes read as text
     ],
 )
 def test_plain_text_drops_markdown_syntax(body: str, words: str) -> None:

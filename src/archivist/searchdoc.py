@@ -41,6 +41,7 @@ _MD_LINK = re.compile(r"\]\([^)\s]{0,2000}\)")
 _MD_LINE_MARK = re.compile(r"^[ \t]{0,3}(?:#{1,6}|>+)[ \t]+", re.M)
 _MD_EMPHASIS = re.compile(r"(?<!\\)(?:\*{1,3}|_{2,3})")
 _MD_IMAGE = re.compile(r"!\[")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 UNDATED = "Undated"
 
@@ -60,6 +61,7 @@ def plain_text(record: Record) -> str:
         body = _MD_IMAGE.sub("[", body)
         body = _MD_LINE_MARK.sub("", body)
         body = _MD_EMPHASIS.sub("", body)
+        body = _MD_ESCAPE.sub(r"\1", body)
     return body
 
 
