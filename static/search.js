@@ -1,56 +1,577 @@
-// Minimal search on the Pagefind JS API; the faceted UI replaces this.
+// Faceted full-text search on Pagefind's JavaScript API.
+//
+// Safety: every value from the index (titles, dates, people, excerpts) reaches the page
+// through textContent or a DOM property, never as HTML. Excerpts are split on the
+// <mark> tags Pagefind puts around matched words; the text between them is text.
+// No inline script or style: the page's Content-Security-Policy forbids both.
+
+const PAGE_SIZE = 20;
+const FACET_PREVIEW = 8;
+// Filter names in the index (searchdoc.py), in the order the page shows them.
+const FACETS = [
+  ["person", "People", "people"],
+  ["type", "Type", "types"],
+  ["language", "Language", "languages"],
+  ["archive", "Archive", "archives"],
+  ["collection", "Collection", "collections"],
+  ["decade", "Decade", "decades"],
+  ["year", "Year", "years"],
+];
+const FACET_NAMES = FACETS.map(([name]) => name);
+const CHRONOLOGICAL = new Set(["decade", "year"]);
+const UNDATED = "Undated";
+const SORTS = { "": "relevance", "date-asc": "oldest first", "date-desc": "newest first" };
+// Chinese and Japanese characters are indexed one by one, set apart by spaces
+// (searchdoc.py); keep CJK in step with _CJK_CLASS there.
+const CJK =
+  "\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff" +
+  "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f" +
+  "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uff66-\uff9f" +
+  "\u{20000}-\u{3134f}";
+const CJK_ONE = new RegExp(`[${CJK}]`, "gu");
+const CJK_RUN = new RegExp(`^[${CJK}]+$`, "u");
+// In an excerpt: <mark> and </mark> stand in as two private-use characters while
+// the spaces the index put between CJK characters are taken out again.
+const MARK_ON = "\ue000";
+const MARK_OFF = "\ue001";
+const CJK_SPACE = new RegExp(`(?<=[${CJK}][\ue000\ue001]*) (?=[\ue000\ue001]*[${CJK}])`, "gu");
+// Language names as records write them → BCP 47 tags, so an excerpt in Chinese or
+// Japanese is drawn with the right glyphs and read in the right voice.
+const LANG_TAGS = {
+  arabic: "ar", chinese: "zh", czech: "cs", english: "en", french: "fr", german: "de",
+  hungarian: "hu", italian: "it", japanese: "ja", korean: "ko", mongolian: "mn",
+  polish: "pl", portuguese: "pt", romanian: "ro", russian: "ru", serbian: "sr",
+  "serbo-croatian": "sh", spanish: "es", ukrainian: "uk", vietnamese: "vi",
+};
+
 const root = document.getElementById("search");
 const bundle = root.dataset.bundle;
 const base = root.dataset.base;
 const form = document.getElementById("search-form");
 const input = document.getElementById("search-q");
+const sortSelect = document.getElementById("search-sort");
+const fromInput = document.getElementById("search-from");
+const toInput = document.getElementById("search-to");
+const facetsBox = document.getElementById("search-facets");
+const filtersPanel = document.getElementById("search-filters");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
+const pager = document.getElementById("search-pages");
 
-const pagefind = await import(bundle + "pagefind.js");
-await pagefind.options({ baseUrl: base });
-try {
-  const manifest = await (await fetch(bundle + "search-manifest.json")).json();
+let pagefind = null;
+let manifest = null;
+let dateOrder = null; // a promise of search-order.json, fetched on the first date sort
+let totals = {}; // every filter value in the archive with its count
+let state = readState(location.search);
+let runId = 0;
+let completed = 0;
+const resultsArea = list.parentElement;
+const expanded = new Set();
+
+// ---- state and the URL ----
+
+function cleanYear(value) {
+  const text = String(value ?? "").trim();
+  if (!/^\d{1,4}$/.test(text)) return null;
+  const year = Number(text);
+  return year >= 1 && year <= 9999 ? year : null;
+}
+
+function readState(search) {
+  const params = new URLSearchParams(search);
+  const filters = {};
+  for (const name of FACET_NAMES) {
+    const values = [...new Set(params.getAll(name).filter((v) => v !== ""))].sort();
+    if (values.length) filters[name] = values;
+  }
+  const sort = params.get("sort") || "";
+  const page = Number.parseInt(params.get("page") || "1", 10);
+  return {
+    q: params.get("q") || "",
+    filters,
+    sort: Object.hasOwn(SORTS, sort) ? sort : "",
+    page: Number.isFinite(page) && page > 0 ? page : 1,
+    from: cleanYear(params.get("from")),
+    to: cleanYear(params.get("to")),
+  };
+}
+
+function queryString(s) {
+  const params = new URLSearchParams();
+  if (s.q.trim()) params.set("q", s.q.trim());
+  for (const name of FACET_NAMES) for (const v of s.filters[name] || []) params.append(name, v);
+  if (s.from !== null) params.set("from", String(s.from));
+  if (s.to !== null) params.set("to", String(s.to));
+  if (s.sort) params.set("sort", s.sort);
+  if (s.page > 1) params.set("page", String(s.page));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+// Typing replaces the history entry a burst of typing started; every other change
+// (a filter, the sort, a page, submitting the form) adds one, so back undoes it.
+function commit(typing = false) {
+  const url = location.pathname + queryString(state);
+  if (url === location.pathname + location.search) return;
+  if (typing && history.state && history.state.typing) history.replaceState({ typing }, "", url);
+  else history.pushState({ typing }, "", url);
+}
+
+function showState() {
+  if (input.value.trim() !== state.q.trim()) input.value = state.q;
+  sortSelect.value = state.sort;
+  fromInput.value = state.from === null ? "" : String(state.from);
+  toInput.value = state.to === null ? "" : String(state.to);
+}
+
+function isActive(s) {
+  return Boolean(s.q.trim()) || Object.keys(s.filters).length > 0 || s.from !== null || s.to !== null;
+}
+
+// ---- queries and filters ----
+
+// Pagefind's query for the words typed: each Chinese or Japanese character becomes a
+// word (as in the index); a single run of them is searched as a phrase, so its
+// characters must stand together and in order, as a word does.
+function pagefindTerm(q) {
+  const text = q.trim();
+  if (!text) return null;
+  CJK_ONE.lastIndex = 0;
+  if (!CJK_ONE.test(text)) return text;
+  const quoted = text.length > 1 && text.startsWith('"') && text.endsWith('"');
+  const inner = quoted ? text.slice(1, -1) : text;
+  const spaced = inner.replace(CJK_ONE, " $& ").replace(/\s+/g, " ").trim();
+  return quoted || CJK_RUN.test(inner) ? `"${spaced}"` : spaced;
+}
+
+// Pagefind matches a word by prefix ("Indonesia" finds "Indonesian") but only among
+// the index chunks it has loaded, and it loads just the chunk where the word itself
+// would sit, so extensions filed in the next chunk were missed, and results changed
+// with the chunk layout, that is with the shards (DAFP: 1,855 records for
+// "Indonesia" in one index, 2,241 in two). Loading the chunks where the word's
+// prefix range ends (also for the word less two and four letters, which covers
+// the stems Pagefind searches for) makes the results complete and the same
+// however the archive is sharded.
+function rangeEnds(term) {
+  if (term === null || term.startsWith('"')) return null;
+  const ends = [];
+  for (const word of term.toLocaleLowerCase().split(/\s+/)) {
+    for (const cut of [0, 2, 4]) {
+      if (word.length - cut >= 4) ends.push(`${word.slice(0, word.length - cut)}\uffff`);
+    }
+  }
+  return ends.length ? ends.join(" ") : null;
+}
+
+function yearsInRange(s) {
+  if (s.from === null && s.to === null) return null;
+  let lo = s.from ?? 1;
+  let hi = s.to ?? 9999;
+  if (lo > hi) [lo, hi] = [hi, lo];
+  return Object.keys(totals.year || {}).filter((y) => y !== UNDATED && Number(y) >= lo && Number(y) <= hi);
+}
+
+// Pagefind filters for the state, leaving out facet `skip` (for its own counts).
+// Returns null when no record can match (an empty year range).
+function pagefindFilters(s, skip = null) {
+  const filters = {};
+  for (const name of FACET_NAMES) {
+    if (name === "year" || name === skip) continue;
+    if (s.filters[name]) filters[name] = { any: s.filters[name] };
+  }
+  const range = yearsInRange(s);
+  let years = skip === "year" ? null : s.filters.year || null;
+  if (range !== null) years = years === null ? range : years.filter((y) => range.includes(y));
+  if (years !== null) {
+    if (!years.length) return null; // Pagefind reads an empty `any` as "anything"
+    filters.year = { any: years };
+  }
+  return filters;
+}
+
+// Date order is applied here, not by Pagefind: mergeIndex re-sorts the results of
+// merged shards by score, which would scramble a date order across shards. The
+// build writes each result's place in date order (search.py, date_order).
+async function inDateOrder(results, descending) {
+  if (!dateOrder) dateOrder = fetch(`${bundle}${manifest.order}`).then((r) => r.json());
+  const order = await dateOrder;
+  const places = new Map();
+  for (const r of results) {
+    let place = order.rank[r.id];
+    if (place === undefined) {
+      // An id two shards share: find the record by its URL.
+      const data = await r.data();
+      place = order.by_url[data.raw_url] ?? order.by_url[data.url] ?? Number.MAX_SAFE_INTEGER;
+    }
+    places.set(r, place);
+  }
+  const key = (r) => {
+    const place = places.get(r);
+    if (place >= order.dated) return [1, place]; // undated: last either way
+    return [0, descending ? -place : place];
+  };
+  return [...results].sort((a, b) => {
+    const [ga, pa] = key(a);
+    const [gb, pb] = key(b);
+    return ga - gb || pa - pb;
+  });
+}
+
+// ---- drawing ----
+
+function el(tag, text, cls) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (cls) node.className = cls;
+  return node;
+}
+
+// Pagefind's excerpt is the record text with `<` and `>` escaped and <mark> around
+// matched words: split on the marks and keep everything else as text.
+function excerptNodes(excerpt) {
+  const text = String(excerpt || "")
+    .replace(/[\ue000\ue001]/g, "")
+    .replaceAll("<mark>", MARK_ON)
+    .replaceAll("</mark>", MARK_OFF)
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replace(CJK_SPACE, "");
+  const nodes = [];
+  let marked = false;
+  for (const part of text.split(/([\ue000\ue001])/)) {
+    if (part === MARK_ON) marked = true;
+    else if (part === MARK_OFF) marked = false;
+    else if (part) nodes.push(marked ? el("mark", part) : document.createTextNode(part));
+  }
+  return nodes;
+}
+
+function safeUrl(url) {
+  // Result URLs are site paths from our own index; refuse anything else.
+  return typeof url === "string" && url.startsWith(base) && !url.startsWith("//") ? url : null;
+}
+
+function langTag(language) {
+  if (!language || language.includes(",")) return "";
+  return LANG_TAGS[language.trim().toLowerCase()] || "";
+}
+
+function resultItem(data) {
+  const meta = data.meta || {};
+  const li = el("li");
+  const title = meta.title || "Untitled record";
+  const url = safeUrl(data.url);
+  const link = el(url ? "a" : "span", title, "record-title");
+  if (url) link.href = url;
+  const tag = langTag(meta.language);
+  if (tag) link.lang = tag;
+  li.append(link);
+  const line = el("span", null, "record-meta");
+  line.append(el("span", meta.date || UNDATED, "record-date"));
+  if (meta.type) line.append(" · ", el("span", meta.type, "record-type"));
+  if (meta.language) line.append(" · ", el("span", `Language: ${meta.language}`, "record-language"));
+  li.append(line);
+  const excerpt = el("p", null, "record-summary search-excerpt");
+  excerpt.append(...excerptNodes(data.excerpt));
+  if (tag) excerpt.lang = tag;
+  li.append(excerpt);
+  return li;
+}
+
+function facetOrder(name, counts) {
+  const entries = Object.entries(counts);
+  if (CHRONOLOGICAL.has(name)) {
+    const key = (v) => (v === UNDATED ? "~" : v.padStart(6, "0"));
+    return entries.sort((a, b) => (key(a[0]) < key(b[0]) ? -1 : 1));
+  }
+  return entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+function drawFacets(countsFor) {
+  const focused = document.activeElement;
+  const refocus =
+    focused && focused.dataset && focused.dataset.facet
+      ? { facet: focused.dataset.facet, value: focused.dataset.value, more: focused.dataset.more }
+      : null;
+  const boxes = [];
+  for (const [name, legendText, plural] of FACETS) {
+    const chosen = new Set(state.filters[name] || []);
+    const counts = countsFor(name);
+    const shown = facetOrder(name, counts).filter(([v, n]) => n > 0 || chosen.has(v));
+    for (const v of chosen) if (!(v in counts)) shown.push([v, 0]);
+    if (!shown.length) continue;
+    const box = el("fieldset", null, "facet");
+    box.append(el("legend", legendText));
+    const items = el("ul", null, "facet-values");
+    const open = expanded.has(name);
+    let hidden = 0;
+    shown.forEach(([value, count], i) => {
+      if (!open && i >= FACET_PREVIEW && !chosen.has(value)) {
+        hidden += 1;
+        return;
+      }
+      const id = `facet-${name}-${i}`;
+      const li = el("li");
+      const check = el("input");
+      check.type = "checkbox";
+      check.id = id;
+      check.name = name;
+      check.value = value;
+      check.checked = chosen.has(value);
+      check.dataset.facet = name;
+      check.dataset.value = value;
+      const label = el("label");
+      label.htmlFor = id;
+      label.append(el("span", value, "facet-label"), " ", el("span", `(${count})`, "facet-count"));
+      li.append(check, label);
+      items.append(li);
+    });
+    box.append(items);
+    if (hidden || open) {
+      const more = el("button", open ? `Show fewer ${plural}` : `Show all ${shown.length} ${plural}`, "facet-more");
+      more.type = "button";
+      more.dataset.facet = name;
+      more.dataset.more = "1";
+      more.setAttribute("aria-expanded", String(open));
+      boxes.push(box);
+      box.append(more);
+    } else boxes.push(box);
+  }
+  facetsBox.replaceChildren(...boxes);
+  if (refocus) {
+    const selector = refocus.more
+      ? `button[data-more][data-facet="${CSS.escape(refocus.facet)}"]`
+      : `input[data-facet="${CSS.escape(refocus.facet)}"][data-value="${CSS.escape(refocus.value)}"]`;
+    const again = facetsBox.querySelector(selector);
+    if (again) again.focus();
+  }
+}
+
+function pageLink(page, text, current) {
+  const s = { ...state, page };
+  const a = el("a", text);
+  a.href = location.pathname + queryString(s);
+  a.dataset.page = String(page);
+  if (current) a.setAttribute("aria-current", "page");
+  return a;
+}
+
+function drawPager(total) {
+  const pages = Math.ceil(total / PAGE_SIZE);
+  if (pages <= 1) {
+    pager.replaceChildren();
+    return;
+  }
+  const items = el("ul");
+  const add = (node) => {
+    const li = el("li");
+    li.append(node);
+    items.append(li);
+  };
+  if (state.page > 1) add(pageLink(state.page - 1, "Previous page"));
+  const first = Math.max(1, Math.min(state.page - 2, pages - 4));
+  const last = Math.min(pages, first + 4);
+  if (first > 1) add(pageLink(1, "1"));
+  if (first > 2) add(el("span", "…"));
+  for (let p = first; p <= last; p++) add(pageLink(p, String(p), p === state.page));
+  if (last < pages - 1) add(el("span", "…"));
+  if (last < pages) add(pageLink(pages, String(pages)));
+  if (state.page < pages) add(pageLink(state.page + 1, "Next page"));
+  pager.replaceChildren(items);
+}
+
+function describe(total) {
+  const q = state.q.trim();
+  const noun = total === 1 ? "record" : "records";
+  let text = `${total.toLocaleString("en")} ${noun}`;
+  text += q ? ` found for “${q}”` : " match the filters";
+  if (total > PAGE_SIZE) {
+    const start = (state.page - 1) * PAGE_SIZE + 1;
+    const end = Math.min(total, state.page * PAGE_SIZE);
+    text += `, showing ${start}–${end}`;
+  }
+  return `${text}.`;
+}
+
+// ---- searching ----
+
+// Marks the page settled: aria-busy off, and a count of finished searches that tests
+// (and anything else watching) can wait on.
+function settled() {
+  resultsArea.setAttribute("aria-busy", "false");
+  completed += 1;
+  root.dataset.searches = String(completed);
+}
+
+async function run({ focusResults = false } = {}) {
+  const id = ++runId;
+  if (!pagefind) return;
+  resultsArea.setAttribute("aria-busy", "true");
+  if (!isActive(state)) {
+    list.replaceChildren();
+    pager.replaceChildren();
+    drawFacets((name) => totals[name] || {});
+    status.textContent = "Type words to search the records, or choose a filter.";
+    settled();
+    return;
+  }
+  const term = pagefindTerm(state.q);
+  const filters = pagefindFilters(state);
+  const ends = rangeEnds(term);
+  if (ends) await pagefind.preload(ends);
+  if (id !== runId) return;
+  let results = [];
+  let counts = {};
+  if (filters !== null) {
+    const found = await pagefind.search(term, { filters });
+    if (id !== runId) return;
+    results = found.results;
+    counts = found.filters || {};
+    if (state.sort) results = await inDateOrder(results, state.sort === "date-desc");
+    if (id !== runId) return;
+  }
+  // A facet's own counts ignore its own choices, so each count is what ticking that
+  // value would add: several values of one facet are alternatives (any of them).
+  const own = {};
+  await Promise.all(
+    FACET_NAMES.filter((name) => state.filters[name] || (name === "year" && filters === null)).map(async (name) => {
+      const others = pagefindFilters(state, name);
+      if (others === null) {
+        own[name] = {};
+        return;
+      }
+      const found = await pagefind.search(term, { filters: others });
+      own[name] = (found.filters || {})[name] || {};
+    }),
+  );
+  if (id !== runId) return;
+  const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
+  if (state.page > pages) state.page = pages;
+  const slice = results.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE);
+  const data = await Promise.all(slice.map((r) => r.data()));
+  if (id !== runId) return;
+  list.replaceChildren(...data.map(resultItem));
+  drawPager(results.length);
+  drawFacets((name) => own[name] || counts[name] || {});
+  if (results.length) status.textContent = describe(results.length);
+  else if (filters === null) status.textContent = "No records: no year in the archive falls in that range.";
+  else status.textContent = `No records found${state.q.trim() ? ` for “${state.q.trim()}”` : ""}${Object.keys(state.filters).length ? "; try removing a filter" : ""}.`;
+  if (focusResults) status.focus();
+  settled();
+}
+
+function update({ typing = false, focusResults = false } = {}) {
+  commit(typing);
+  run({ focusResults }).catch(failed);
+}
+
+function failed(error) {
+  status.textContent = "Search is not available right now: the search index could not be loaded.";
+  console.error(error);
+}
+
+// ---- events ----
+
+let typingTimer = 0;
+input.addEventListener("input", () => {
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => {
+    if (input.value.trim() === state.q.trim()) return;
+    state = { ...state, q: input.value, page: 1 };
+    update({ typing: true });
+  }, 200);
+});
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(typingTimer);
+  state = { ...state, q: input.value, page: 1 };
+  update();
+});
+
+sortSelect.addEventListener("change", () => {
+  state = { ...state, sort: Object.hasOwn(SORTS, sortSelect.value) ? sortSelect.value : "", page: 1 };
+  update();
+});
+
+for (const box of [fromInput, toInput]) {
+  box.addEventListener("change", () => {
+    state = { ...state, from: cleanYear(fromInput.value), to: cleanYear(toInput.value), page: 1 };
+    update();
+  });
+  // Enter in a year box applies the range without submitting the words again.
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      box.dispatchEvent(new Event("change"));
+    }
+  });
+}
+
+facetsBox.addEventListener("change", (event) => {
+  const check = event.target;
+  if (!(check instanceof HTMLInputElement) || !check.dataset.facet) return;
+  const name = check.dataset.facet;
+  const values = new Set(state.filters[name] || []);
+  if (check.checked) values.add(check.dataset.value);
+  else values.delete(check.dataset.value);
+  const filters = { ...state.filters };
+  if (values.size) filters[name] = [...values].sort();
+  else delete filters[name];
+  state = { ...state, filters, page: 1 };
+  update();
+});
+
+facetsBox.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-more]");
+  if (!button) return;
+  const name = button.dataset.facet;
+  if (expanded.has(name)) expanded.delete(name);
+  else expanded.add(name);
+  run().catch(failed);
+});
+
+pager.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-page]");
+  if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
+  event.preventDefault();
+  state = { ...state, page: Number(link.dataset.page) };
+  update({ focusResults: true });
+});
+
+window.addEventListener("popstate", () => {
+  state = readState(location.search);
+  showState();
+  run().catch(failed);
+});
+
+// ---- start ----
+
+async function start() {
+  showState();
+  if (window.matchMedia("(max-width: 47.99rem)").matches && !Object.keys(state.filters).length) {
+    filtersPanel.open = false;
+  }
+  try {
+    manifest = await (await fetch(`${bundle}search-manifest.json`)).json();
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  if (!manifest.entries) {
+    status.textContent = "This archive has no records to search yet.";
+    return;
+  }
+  pagefind = await import(`${bundle}pagefind.js`);
+  await pagefind.options({ baseUrl: base, excerptLength: 32 });
+  // Large archives are indexed in shards; the first is this bundle, the rest merge in.
   for (const shard of manifest.shards.slice(1)) {
     await pagefind.mergeIndex(base + shard.path, { baseUrl: base });
   }
-} catch (e) { /* a single bundle needs no manifest */ }
-
-function text(tag, value, cls) {
-  const el = document.createElement(tag);
-  el.textContent = value;
-  if (cls) el.className = cls;
-  return el;
+  // Loading every filter once gives whole-archive counts and makes each search
+  // report counts for every facet, not only the ones it filters on.
+  totals = await pagefind.filters();
+  await run();
 }
 
-async function run(q) {
-  list.replaceChildren();
-  if (!q) { status.textContent = ""; return; }
-  const search = await pagefind.search(q);
-  const data = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
-  status.textContent = `${search.results.length} record${search.results.length === 1 ? "" : "s"} found`;
-  for (const d of data) {
-    const li = document.createElement("li");
-    const a = text("a", d.meta.title || d.url, "record-title");
-    a.href = d.url;
-    li.append(a, text("span", [d.meta.date, d.meta.type].filter(Boolean).join(" · "), "record-meta"));
-    li.append(text("p", d.excerpt.replace(/<\/?mark>/g, ""), "record-summary"));
-    list.append(li);
-  }
-}
-
-const params = new URLSearchParams(location.search);
-input.value = params.get("q") || "";
-form.addEventListener("submit", (e) => {
-  e.preventDefault();
-  const url = new URL(location.href);
-  url.searchParams.set("q", input.value);
-  history.pushState(null, "", url);
-  run(input.value);
-});
-input.addEventListener("input", () => run(input.value));
-window.addEventListener("popstate", () => {
-  input.value = new URLSearchParams(location.search).get("q") || "";
-  run(input.value);
-});
-run(input.value);
+start().catch(failed);

@@ -15,6 +15,8 @@ archive; the search page merges the shards in the browser (`mergeIndex`).
 from __future__ import annotations
 
 import base64
+import contextlib
+import gzip
 import json
 import os
 import queue
@@ -23,10 +25,12 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 MANIFEST = "search-manifest.json"
+ORDER = "search-order.json"
+_SIGNATURE = b"pagefind_dcd"
 
 
 class SearchError(Exception):
@@ -90,17 +94,20 @@ class _Service:
     def _read(self) -> None:
         assert self.proc.stdout is not None
         fd = self.proc.stdout.fileno()
-        buffer = b""
+        buffer = bytearray()
+        scanned = 0  # bytes of `buffer` known to hold no separator: keeps reading linear
         try:
             while True:
-                chunk = os.read(fd, 1 << 16)
+                chunk = os.read(fd, 1 << 20)
                 if not chunk:
                     code = self.proc.wait()
                     self.responses.put(SearchError(f"Pagefind exited unexpectedly (status {code})"))
                     return
                 buffer += chunk
-                while b"," in buffer:
-                    message, buffer = buffer.split(b",", 1)
+                while (end := buffer.find(b",", scanned)) >= 0:
+                    message = bytes(buffer[:end])
+                    del buffer[: end + 1]
+                    scanned = 0
                     try:
                         decoded = json.loads(base64.b64decode(message, validate=True))
                     except ValueError:
@@ -109,6 +116,7 @@ class _Service:
                         return
                     if decoded is not None:
                         self.responses.put(decoded)
+                scanned = len(buffer)
         except Exception as exc:  # the pipe broke: surface it to the caller
             self.responses.put(SearchError(f"lost contact with Pagefind ({exc})"))
 
@@ -152,16 +160,97 @@ class _Service:
         return self.receive(expected)
 
     def close(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait()
+        """End the process: closing stdin makes Pagefind exit; kill it if it lingers."""
         if self.proc.stdin:
-            self.proc.stdin.close()
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(timeout=5)
         if self.proc.stdout:
             self.proc.stdout.close()
 
 
-def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float) -> int:
+# Pagefind's own UIs (we ship our own) and, in merged shards, the code and WebAssembly
+# that only the primary bundle's copy of is ever loaded: not written, to keep the
+# output small and its file count low.
+_UI_FILES = (
+    "pagefind-ui.",
+    "pagefind-component-ui.",
+    "pagefind-modular-ui.",
+    "pagefind-highlight.",
+)
+_CODE_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.")
+
+
+def _wanted(name: str, primary: bool) -> bool:
+    if name.startswith(_UI_FILES):
+        return False
+    return primary or not name.startswith(_CODE_FILES)
+
+
+def _bundle_path(out: Path, name: object) -> Path:
+    """Where a bundle file goes; a name that would leave the bundle folder is refused."""
+    if not isinstance(name, str) or not name:
+        raise SearchError(f"Pagefind sent a file without a usable name: {str(name)[:80]!r}")
+    rel = PurePosixPath(name)
+    if rel.is_absolute() or ".." in rel.parts or "\\" in name:
+        raise SearchError(f"Pagefind sent a file outside its bundle: {name[:80]!r}")
+    return out.joinpath(*rel.parts)
+
+
+def _fragment_url(content: bytes) -> str | None:
+    """The URL a Pagefind fragment file (gzip, signature, JSON) belongs to."""
+    try:
+        data = gzip.decompress(content)
+        if data.startswith(_SIGNATURE):
+            data = data[len(_SIGNATURE) :]
+        url = json.loads(data).get("url")
+    except (OSError, EOFError, ValueError, AttributeError):
+        return None
+    return url if isinstance(url, str) else None
+
+
+def _write_bundle(files: object, out: Path, *, primary: bool) -> dict[str, str]:
+    """Write the bundle; returns each result id (fragment name) with its record URL."""
+    if not isinstance(files, list) or not files:
+        raise SearchError("Pagefind sent no files for the search bundle")
+    fragments: dict[str, str] = {}
+    for item in files:
+        if not isinstance(item, dict):
+            raise SearchError("Pagefind sent a malformed file list")
+        path = _bundle_path(out, item.get("path"))
+        if not _wanted(path.relative_to(out).as_posix(), primary):
+            continue
+        try:
+            content = base64.b64decode(item.get("content") or "", validate=True)
+        except ValueError as exc:
+            raise SearchError(f"Pagefind sent an undecodable file {path.name!r}") from exc
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        rel = path.relative_to(out)
+        if rel.parent.name == "fragment" and rel.suffix == ".pf_fragment":
+            url = _fragment_url(content)
+            if url is None:
+                raise SearchError(f"Pagefind wrote an unreadable fragment {rel.name!r}")
+            fragments[rel.stem] = url
+    entry = out / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise SearchError(f"the search bundle in {out} has no readable entry file") from exc
+    if not languages:
+        raise SearchError(f"the search bundle in {out} holds no index")
+    return fragments
+
+
+def _index_shard(
+    binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float, *, primary: bool
+) -> dict[str, str]:
+    """Index `entries` into the bundle `out`; returns result ids with their URLs."""
     service = _Service(binary, time.monotonic() + timeout)
     try:
         created = service.call({"type": "NewIndex", "config": None}, "NewIndex")
@@ -186,10 +275,17 @@ def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout
             service.flush()
             for _ in chunk:
                 service.receive("IndexedFile")
-        service.call(
-            {"type": "WriteFiles", "index_id": index_id, "output_path": str(out)}, "WriteFiles"
-        )
-        return len(entries)
+        # GetFiles, not WriteFiles: Pagefind's own writer can answer before its files
+        # are on disk (we saw an empty pagefind-entry.json about once in 40 runs), and
+        # the process exits at once when its input closes. Writing the files ourselves
+        # means every byte is on disk when we return.
+        files = service.call({"type": "GetFiles", "index_id": index_id}, "GetFiles")["files"]
+        fragments = _write_bundle(files, out, primary=primary)
+        if len(fragments) != len(entries):
+            raise SearchError(
+                f"Pagefind indexed {len(fragments)} of {len(entries)} records in {out.name}"
+            )
+        return fragments
     finally:
         service.close()
 
@@ -214,32 +310,64 @@ def build_index(
 ) -> dict[str, Any]:
     """Index `(record id, entry)` pairs into `out/pagefind/` (one bundle per shard).
 
-    Returns the manifest written beside the bundles: shard folders and entry counts.
+    The first non-empty shard is the primary bundle in `pagefind/` (the page loads its
+    code); the others go to `pagefind/shard-<n>/` and are merged in the browser. Empty
+    shards are skipped: Pagefind cannot load a bundle without an index. Returns the
+    manifest written beside the bundles: shard folders and entry counts.
     """
     out = out.resolve()  # Pagefind runs with its own working folder
     items = sorted(entries, key=lambda item: item[0])
-    shards = max(1, -(-len(items) // shard_size))
+    shards = max(1, -(-len(items) // max(1, shard_size)))
     groups: list[list[IndexEntry]] = [[] for _ in range(shards)]
     for record_id, entry in items:
         groups[shard_of(record_id, shards)].append(entry)
+    filled = [(n, group) for n, group in enumerate(groups) if group]
     binary = pagefind_binary()
-    if not binary.is_file():
+    if filled and not binary.is_file():
         raise SearchError(f"the Pagefind binary is missing ({binary})")
     deadline = time.monotonic() + timeout
-    counts = []
-    for n, group in enumerate(groups):
+    listed: list[dict[str, Any]] = []
+    found: list[tuple[int, dict[str, str]]] = []
+    for rank, (n, group) in enumerate(filled):
         left = deadline - time.monotonic()
         if left <= 0:
             raise SearchError("Pagefind did not finish in time (raise search_timeout)")
-        counts.append(_index_shard(binary, group, shard_dir(out, n), left))
-    manifest = {
-        "shards": [
-            {"path": shard_dir(out, n).relative_to(out).as_posix() + "/", "entries": counts[n]}
-            for n in range(shards)
-        ],
-        "entries": sum(counts),
-    }
-    (out / "pagefind" / MANIFEST).write_text(
-        json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8"
-    )
+        folder = shard_dir(out, 0 if rank == 0 else n)
+        fragments = _index_shard(binary, group, folder, left, primary=rank == 0)
+        found.append((rank, fragments))
+        listed.append({"path": folder.relative_to(out).as_posix() + "/", "entries": len(group)})
+    manifest = {"shards": listed, "entries": sum(len(g) for _, g in filled), "order": ORDER}
+    (out / "pagefind").mkdir(parents=True, exist_ok=True)
+    _write_json(out / "pagefind" / ORDER, date_order([e for _, e in items], found))
+    _write_json(out / "pagefind" / MANIFEST, manifest)
     return manifest
+
+
+def _write_json(path: Path, data: object) -> None:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def date_order(
+    entries: Sequence[IndexEntry], found: Sequence[tuple[int, dict[str, str]]]
+) -> dict[str, Any]:
+    """Each result's place in date order, for sorting results merged from shards.
+
+    Pagefind sorts within one bundle, but `mergeIndex` re-sorts merged results by
+    score, so the search page sorts by date itself. `rank` maps a result id to its
+    place among all records (by date, then URL, so the order does not depend on the
+    shards); ranks from `dated` on are undated records. An id that two shards share
+    (Pagefind's ids are short hashes) is left out of `rank` and listed by URL in
+    `by_url`, so the page can place it after reading that result's URL.
+    """
+    dated = sorted((e.sort["date"], e.url) for e in entries if e.sort.get("date"))
+    undated = sorted(e.url for e in entries if not e.sort.get("date"))
+    place = {url: n for n, (_, url) in enumerate(dated)}
+    place.update({url: len(dated) + n for n, url in enumerate(undated)})
+    owners: dict[str, set[str]] = {}
+    for _, fragments in found:
+        for result_id, url in fragments.items():
+            owners.setdefault(result_id, set()).add(url)
+    rank = {rid: place[next(iter(urls))] for rid, urls in owners.items() if len(urls) == 1}
+    shared = sorted(url for urls in owners.values() if len(urls) > 1 for url in urls)
+    return {"dated": len(dated), "rank": rank, "by_url": {url: place[url] for url in shared}}

@@ -1,7 +1,16 @@
-"""What the search index holds for one record: its text, meta, filters and sort key.
+"""What the search index holds for one record: its text, meta, filters and sort keys.
 
-Only what researchers search is indexed: title, participants, summary, source and
-the body text — not navigation, related lists or footers.
+Only what researchers search is indexed: title, participants, summary, source, notes
+and the body text — not navigation, related lists or footers.
+
+Chinese and Japanese have no spaces between words, and Pagefind's dictionary
+segmenter splits them in ways a searcher cannot predict (it cut 中华人民共和国政府 into
+…国政 / 府, so 政府 "government" was not found). So every Han or kana character is
+indexed as a word of its own, set apart by a space (Pagefind keeps the text with those
+spaces; the search page removes a space between two such characters when it shows an
+excerpt). The search page splits a query the same way and searches a pure Chinese or
+Japanese query as a phrase, so a word of any length is found wherever it stands in a
+longer run, with its characters together and in order.
 """
 
 from __future__ import annotations
@@ -12,13 +21,47 @@ from archivist import site
 from archivist.model import Archive, Record
 from archivist.search import IndexEntry
 
-_MD_LINK = re.compile(r"\]\([^)\s]*\)")
+# Han ideographs (with extensions and compatibility forms), kana, bopomofo, CJK
+# punctuation and fullwidth punctuation: the scripts written without spaces. Hangul
+# is left out on purpose: Korean separates words with spaces. Keep in step with
+# CJK in static/search.js.
+_CJK_CLASS = (
+    "\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f"
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uff66-\uff9f"
+    "\U00020000-\U0003134f"
+)
+# A gap goes between a CJK character and any neighbour that is not already a space.
+_CJK_BOUNDARY = re.compile(rf"(?<=[{_CJK_CLASS}])(?=\S)|(?<=\S)(?=[{_CJK_CLASS}])")
+_CJK_ANY = re.compile(f"[{_CJK_CLASS}]")
+
+# Markdown syntax that is not text: link targets, images' bang, heading and quote
+# markers at line starts, emphasis runs. Each pattern is linear.
+_MD_LINK = re.compile(r"\]\([^)\s]{0,2000}\)")
+_MD_LINE_MARK = re.compile(r"^[ \t]{0,3}(?:#{1,6}|>+)[ \t]+", re.M)
+_MD_EMPHASIS = re.compile(r"(?<!\\)(?:\*{1,3}|_{2,3})")
+_MD_IMAGE = re.compile(r"!\[")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+UNDATED = "Undated"
 
 
-def _plain(record: Record) -> str:
+def spaced_cjk(text: str) -> str:
+    """`text` with a space around every Chinese or Japanese character."""
+    if not _CJK_ANY.search(text):
+        return text
+    return _CJK_BOUNDARY.sub(" ", text)
+
+
+def plain_text(record: Record) -> str:
+    """The body as words: Markdown syntax that is not text removed."""
     body = record.body
     if record.body_format == "markdown":
         body = _MD_LINK.sub("]", body)
+        body = _MD_IMAGE.sub("[", body)
+        body = _MD_LINE_MARK.sub("", body)
+        body = _MD_EMPHASIS.sub("", body)
+        body = _MD_ESCAPE.sub(r"\1", body)
     return body
 
 
@@ -26,17 +69,27 @@ def decade_label(year: int) -> str:
     return f"{year // 10 * 10}s"
 
 
+def sort_keys(record: Record) -> dict[str, str]:
+    """`date`: the earliest day the date can mean, for date order (search.date_order)."""
+    if record.date and record.date.earliest:
+        return {"date": record.date.earliest.isoformat()}
+    return {}
+
+
 def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
-    people = [p.name for p, _ in archive.participant_slugs[record.id]]
+    """The index entry for `record`; `language` is the site's (one index for all)."""
+    people = [p.name for p, _ in archive.participant_slugs.get(record.id, ())]
     people = list(dict.fromkeys(people))
     parts = [record.title, ", ".join(people), record.summary or "", record.source or ""]
     parts += [n.text for n in record.notes]
-    content = "\n\n".join(p for p in parts if p) + "\n\n" + _plain(record)
-    meta = {"title": record.title, "date": record.date.text if record.date else "Undated"}
+    content = "\n\n".join(p for p in parts if p) + "\n\n" + plain_text(record)
+    meta = {"title": record.title, "date": record.date.text if record.date else UNDATED}
     if record.type:
         meta["type"] = record.type
     if record.language:
         meta["language"] = ", ".join(record.language)
+    if record.original_language:
+        meta["original_language"] = ", ".join(record.original_language)
     if record.summary:
         meta["summary"] = record.summary[:300]
     filters: dict[str, list[str]] = {}
@@ -45,25 +98,22 @@ def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
     if record.type:
         filters["type"] = [record.type]
     if record.language:
-        filters["language"] = list(record.language)
+        filters["language"] = list(dict.fromkeys(record.language))
     if record.archive:
         filters["archive"] = [record.archive]
     if record.collections:
-        filters["collection"] = list(record.collections)
+        filters["collection"] = list(dict.fromkeys(record.collections))
     year = record.date.year if record.date else None
     if year is not None:
         filters["year"] = [f"{year:04d}"]
         filters["decade"] = [decade_label(year)]
     else:
-        filters["year"] = ["Undated"]
-    sort = {}
-    if record.date and record.date.earliest:
-        sort["date"] = record.date.earliest.isoformat()
+        filters["year"] = [UNDATED]
     return IndexEntry(
         url="/" + site.record_url(record.id),
-        content=content,
+        content=spaced_cjk(content),
         language=language,
         meta=meta,
         filters=filters,
-        sort=sort,
+        sort=sort_keys(record),
     )

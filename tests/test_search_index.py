@@ -1,0 +1,311 @@
+"""The search index a build writes: what each record's entry holds, how Chinese and
+Japanese are split, shards, the date order, rebuilds, and a misbehaving Pagefind."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archivist.search import IndexEntry, SearchError, build_index, date_order
+from archivist.searchdoc import plain_text, spaced_cjk
+from sitekit import build_site, make_site, record
+
+# ---- Chinese and Japanese split into characters ----
+
+
+@pytest.mark.parametrize(
+    ("text", "indexed"),
+    [
+        ("政府", "政 府"),
+        ("中华人民共和国政府", "中 华 人 民 共 和 国 政 府"),
+        ("Mao毛泽东said", "Mao 毛 泽 东 said"),
+        ("政府。", "政 府 。"),  # CJK punctuation stands apart too
+        ("かな漢字カナ", "か な 漢 字 カ ナ"),  # kana as well as kanji
+        ("𠀀𠀁", "𠀀 𠀁"),  # ideographs outside the Basic Multilingual Plane
+        ("政 府", "政 府"),  # no doubled spaces
+        ("plain English text", "plain English text"),
+        ("Правительство Союза", "Правительство Союза"),  # Cyrillic has spaces
+        ("한국 정부", "한국 정부"),  # so does Korean: left alone
+        ("", ""),
+    ],
+)
+def test_spaced_cjk(text: str, indexed: str) -> None:
+    assert spaced_cjk(text) == indexed
+
+
+def test_spaced_cjk_on_a_huge_run_is_linear() -> None:
+    text = "政" * 300_000 + "x" * 300_000
+    out = spaced_cjk(text)
+    assert out.count(" ") == 300_000
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("See [the file](https://example.org/x) now", "See [the file] now"),
+        ("## Heading\n\ntext", "Heading\n\ntext"),
+        ("> quoted line", "quoted line"),
+        ("**bold** and *it* and __under__", "bold and it and under"),
+        ("![scan](scan.png)", "[scan]"),
+        ("2 * 3", "2  3"),
+        ("6\\. Indonesians \\[sic\\]", "6. Indonesians [sic]"),  # escapes read as text
+    ],
+)
+def test_plain_text_drops_markdown_syntax(body: str, words: str) -> None:
+    from archivist.model import Record
+
+    assert plain_text(Record(id="r", title="t", path="p.md", body=body)) == words
+
+
+# ---- what a built index holds ----
+
+
+def fragments(out: Path) -> dict[str, dict[str, Any]]:
+    """Every record in the built index, by URL, read back from Pagefind's files."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted((out / "pagefind").rglob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragment = json.loads(data)
+        assert fragment["url"] not in found, "a record is in two shards"
+        found[fragment["url"]] = fragment
+    return found
+
+
+RECORDS = {
+    "cable.md": record(
+        "关于粮食问题的电报",
+        "中华人民共和国政府关于粮食问题的电报。",
+        date="13 January 1950",
+        type="Telegram",
+        language="[Chinese]",
+        participants='["Mao Zedong", "<img src=x onerror=alert(1)>"]',
+        archive="Central Archives",
+        collections="[Grain Papers, Grain Papers]",
+    ),
+    "note.md": record("Undated note", "Moorings.", type="Note"),
+    "letter.md": record("Letter", "Words.", date="1962-10-26", language="[Russian, English]"),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out, _ = build_site(make_site(tmp_path_factory.mktemp("site"), RECORDS))
+    return out
+
+
+def test_entry_meta_and_filters(built: Path) -> None:
+    cable = fragments(built)["/records/cable/"]
+    assert cable["meta"]["title"] == "关于粮食问题的电报"
+    assert cable["meta"]["date"] == "13 January 1950"  # as written
+    assert cable["meta"]["type"] == "Telegram"
+    assert cable["meta"]["language"] == "Chinese"
+    assert cable["filters"] == {
+        "person": ["Mao Zedong", "<img src=x onerror=alert(1)>"],
+        "type": ["Telegram"],
+        "language": ["Chinese"],
+        "archive": ["Central Archives"],
+        "collection": ["Grain Papers"],
+        "year": ["1950"],
+        "decade": ["1950s"],
+    }
+    assert "政 府" in cable["content"]
+
+
+def test_undated_record_is_filed_as_undated(built: Path) -> None:
+    note = fragments(built)["/records/note/"]
+    assert note["meta"]["date"] == "Undated"
+    assert note["filters"]["year"] == ["Undated"]
+    assert "decade" not in note["filters"]
+
+
+def test_several_languages(built: Path) -> None:
+    letter = fragments(built)["/records/letter/"]
+    assert letter["filters"]["language"] == ["Russian", "English"]
+    assert letter["meta"]["language"] == "Russian, English"
+
+
+def test_date_order_file(built: Path) -> None:
+    order = json.loads((built / "pagefind" / "search-order.json").read_text())
+    ids = {
+        p.stem: json.loads(gzip.decompress(p.read_bytes())[12:])["url"]
+        for p in (built / "pagefind").rglob("*.pf_fragment")
+    }
+    by_place = sorted(order["rank"], key=order["rank"].get)
+    assert [ids[i] for i in by_place] == ["/records/cable/", "/records/letter/", "/records/note/"]
+    assert order["dated"] == 2
+
+
+def test_only_what_the_page_loads_is_written(built: Path) -> None:
+    names = {p.name for p in (built / "pagefind").iterdir()}
+    assert {"pagefind.js", "pagefind-worker.js", "pagefind-entry.json"} <= names
+    assert not any(
+        n.startswith(("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui")) for n in names
+    )
+
+
+# ---- shards ----
+
+
+def test_shards_hold_every_record_once_and_none_is_empty(tmp_path: Path) -> None:
+    records = {
+        f"r{n:02d}.md": record(f"Record {n}", f"word{n}", date=f"19{n + 10}-01-01")
+        for n in range(11)
+    }
+    root = make_site(tmp_path / "site", records, "search_shard_size: 2\n")
+    out, report = build_site(root)
+    manifest = json.loads((out / "pagefind" / "search-manifest.json").read_text())
+    assert manifest["entries"] == report.search_entries == 11
+    assert len(manifest["shards"]) > 1
+    assert manifest["shards"][0]["path"] == "pagefind/"
+    for shard in manifest["shards"]:
+        folder = out / shard["path"]
+        entry = json.loads((folder / "pagefind-entry.json").read_text())
+        assert shard["entries"] > 0 and entry["languages"]
+        # Merged shards use the primary bundle's code.
+        assert (folder / "pagefind.js").exists() == (shard["path"] == "pagefind/")
+    assert sorted(fragments(out)) == sorted(f"/records/r{n:02d}/" for n in range(11))
+    order = json.loads((out / "pagefind" / "search-order.json").read_text())
+    assert sorted(order["rank"].values()) == list(range(11))
+
+
+def test_date_order_when_two_shards_share_a_result_id() -> None:
+    entries = [
+        IndexEntry(url="/records/a/", content="", language="en", sort={"date": "1950-01-01"}),
+        IndexEntry(url="/records/b/", content="", language="en", sort={"date": "1940-01-01"}),
+        IndexEntry(url="/records/c/", content="", language="en"),
+    ]
+    found = [(0, {"en_1": "/records/a/", "en_2": "/records/c/"}), (1, {"en_1": "/records/b/"})]
+    order = date_order(entries, found)
+    assert order == {
+        "dated": 2,
+        "rank": {"en_2": 2},
+        "by_url": {"/records/a/": 1, "/records/b/": 0},
+    }
+
+
+# ---- rebuilds ----
+
+
+def test_rebuild_drops_deleted_records_and_old_files(tmp_path: Path) -> None:
+    root = make_site(
+        tmp_path / "site",
+        {
+            "keep.md": record("Kept", "ordinary"),
+            "gone.md": record("Gone", "quokkaphrase"),
+        },
+    )
+    out, _ = build_site(root)
+    assert "/records/gone/" in fragments(out)
+    stale = out / "pagefind" / "fragment" / "en_stale00.pf_fragment"
+    stale.write_bytes(b"old")
+    (root / "content" / "gone.md").unlink()
+    out, report = build_site(root, out)
+    assert sorted(fragments(out)) == ["/records/keep/"]
+    assert not stale.exists()
+    assert report.search_entries == 1
+
+
+# ---- a misbehaving Pagefind ----
+
+FAKE = """#!{python}
+import base64, json, sys
+MODE = {mode!r}
+inp, out = sys.stdin.buffer, sys.stdout.buffer
+
+def send(mid, payload):
+    out.write(base64.b64encode(json.dumps({{"message_id": mid, "payload": payload}}).encode()) + b",")
+    out.flush()
+
+def messages():
+    buf = b""
+    while True:
+        ch = inp.read(1)
+        if not ch:
+            return
+        if ch == b",":
+            yield json.loads(base64.b64decode(buf))
+            buf = b""
+        else:
+            buf += ch
+
+def b64(data):
+    return base64.b64encode(data).decode()
+
+FRAGMENT = b64(__import__("gzip").compress(b'pagefind_dcd{{"url":"/records/a/"}}'))
+ENTRY = b64(b'{{"version":"1","languages":{{"en":{{"hash":"en_1","wasm":"en","page_count":1}}}}}}')
+for msg in messages():
+    kind, mid = msg["payload"]["type"], msg["message_id"]
+    if MODE == "exit":
+        sys.exit(3)
+    if MODE == "hang":
+        continue
+    if MODE == "garbage":
+        out.write(b"this is not base64!!,")
+        out.flush()
+        continue
+    if kind == "NewIndex":
+        send(mid, {{"type": "NewIndex", "index_id": 0}})
+    elif kind == "AddRecord":
+        send(mid, {{"type": "IndexedFile", "page_word_count": 1, "page_url": "", "page_meta": {{}}}})
+    elif kind == "GetFiles":
+        files = [{{"path": "pagefind-entry.json", "content": ENTRY}},
+                 {{"path": "fragment/en_1.pf_fragment", "content": FRAGMENT}},
+                 {{"path": "big.bin", "content": b64(b"x" * (12 << 20))}}]
+        if MODE == "escape":
+            files.append({{"path": "../escaped.txt", "content": b64(b"owned")}})
+        send(mid, {{"type": "GetFiles", "files": files}})
+"""
+
+
+def fake_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    binary = tmp_path / f"fake-pagefind-{mode}"
+    binary.write_text(FAKE.format(python=sys.executable, mode=mode), encoding="utf-8")
+    binary.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
+
+
+ONE = [("a", IndexEntry(url="/records/a/", content="words", language="en"))]
+
+
+@pytest.mark.parametrize(
+    ("mode", "message"),
+    [
+        ("exit", "exited unexpectedly"),
+        ("garbage", "garbage"),
+        ("hang", "did not answer in time"),
+        ("escape", "outside its bundle"),
+    ],
+)
+def test_a_misbehaving_pagefind_gives_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, message: str
+) -> None:
+    fake_pagefind(tmp_path, monkeypatch, mode)
+    out = tmp_path / "out"
+    with pytest.raises(SearchError, match=message):
+        build_index(ONE, out, shard_size=10, timeout=3)
+    assert not (tmp_path / "escaped.txt").exists()
+    assert not (out / "escaped.txt").exists()
+
+
+def test_a_large_answer_arrives_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_pagefind(tmp_path, monkeypatch, "ok")
+    out = tmp_path / "out"
+    manifest = build_index(ONE, out, shard_size=10, timeout=60)
+    assert manifest["entries"] == 1
+    assert (out / "pagefind" / "big.bin").stat().st_size == 12 << 20
+    order = json.loads((out / "pagefind" / "search-order.json").read_text())
+    assert order["rank"] == {"en_1": 0}
+
+
+def test_real_pagefind_answers_many_times_in_a_row(tmp_path: Path) -> None:
+    # Pagefind's own writer once left an empty entry file about one run in 40.
+    for n in range(12):
+        entry = IndexEntry(url=f"/records/r{n}/", content=f"word{n}", language="en")
+        build_index([(f"r{n}", entry)], tmp_path / str(n), shard_size=10, timeout=60)
+        loaded = json.loads((tmp_path / str(n) / "pagefind" / "pagefind-entry.json").read_text())
+        assert loaded["languages"]
