@@ -894,3 +894,18 @@ def test_dafp_sender_recipient_split() -> None:
     assert eligible > 5000
     assert right / eligible >= 0.97
     assert with_recipient / with_to >= 0.97
+
+
+def test_an_unnamed_office_in_a_conversation_adds_no_person() -> None:
+    record = Record(
+        id="x",
+        title="Conversation between Mao Zedong and the Yugoslav Ambassador",
+        path="p",
+        participants=(P("Mao Zedong"), P("Vladimir Popović")),
+    )
+    assert pairs(derive_participants(record)) == [("Mao Zedong", None), ("Vladimir Popović", None)]
+    sent = Record(id="y", title="Secretary of State to the Embassy in Moscow", path="p")
+    assert pairs(derive_participants(sent)) == [
+        ("Secretary of State", "sender"),
+        ("Embassy in Moscow", "recipient"),
+    ]

@@ -499,7 +499,11 @@ def _mention(text: str, function: str | None, office: str | None = None) -> _Men
             office = f"{prefix}, {office}" if office else prefix
             name = _clean_name(rest)
     aliases = tuple(_clean_name(a) for a in aliases if _clean_name(a))
-    return _Mention(name, function, office or None, aliases)
+    # A conversation side like `the Yugoslav Ambassador` names an office, not a
+    # person: it may resolve to the participant holding it, and is dropped otherwise.
+    # (A sender or recipient office, `Secretary of State to …`, is kept.)
+    bare = function is None and not aliases and _office_only(text)
+    return _Mention(name, function, office or None, aliases, office_only=bare)
 
 
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
@@ -517,7 +521,11 @@ def _complete_party(text: str) -> bool:
     if _person_like(text) or _org_like(text):
         return True
     office, name = _split_office_prefix(text)
-    return office is not None and _person_like(name)
+    if office is not None and _person_like(name):
+        return True
+    # `the Yugoslav Ambassador`: an office with no name is still a side of ` and `.
+    bare = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+    return bare != text and _office_only(bare)
 
 
 _BODY_HEADS = _words("""department departments embassy legation ministry office mission delegation government
