@@ -74,7 +74,9 @@ def _jsonable(value: Any) -> Any:
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    """Compact JSON, one line: `indent` would force Python's slow pure-Python encoder
+    on tens of thousands of files; any JSON viewer re-indents it."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 # Column → (Frictionless type, description). The order is the CSV's column order.
