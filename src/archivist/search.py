@@ -15,6 +15,7 @@ archive; the search page merges the shards in the browser (`mergeIndex`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -151,18 +152,26 @@ class _Service:
         self.flush()
         return self.receive(expected)
 
-    def close(self) -> None:
+    def close(self, grace: float = 0.0) -> None:
+        """Stop Pagefind. After WriteFiles, give it `grace` seconds to exit on its own:
+        it answers before its last buffered file writes land, so killing it at once
+        can leave a truncated bundle."""
+        if self.proc.stdin:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.close()
+        if grace > 0:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=grace)
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        if self.proc.stdin:
-            self.proc.stdin.close()
         if self.proc.stdout:
             self.proc.stdout.close()
 
 
 def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float) -> int:
     service = _Service(binary, time.monotonic() + timeout)
+    written = False
     try:
         created = service.call({"type": "NewIndex", "config": None}, "NewIndex")
         index_id = created["index_id"]
@@ -189,9 +198,10 @@ def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout
         service.call(
             {"type": "WriteFiles", "index_id": index_id, "output_path": str(out)}, "WriteFiles"
         )
+        written = True
         return len(entries)
     finally:
-        service.close()
+        service.close(grace=max(1.0, service.deadline - time.monotonic()) if written else 0.0)
 
 
 def shard_of(record_id: str, shards: int) -> int:
