@@ -165,7 +165,11 @@ class _Service:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        if self.proc.stdout:
+        # Close stdout only once the reader thread has seen its end: closing it under
+        # a reader about to call read() frees the fd number for the next shard's pipe,
+        # and the stale reader would steal that process's answers (a hang).
+        self.reader.join(timeout=10)
+        if self.proc.stdout and not self.reader.is_alive():
             self.proc.stdout.close()
 
 
