@@ -173,6 +173,35 @@ class _Service:
             self.proc.stdout.close()
 
 
+def _wait_for_writes(pid: int, out: Path, deadline: float) -> None:
+    """Wait until Pagefind holds no file open under `out`.
+
+    Pagefind answers WriteFiles while its last buffered writes are still queued on
+    its I/O threads; if it exits (or is killed) then, files end truncated at a 32 KiB
+    boundary. On Linux its open files are visible in /proc; elsewhere, a short pause.
+    """
+    fd_dir = Path(f"/proc/{pid}/fd")
+    if not fd_dir.is_dir():
+        time.sleep(0.5)
+        return
+    prefix = str(out.resolve())
+    while time.monotonic() < deadline:
+        busy = False
+        try:
+            for fd in fd_dir.iterdir():
+                try:
+                    if os.readlink(fd).startswith(prefix):
+                        busy = True
+                        break
+                except OSError:
+                    continue
+        except OSError:
+            return  # the process is gone
+        if not busy:
+            return
+        time.sleep(0.01)
+
+
 def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float) -> int:
     service = _Service(binary, time.monotonic() + timeout)
     written = False
@@ -202,6 +231,7 @@ def _index_shard(binary: Path, entries: Sequence[IndexEntry], out: Path, timeout
         service.call(
             {"type": "WriteFiles", "index_id": index_id, "output_path": str(out)}, "WriteFiles"
         )
+        _wait_for_writes(service.proc.pid, out, service.deadline)
         written = True
         return len(entries)
     finally:
