@@ -73,7 +73,8 @@ def snapshot(root: Path, out: Path) -> dict[str, tuple[int, int]]:
             dirnames[:] = [
                 d
                 for d in dirnames
-                if d not in ours and not d.startswith((f".{out.name}.staging-", f".{out.name}.old-"))
+                if d not in ours
+                and not d.startswith((f".{out.name}.staging-", f".{out.name}.old-"))
             ]
             filenames = [f for f in filenames if f not in ours]
         for name in [*dirnames, *filenames]:
@@ -229,8 +230,11 @@ def _canonical(value: object) -> object:
         return sorted((_canonical(v) for v in value), key=repr)
     if isinstance(value, tuple):
         return tuple(_canonical(v) for v in value)
-    if isinstance(value, str) and len(value) >= 7 and value.rsplit("_", 1)[-1].isalnum() and (
-        "_" in value and all(c in "0123456789abcdef" for c in value.rsplit("_", 1)[-1])
+    if (
+        isinstance(value, str)
+        and len(value) >= 7
+        and value.rsplit("_", 1)[-1].isalnum()
+        and ("_" in value and all(c in "0123456789abcdef" for c in value.rsplit("_", 1)[-1]))
     ):
         return "<hash>"
     return value

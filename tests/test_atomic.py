@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-from invariants import REPO, assert_invariants, sample_record, sample_site, snapshot, tree
 
 from archivist.pipeline import BuildFailed, build
 from archivist.write import MARKER, BuildLock, OutputError, check_output_dir
+from invariants import REPO, assert_invariants, sample_record, sample_site, snapshot, tree
 
 HANG = "#!/bin/sh\nexec sleep 600\n"
 
@@ -54,9 +54,7 @@ def test_kill_9_mid_build_leaves_the_old_site(tmp_path: Path) -> None:
     # Pagefind that never answers: the build sits after writing every page to staging.
     fake = _fake_pagefind(tmp_path, HANG)
     proc = _start_build(site, out, {"PAGEFIND_BINARY_PATH": str(fake)})
-    _wait_for(
-        lambda: any((s / "records").is_dir() for s in tmp_path.glob("._site.staging-*"))
-    )
+    _wait_for(lambda: any((s / "records").is_dir() for s in tmp_path.glob("._site.staging-*")))
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert tree(out) == old

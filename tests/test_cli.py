@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from invariants import assert_invariants, run_cli, sample_record, sample_site, tree
 
 from archivist.cli import github_annotation, main
 from archivist.model import ArchiveDate, Location, Problem, Record, Severity
 from archivist.pipeline import advise, build
+from invariants import assert_invariants, run_cli, sample_record, sample_site, tree
 
 FILLED = {
     "date": 'date: "June 30, 1955"',
@@ -75,9 +75,7 @@ def test_check_reports_every_problem_in_one_run(tmp_path: Path) -> None:
     site = sample_site(tmp_path / "site", 3)
     (site / "content" / "bad-yaml.md").write_text("---\ntitle: [x\n---\n", "utf-8")
     (site / "content" / "no-title.md").write_text("---\ndate: 1950\n---\nText\n", "utf-8")
-    (site / "content" / "no-rights.md").write_text(
-        "---\ntitle: T\nsource: S\n---\nText\n", "utf-8"
-    )
+    (site / "content" / "no-rights.md").write_text("---\ntitle: T\nsource: S\n---\nText\n", "utf-8")
     result = CliRunner().invoke(main, ["check", "--site", str(site)])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
@@ -180,9 +178,7 @@ def test_drafts_and_embargoes_are_left_out_unless_asked(tmp_path: Path) -> None:
     report = build(site, out, jobs=1)
     assert report.withheld == 2 and report.published == 4
     assert_invariants(report, out)
-    everything = "\n".join(
-        p.read_text("utf-8", "replace") for p in out.rglob("*") if p.is_file()
-    )
+    everything = "\n".join(p.read_text("utf-8", "replace") for p in out.rglob("*") if p.is_file())
     assert "A draft record" not in everything and "An embargoed record" not in everything
     assert "A released record" in everything
     with_drafts = build(site, out, jobs=1, drafts=True)
@@ -213,9 +209,7 @@ def test_build_summary_timings_and_plain_progress(tmp_path: Path) -> None:
     for stage in ("read", "render", "write", "index"):
         entry = data["stages"][stage]
         assert entry["wall"] >= 0 and entry["cpu"] >= 0 and entry["peak_rss"] > 0
-    assert data["pages"] > 5 and data["bytes"] == sum(
-        len(b) for b in tree(out).values()
-    )
+    assert data["pages"] > 5 and data["bytes"] == sum(len(b) for b in tree(out).values())
 
 
 def test_build_failure_exits_1_and_keeps_going_when_asked(tmp_path: Path) -> None:

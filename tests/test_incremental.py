@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from invariants import assert_invariants, comparable, sample_record, sample_site, tree, tree_diff
 
 from archivist.pipeline import build
 from archivist.render import theme_dir
+from invariants import assert_invariants, comparable, sample_record, sample_site, tree, tree_diff
 
 COUNT = 12
 # Small search shards, so one edit leaves other shards to be reused.

@@ -252,6 +252,20 @@ def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def _tree_stats(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file under the watched paths (one walk, no reads)."""
+    stats: dict[str, tuple[int, int]] = {}
+    for top in paths:
+        candidates = [top] if top.is_file() else top.rglob("*") if top.is_dir() else []
+        for path in candidates:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stats[str(path)] = (st.st_size, st.st_mtime_ns)
+    return stats
+
+
 class Server:
     """One serve session: its output folder, HTTP server and build loop."""
 
@@ -275,6 +289,13 @@ class Server:
         self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.stop_event = threading.Event()
+        self.built_from: dict[str, tuple[int, int]] = {}
+
+    def _paths(self) -> list[Path]:
+        try:
+            return watched_paths(self.site_root, load_config(self.site_root))
+        except ConfigError:
+            return watched_paths(self.site_root, Config())
 
     @property
     def url(self) -> str:
@@ -284,6 +305,7 @@ class Server:
     def rebuild(self) -> BuildReport | None:
         """One build; whatever goes wrong is shown in the pages, never raised."""
         report: BuildReport | None = None
+        self.built_from = _tree_stats(self._paths())
         try:
             report = build(
                 self.site_root,
@@ -334,6 +356,7 @@ class Server:
                 else None
             )
             try:
+                first = True
                 while not self.stop_event.is_set():
                     if changes_of is not None:
                         changes = next(changes_of, None)
@@ -343,6 +366,12 @@ class Server:
                         time.sleep(0.5)
                         changes = set()
                     now = _fingerprint(paths)
+                    if first:
+                        # The watcher is live now; anything edited between the start
+                        # of the last build and this moment was not seen by it.
+                        first = False
+                        if _tree_stats(paths) != self.built_from:
+                            changes = {(watchfiles.Change.modified, "")}
                     if changes or now != last:
                         last = now
                         with contextlib.suppress(ConfigError):
