@@ -19,6 +19,7 @@ import json
 import logging
 import multiprocessing
 import os
+import re
 import resource
 import shutil
 import signal
@@ -383,6 +384,48 @@ def unnormalized_date(record: Record) -> list[Problem]:
 
 ADVICE: tuple[Callable[[Record], list[Problem]], ...] = (missing_recommended, unnormalized_date)
 
+# Characters no output may carry, whatever the reader: lone surrogates (from escapes
+# like "\ud800" in YAML or JSON) cannot be encoded as UTF-8, and C0/C1 controls
+# other than tab and newline make HTML and XML invalid.
+_UNSAFE_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _strings(value: object, name: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _strings(k, name)
+            yield from _strings(v, name)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item, name)
+    elif hasattr(value, "__dataclass_fields__"):
+        for f in value.__dataclass_fields__:
+            yield from _strings(getattr(value, f), name)
+
+
+def unsafe_text(record: Record) -> list[Problem]:
+    """Errors for text no page can carry (a net under every reader)."""
+    problems = []
+    for name in record.__dataclass_fields__:
+        if name in ("origin", "path"):
+            continue
+        for field_name, text in _strings(getattr(record, name), name):
+            match = _UNSAFE_TEXT.search(text)
+            if match:
+                char = ord(match.group())
+                what = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
+                problems.append(
+                    Problem(
+                        record.where(field_name),
+                        field_name,
+                        f"holds {what} (U+{char:04X}); remove it or the escape that makes it",
+                    )
+                )
+                break
+    return problems
+
 
 def advise(record: Record) -> list[Problem]:
     """Warnings about a record that reads fine: what an editor should still fill in."""
@@ -410,7 +453,13 @@ def load(
             problems.append(Problem(Location(display), "file", "no record found"))
         if progress and (n % 100 == 0 or n + 1 == len(files)):
             progress("read", n + 1, len(files))
-    records, id_problems = _validate(records)
+    clean: list[Record] = []
+    for record in records:
+        bad = unsafe_text(record)
+        problems.extend(bad)
+        if not bad:
+            clean.append(record)
+    records, id_problems = _validate(clean)
     problems.extend(id_problems)
     context, context_problems = derive.load_context(site_root, config)
     problems.extend(context_problems)
@@ -554,12 +603,19 @@ def _render_record(i: int) -> _Rendered:
             ),
         )
     stamps = []
-    for rel, content in outputs:
-        safe = safe_relpath(rel)
-        target = root.joinpath(*safe.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_file(target, content)
-        stamps.append(FileStamp.of(str(safe), target))
+    try:
+        for rel, content in outputs:
+            safe = safe_relpath(rel)
+            target = root.joinpath(*safe.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_file(target, content)
+            stamps.append(FileStamp.of(str(safe), target))
+    except OutputError as exc:
+        return _Rendered(i, problem=Problem(record.where("id"), "id", str(exc)))
+    except (UnicodeError, ValueError) as exc:
+        return _Rendered(
+            i, problem=Problem(record.where("body"), "body", f"cannot be written ({exc})")
+        )
     return _Rendered(i, tuple(stamps))
 
 
