@@ -77,7 +77,9 @@ def snapshot(root: Path, out: Path) -> dict[str, tuple[int, int]]:
                 and not d.startswith((f".{out.name}.staging-", f".{out.name}.old-"))
             ]
             filenames = [f for f in filenames if f not in ours]
-        for name in [*dirnames, *filenames]:
+        for name in dirnames:  # a folder's own stamp changes with its entries: not compared
+            state[(here / name).relative_to(root).as_posix() + "/"] = (0, 0)
+        for name in filenames:
             path = here / name
             st = path.lstat()
             state[path.relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
