@@ -54,6 +54,7 @@ from archivist.write import (
     BuildLock,
     OutputError,
     Staging,
+    os_error,
     check_output_dir,
     clean_stale,
     safe_relpath,
@@ -571,6 +572,7 @@ class _Rendered:
     files: tuple[FileStamp, ...] = ()
     problem: Problem | None = None
     template_error: str | None = None
+    fatal: str | None = None
 
 
 # Set in the parent just before forking render workers; they inherit it.
@@ -605,13 +607,19 @@ def _render_record(i: int) -> _Rendered:
     stamps = []
     try:
         for rel, content in outputs:
-            safe = safe_relpath(rel)
+            try:
+                safe = safe_relpath(rel)
+            except OutputError as exc:  # the record's id makes an unusable path
+                return _Rendered(i, problem=Problem(record.where("id"), "id", str(exc)))
             target = root.joinpath(*safe.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise os_error(exc, target.parent) from exc
             write_file(target, content)
             stamps.append(FileStamp.of(str(safe), target))
-    except OutputError as exc:
-        return _Rendered(i, problem=Problem(record.where("id"), "id", str(exc)))
+    except OutputError as exc:  # the disk, not the record: stop the build
+        return _Rendered(i, fatal=str(exc))
     except (UnicodeError, ValueError) as exc:
         return _Rendered(
             i, problem=Problem(record.where("body"), "body", f"cannot be written ({exc})")
@@ -918,6 +926,8 @@ def build(
                         total=total,
                     ):
                         record = todo[result.index]
+                        if result.fatal:
+                            raise OutputError(result.fatal)
                         if result.template_error:
                             raise fail(f"{result.template_error}; nothing was published")
                         if result.problem:

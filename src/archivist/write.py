@@ -89,7 +89,7 @@ class Staging:
             (self.root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         except OSError as exc:
             shutil.rmtree(self.root, ignore_errors=True)
-            raise _os_error(exc, self.root) from exc
+            raise os_error(exc, self.root) from exc
         return self
 
     def claim(self, rel: str | PurePosixPath) -> PurePosixPath:
@@ -110,7 +110,7 @@ class Staging:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise _os_error(exc, target.parent) from exc
+            raise os_error(exc, target.parent) from exc
         return target
 
     def write(self, rel: str | PurePosixPath, data: str | bytes) -> None:
@@ -140,7 +140,7 @@ class Staging:
         except OSError as exc:
             if old.exists() and not self.out.exists():
                 os.replace(old, self.out)
-            raise _os_error(exc, self.out) from exc
+            raise os_error(exc, self.out) from exc
         self.published = True
         discard_tree(old, background=background_cleanup)
 
@@ -164,7 +164,7 @@ def write_file(target: Path, data: str | bytes) -> None:
         with open(target, "xb") as fh:
             fh.write(payload)
     except OSError as exc:
-        raise _os_error(exc, target) from exc
+        raise os_error(exc, target) from exc
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -178,7 +178,7 @@ def link_or_copy(source: Path, target: Path) -> None:
                 raise
             shutil.copyfile(source, target, follow_symlinks=False)
     except OSError as exc:
-        raise _os_error(exc, target) from exc
+        raise os_error(exc, target) from exc
 
 
 _RENAME_EXCHANGE = 2
@@ -232,7 +232,7 @@ def discard_tree(path: Path, *, background: bool = False) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _os_error(exc: OSError, path: Path) -> OutputError:
+def os_error(exc: OSError, path: Path) -> OutputError:
     if exc.errno == errno.ENOSPC:
         return OutputError(f"the disk is full while writing {path}; the previous site is unchanged")
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -266,7 +266,7 @@ class BuildLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise _os_error(exc, self.path) from exc
+            raise os_error(exc, self.path) from exc
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
