@@ -54,9 +54,9 @@ from archivist.write import (
     BuildLock,
     OutputError,
     Staging,
-    os_error,
     check_output_dir,
     clean_stale,
+    os_error,
     safe_relpath,
     write_file,
 )
