@@ -18,7 +18,7 @@ import atheris
 with atheris.instrument_imports():
     from archivist.config import Config
     from archivist.pipeline import read_one, unsafe_text
-    from archivist.readers import decode, read_text, Source
+    from archivist.readers import Source, decode, read_text
 
 CONFIG = Config(record_timeout=10.0)
 SUFFIXES = (".md", ".markdown", ".txt", ".xml")
