@@ -7,6 +7,7 @@ indexes are compared decoded (see `invariants.comparable`); everything else by b
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def test_builds_are_byte_identical_across_environments(tmp_path: Path) -> None:
             "build", "-q", "--site", str(site), "--out", str(out), "--jobs", jobs, env=env
         )
         assert result.returncode == 0, result.stderr
+        # A day stays that day: no time-zone conversion shifts a date.
+        data = json.loads((out / "records" / "rec-000" / "record.json").read_text("utf-8"))
+        assert data["date"] == {"text": "1955-06-30", "edtf": "1955-06-30"}
         trees.append(comparable(tree(out)))
     for other in trees[1:]:
         assert tree_diff(trees[0], other) == []
