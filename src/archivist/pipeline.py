@@ -130,8 +130,13 @@ class Loaded:
 
     @property
     def failed_files(self) -> set[str]:
-        """Files with an error: each stands for (at least) one record not published."""
-        return {p.location.path for p in self.errors}
+        """Record files with an error: each stands for a record not published (settings
+        or authority-file problems are not records)."""
+        return {
+            p.location.path
+            for p in self.errors
+            if p.location.path.lower().endswith(RECORD_SUFFIXES)
+        }
 
 
 @dataclass(slots=True)
