@@ -13,7 +13,15 @@ import pytest
 
 from archivist.pipeline import build
 from archivist.render import theme_dir
-from invariants import assert_invariants, comparable, sample_record, sample_site, tree, tree_diff
+from invariants import (
+    assert_invariants,
+    comparable,
+    sample_record,
+    sample_site,
+    snapshot,
+    tree,
+    tree_diff,
+)
 
 COUNT = 12
 # Small search shards, so one edit leaves other shards to be reused.
@@ -100,12 +108,15 @@ def test_incremental_equals_clean(tmp_path: Path, change: str) -> None:
     build(site, out, jobs=1)
     deleted = "The text of record number 7." if change in ("delete a record",) else None
     CASES[change](site)
+    before = snapshot(tmp_path, out)
     incremental = build(site, out, jobs=1)
+    assert_invariants(
+        incremental, out, deleted_texts=[deleted] if deleted else [], before=before, root=tmp_path
+    )
     clean_out = tmp_path / "clean" / "_site"
     clean = build(site, clean_out, jobs=1, use_cache=False)
     assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
     assert incremental.summary().split(";")[0] == clean.summary().split(";")[0]
-    assert_invariants(incremental, out, deleted_texts=[deleted] if deleted else [])
 
 
 def test_one_edit_renders_only_its_neighbourhood(tmp_path: Path) -> None:
