@@ -30,7 +30,7 @@ def test_scalars_stay_text(text: str, key: str, expected: object) -> None:
         ("a: !!python/object/apply:os.system ['ls']\n", 1, 4, "tags"),
         ("a: !custom x\n", 1, 4, "tags"),
         ("- a\n- b\n", 1, 1, "expected a mapping"),
-        ("a: [1, 2\n", 2, 1, "expected"),
+        ("a: [1, 2\n", 1, 9, "expected"),
         ("<<: {a: 1}\n", 1, 1, "merge"),
     ],
 )

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import rispy  # type: ignore[import-untyped]  # no stubs; see pyproject mypy overrides
+import rispy  # no stubs; see pyproject mypy overrides
 
 from archivist import site
 from archivist.config import Config

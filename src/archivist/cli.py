@@ -3,31 +3,80 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 
 import click
 
 from archivist import __version__
 from archivist.config import ConfigError, load_config
 from archivist.model import Problem
-from archivist.pipeline import BuildFailed, build, load
+from archivist.pipeline import BuildFailed, BuildReport, build, load, sorted_problems
+from archivist.progress import Reporter
 from archivist.scaffold import new_record
 from archivist.write import OutputError
 
 SITE_HELP = "The site folder (holding archivist.yaml and content/). Default: here."
 
+# A build prints every error but only the first warnings; `check` prints them all.
+WARNINGS_SHOWN = 20
 
-def _print_problems(problems: list[Problem], fmt: str = "text") -> None:
+
+def _escape_data(text: str) -> str:
+    """GitHub workflow-command message escaping."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotation(p: Problem) -> str:
+    """`::error file=…,line=…,col=…,title=…::message`, shown on the file in CI."""
+    kind = "error" if p.is_error else "warning"
+    loc = p.location
+    return (
+        f"::{kind} file={_escape_property(loc.path)},line={loc.line},col={loc.col},"
+        f"title={_escape_property(p.field)}::{_escape_data(p.field + ': ' + p.message)}"
+    )
+
+
+def problem_json(p: Problem) -> dict[str, object]:
+    return {
+        "path": p.location.path,
+        "line": p.location.line,
+        "col": p.location.col,
+        "field": p.field,
+        "message": p.message,
+        "severity": p.severity.value,
+    }
+
+
+def _print_problems(
+    problems: Sequence[Problem], fmt: str = "text", *, max_warnings: int | None = None
+) -> None:
+    shown_warnings = 0
+    hidden = 0
     for p in problems:
+        if not p.is_error and max_warnings is not None:
+            if shown_warnings >= max_warnings:
+                hidden += 1
+                continue
+            shown_warnings += 1
         if fmt == "github":
-            kind = "error" if p.is_error else "warning"
-            msg = f"{p.field}: {p.message}".replace("%", "%25").replace("\n", "%0A")
-            click.echo(
-                f"::{kind} file={p.location.path},line={p.location.line},col={p.location.col}::{msg}"
-            )
+            click.echo(github_annotation(p))
         else:
             click.echo(f"{p}" + ("" if p.is_error else " (warning)"), err=fmt == "text")
+    if hidden:
+        click.echo(f"… and {hidden} more warnings: run `archivist check` to see all", err=True)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM unwinds like Ctrl-C, so the staging folder is removed on the way out.
+    raise SystemExit(128 + signum)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -69,6 +118,21 @@ def main() -> None:
     help="Publish the records that are fine even when others have errors (still exits 1).",
 )
 @click.option("--drafts", is_flag=True, help="Include drafts and embargoed records.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes rendering pages. Default: every available core.",
+)
+@click.option("--clean", is_flag=True, help="Ignore the build cache: rebuild every page.")
+@click.option(
+    "--timings",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write per-stage wall/CPU seconds and peak memory as JSON to this file.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress output.")
 def build_cmd(
     site_root: Path,
     out: Path | None,
@@ -76,34 +140,55 @@ def build_cmd(
     strict: bool,
     keep_going: bool,
     drafts: bool,
+    jobs: int | None,
+    clean: bool,
+    timings: Path | None,
+    quiet: bool,
 ) -> None:
     """Read, check and publish every record into the output folder.
 
     The site is built beside the output folder and swapped in only when every step
-    succeeded: a failed build leaves the previous site as it was.
+    succeeded: a failed build leaves the previous site as it was. A cache beside the
+    output folder makes the next build redo only what changed (--clean ignores it).
     """
     out = out if out is not None else site_root / "_site"
+    signal.signal(signal.SIGTERM, _terminate)
+    report: BuildReport | None = None
+    failure: str | None = None
     try:
-        report = build(
-            site_root, out, base_url=base_url, strict=strict, keep_going=keep_going, drafts=drafts
-        )
+        with Reporter(quiet=quiet) as progress:
+            report = build(
+                site_root,
+                out,
+                base_url=base_url,
+                strict=strict,
+                keep_going=keep_going,
+                drafts=drafts,
+                progress=progress,
+                jobs=jobs,
+                clean=clean,
+                background_cleanup=True,
+            )
     except ConfigError as exc:
         _print_problems(exc.problems)
         sys.exit(1)
     except BuildFailed as exc:
-        cause = exc.__cause__
-        problems = getattr(exc, "problems", None)
-        if problems:
-            _print_problems(problems)
-        click.echo(f"build failed: {exc}", err=True)
-        del cause
-        sys.exit(1)
+        _print_problems(exc.problems, max_warnings=WARNINGS_SHOWN)
+        report = exc.report
+        failure = f"build failed: {exc}"
     except OutputError as exc:
         click.echo(f"build failed: {exc}", err=True)
         sys.exit(1)
-    _print_problems(report.problems)
-    click.echo(report.summary())
-    click.echo(f"Open {out / 'index.html'} (or serve the folder: python -m http.server -d {out})")
+    else:
+        _print_problems(report.problems, max_warnings=WARNINGS_SHOWN)
+    if report is not None:
+        click.echo(report.summary())
+        if timings is not None:
+            timings.write_text(json.dumps(report.timings(), indent=1) + "\n", encoding="utf-8")
+    if failure:
+        click.echo(failure, err=True)
+        sys.exit(1)
+    click.echo(f"Open {out / 'index.html'} (or preview it with: archivist serve)")
 
 
 @main.command("check")
@@ -130,42 +215,86 @@ def check_cmd(site_root: Path, strict: bool, fmt: str) -> None:
     """
     try:
         config = load_config(site_root)
+        loaded = load(site_root, config, drafts=True)
+        problems = sorted_problems(loaded.problems)
     except ConfigError as exc:
-        _print_problems(exc.problems, fmt)
-        sys.exit(1)
-    loaded = load(site_root, config, drafts=True)
-    problems = sorted(
-        loaded.problems, key=lambda p: (p.location.path, p.location.line, p.location.col, p.field)
-    )
+        problems = sorted_problems(exc.problems)
+        loaded = None
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "path": p.location.path,
-                        "line": p.location.line,
-                        "col": p.location.col,
-                        "field": p.field,
-                        "message": p.message,
-                        "severity": p.severity.value,
-                    }
-                    for p in problems
-                ],
-                indent=1,
-            )
-        )
+        click.echo(json.dumps([problem_json(p) for p in problems], indent=1))
     else:
         _print_problems(problems, fmt)
-    errors = len(loaded.errors)
-    warnings = len(loaded.warnings)
-    if fmt == "text":
-        click.echo(
-            f"{loaded.files} files, {len(loaded.records) + len(loaded.withheld)} records: "
-            f"{errors} errors, {warnings} warnings",
-            err=True,
-        )
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if fmt != "json":
+        files = f"{loaded.files} files, " if loaded else ""
+        records = f"{len(loaded.records) + len(loaded.withheld)} records: " if loaded else ""
+        click.echo(f"{files}{records}{errors} errors, {warnings} warnings", err=True)
     if errors or (strict and warnings):
         sys.exit(1)
+
+
+@main.command("serve")
+@click.option(
+    "--site",
+    "site_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help=SITE_HELP,
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any)."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Build into this folder (kept between runs). Default: a temporary folder.",
+)
+@click.option(
+    "--drafts/--no-drafts",
+    default=True,
+    show_default=True,
+    help="Show drafts and embargoed records.",
+)
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Render workers.")
+def serve_cmd(
+    site_root: Path, host: str, port: int, out: Path | None, drafts: bool, jobs: int | None
+) -> None:
+    """Build, serve the site on 127.0.0.1, rebuild and reload pages on every change.
+
+    Watches content/, templates/, static/ and archivist.yaml. A record with errors does
+    not stop the server: the page shows the problem until the file is fixed.
+    """
+    from archivist.serve import Server
+
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        server = Server(site_root, host=host, port=port, out=out, drafts=drafts, jobs=jobs)
+    except OSError as exc:
+        click.echo(f"cannot listen on {host}:{port} ({exc.strerror})", err=True)
+        sys.exit(1)
+
+    def show(state: object) -> None:
+        snap = server.state.snapshot()
+        errors = [p for p in snap["problems"] if p["severity"] == "error"]
+        for p in errors[:20]:
+            click.echo(f"{p['location']}: {p['field']}: {p['message']}", err=True)
+        status = "rebuilt" if snap["ok"] else f"build problems: {snap['message']}"
+        click.echo(f"{status}. {snap['summary']}".rstrip(), err=True)
+
+    try:
+        server.rebuild()
+        show(server.state)
+        server.start_http()
+        click.echo(f"Serving {server.url} (Ctrl-C to stop)", err=False)
+        sys.stdout.flush()
+        server.watch(on_build=show)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
 
 
 @main.command("new")

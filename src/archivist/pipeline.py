@@ -3,28 +3,56 @@
 Nothing is written until every record is read, validated and enriched. Pages and
 the search index go into a staging folder that replaces `--out` only when all of it
 succeeded, so a failed build leaves the previous site as it was.
+
+Incremental builds (see `cache`): a record's files are made again only when their key
+changes — the record itself, the records its page shows (previous/next, related), its
+people's page slugs, the settings, templates and code — else they are linked from the
+last build. Search shards likewise. Every other page is rendered each time (they are
+few and cheap next to record pages).
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
+import json
 import logging
+import multiprocessing
 import os
+import re
+import resource
+import shutil
+import signal
+import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from archivist import citations, derive, exports, oai, site
+import jinja2
+
+from archivist import citations, derive, exports, oai, search, site
+from archivist.cache import BuildCache, FileStamp, digest, tree_digest
 from archivist.config import Config, load_config
 from archivist.enrich import build_archive
-from archivist.model import Archive, Location, Problem, Record
-from archivist.readers import RECORD_SUFFIXES, read_file
+from archivist.model import Archive, Location, Problem, ReadResult, Record, Severity
+from archivist.readers import RECORD_SUFFIXES, Source, decode, read_text
 from archivist.render import SiteRenderer, theme_dir
-from archivist.search import SearchError, build_index
+from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, pagefind_binary, shard_dir
 from archivist.searchdoc import index_entry
 from archivist.slugs import file_id
-from archivist.write import BuildLock, OutputError, Staging, check_output_dir, clean_stale
+from archivist.write import (
+    BuildLock,
+    OutputError,
+    Staging,
+    check_output_dir,
+    clean_stale,
+    os_error,
+    safe_relpath,
+    write_file,
+)
 
 log = logging.getLogger("archivist")
 
@@ -32,7 +60,46 @@ Progress = Callable[[str, int, int], None]
 
 
 class BuildFailed(Exception):
-    """The build stopped; the previous site (if any) is unchanged."""
+    """The build stopped; the previous site (if any) is unchanged (unless --keep-going
+    published the records without errors). `problems` are every problem found."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+        self.report: BuildReport | None = None
+
+
+class RecordTimeout(Exception):
+    """One record took longer than `record_timeout` to read or render."""
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise RecordTimeout in this thread after `seconds` (SIGALRM; main thread only).
+
+    Readers and renderers are pure Python, so the alarm interrupts them between any
+    two steps, however pathological the input.
+    """
+    usable = (
+        seconds is not None
+        and seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise RecordTimeout
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +121,28 @@ class Loaded:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if not p.is_error]
 
+    @property
+    def failed_files(self) -> set[str]:
+        """Record files with an error: each stands for a record not published (settings
+        or authority-file problems are not records)."""
+        return {
+            p.location.path
+            for p in self.errors
+            if p.location.path.lower().endswith(RECORD_SUFFIXES)
+        }
+
+
+@dataclass(slots=True)
+class StageTime:
+    wall: float = 0.0
+    cpu: float = 0.0
+    peak_rss: int = 0
+
 
 @dataclass(slots=True)
 class BuildReport:
+    """What one build did; `records_read == published + withheld + failed` always."""
+
     records_read: int = 0
     published: int = 0
     withheld: int = 0
@@ -64,10 +150,15 @@ class BuildReport:
     warnings: int = 0
     errors: int = 0
     pages: int = 0
+    bytes: int = 0
     search_entries: int = 0
+    reused: int = 0
+    rendered: int = 0
+    shards_reused: int = 0
+    shards_indexed: int = 0
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
-    stages: dict[str, float] = field(default_factory=dict)
+    stages: dict[str, StageTime] = field(default_factory=dict)
 
     def summary(self) -> str:
         return (
@@ -77,6 +168,44 @@ class BuildReport:
             f"{self.seconds:.2f} s"
         )
 
+    def timings(self) -> dict[str, Any]:
+        """The `--timings` JSON: per stage wall/cpu seconds and peak RSS bytes."""
+        return {
+            "stages": {name: asdict(t) for name, t in self.stages.items()},
+            "pages": self.pages,
+            "bytes": self.bytes,
+            "records": self.published,
+            "reused_records": self.reused,
+            "rendered_records": self.rendered,
+            "search_shards_reused": self.shards_reused,
+            "search_shards_indexed": self.shards_indexed,
+            "seconds": self.seconds,
+        }
+
+
+@contextmanager
+def _stage(report: BuildReport, name: str) -> Iterator[None]:
+    """Time one stage: wall and CPU seconds (ours and our children's), peak RSS."""
+    t0, c0 = time.perf_counter(), _cpu()
+    try:
+        yield
+    finally:
+        entry = report.stages.setdefault(name, StageTime())
+        entry.wall += time.perf_counter() - t0
+        entry.cpu += _cpu() - c0
+        entry.peak_rss = max(entry.peak_rss, _peak_rss())
+
+
+def _cpu() -> float:
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _peak_rss() -> int:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) * 1024  # Linux reports KiB
+
 
 def _today() -> dt.date:
     """Today for embargoes: from SOURCE_DATE_EPOCH when set, so builds reproduce."""
@@ -84,6 +213,9 @@ def _today() -> dt.date:
     if epoch and epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     return dt.datetime.now(tz=dt.UTC).date()
+
+
+# -- read ----------------------------------------------------------------------------
 
 
 def discover(site_root: Path, config: Config) -> tuple[list[Path], list[Problem]]:
@@ -104,17 +236,18 @@ def discover(site_root: Path, config: Config) -> tuple[list[Path], list[Problem]
                 continue
             path = Path(dirpath) / name
             display = _display(path, site_root)
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    problems.append(
-                        Problem(
-                            Location(display),
-                            "file",
-                            "a link to a file outside the content folder; not read",
-                        )
+            if path.is_symlink() and not path.resolve().is_relative_to(root):
+                problems.append(
+                    Problem(
+                        Location(display),
+                        "file",
+                        "a link to a file outside the content folder; not read",
                     )
-                    continue
+                )
+                continue
+            if not path.is_file():  # a FIFO or device would block or never end
+                problems.append(Problem(Location(display), "file", "not a regular file; not read"))
+                continue
             found.append(path)
         for d in list(dirnames):
             sub = Path(dirpath) / d
@@ -137,6 +270,67 @@ def _display(path: Path, site_root: Path) -> str:
         return path.as_posix()
 
 
+def read_one(
+    path: Path,
+    display: str,
+    config: Config,
+    stem: str,
+    *,
+    cache: BuildCache | None = None,
+    cache_key: str = "",
+) -> ReadResult:
+    """Read one content file under the time budget; any failure becomes a problem."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return ReadResult(
+            problems=(Problem(Location(display), "file", f"cannot read ({exc.strerror})"),)
+        )
+    key = digest(cache_key, display, stem, data) if cache else ""
+    if cache:
+        cached = cache.read(display, key)
+        if cached is not None:
+            return cached
+    try:
+        with time_limit(config.record_timeout):
+            text, problem = decode(data, display)
+            if text is None:
+                assert problem is not None
+                result = ReadResult(problems=(problem,))
+            else:
+                result = read_text(text, Source(display, stem, config), path.suffix)
+    except RecordTimeout:
+        result = ReadResult(problems=(_timeout_problem(display, "read", config),))
+    except RecursionError:
+        result = ReadResult(
+            problems=(Problem(Location(display), "file", "nested too deeply to read"),)
+        )
+    except Exception as exc:  # a reader bug must not stop the build or lose the record
+        log.debug("reader crashed on %s", display, exc_info=True)
+        result = ReadResult(
+            problems=(
+                Problem(
+                    Location(display),
+                    "file",
+                    f"archivist could not read this file ({type(exc).__name__}: {exc}); "
+                    "please report it",
+                ),
+            )
+        )
+    if cache:
+        cache.store_read(display, key, result)
+    return result
+
+
+def _timeout_problem(path: str, what: str, config: Config) -> Problem:
+    return Problem(
+        Location(path),
+        "file",
+        f"took longer than record_timeout ({config.record_timeout:g} s) to {what}; "
+        "split the record or raise record_timeout",
+    )
+
+
 def _validate(records: list[Record]) -> tuple[list[Record], list[Problem]]:
     """Cross-record checks: ids unique, blind to case (URLs on case-insensitive hosts)."""
     problems: list[Problem] = []
@@ -157,27 +351,128 @@ def _validate(records: list[Record]) -> tuple[list[Record], list[Problem]]:
     return kept, problems
 
 
-def load(site_root: Path, config: Config, *, drafts: bool = False) -> Loaded:
+# Recommended fields: missing ones are warnings (they never stop a build, except
+# under --strict). One row per field; the next archive's convention is one row away.
+RECOMMENDED: tuple[tuple[str, str], ...] = (
+    ("source", "no source citation: researchers cannot find the original"),
+    ("rights", "no rights note: readers cannot tell how they may reuse the record"),
+)
+
+
+def missing_recommended(record: Record) -> list[Problem]:
+    return [
+        Problem(record.where(name), name, message, Severity.WARNING)
+        for name, message in RECOMMENDED
+        if not getattr(record, name)
+    ]
+
+
+def unnormalized_date(record: Record) -> list[Problem]:
+    """A date kept as written but not understood: it sorts last and has no year page."""
+    if record.date is None or record.date.is_normalized:
+        return []
+    return [
+        Problem(
+            record.where("date"),
+            "date",
+            f"could not read the date {record.date.text!r}; it is shown as written and "
+            "sorted after dated records",
+            Severity.WARNING,
+        )
+    ]
+
+
+ADVICE: tuple[Callable[[Record], list[Problem]], ...] = (missing_recommended, unnormalized_date)
+
+# Characters no output may carry, whatever the reader: lone surrogates (from escapes
+# like "\ud800" in YAML or JSON) cannot be encoded as UTF-8, and C0/C1 controls
+# other than tab and newline make HTML and XML invalid.
+_UNSAFE_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _strings(value: object, name: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _strings(k, name)
+            yield from _strings(v, name)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item, name)
+    elif hasattr(value, "__dataclass_fields__"):
+        for f in value.__dataclass_fields__:
+            yield from _strings(getattr(value, f), name)
+
+
+def unsafe_text(record: Record) -> list[Problem]:
+    """Errors for text no page can carry (a net under every reader)."""
+    problems = []
+    for name in record.__dataclass_fields__:
+        if name in ("origin", "path"):
+            continue
+        for field_name, text in _strings(getattr(record, name), name):
+            match = _UNSAFE_TEXT.search(text)
+            if match:
+                char = ord(match.group())
+                what = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
+                problems.append(
+                    Problem(
+                        record.where(field_name),
+                        field_name,
+                        f"holds {what} (U+{char:04X}); remove it or the escape that makes it",
+                    )
+                )
+                break
+    return problems
+
+
+def advise(record: Record) -> list[Problem]:
+    """Warnings about a record that reads fine: what an editor should still fill in."""
+    return [p for rule in ADVICE for p in rule(record)]
+
+
+def load(
+    site_root: Path,
+    config: Config,
+    *,
+    drafts: bool = False,
+    cache: BuildCache | None = None,
+    progress: Progress | None = None,
+) -> Loaded:
     """Read and validate every record: the part of a build that writes nothing."""
     files, problems = discover(site_root, config)
     records: list[Record] = []
-    for path in files:
-        content = site_root / config.content_dir
+    cache_key = digest(cache.version, repr(config)) if cache else ""
+    content = site_root / config.content_dir
+    for n, path in enumerate(files):
+        display = _display(path, site_root)
         stem = file_id(path.relative_to(content).parts)
-        result = read_file(path, _display(path, site_root), config, stem)
+        result = read_one(path, display, config, stem, cache=cache, cache_key=cache_key)
         records.extend(result.records)
         problems.extend(result.problems)
         if not result.records and not any(p.is_error for p in result.problems):
-            problems.append(Problem(Location(_display(path, site_root)), "file", "no record found"))
-    records, id_problems = _validate(records)
+            problems.append(Problem(Location(display), "file", "no record found"))
+        if progress and (n % 100 == 0 or n + 1 == len(files)):
+            progress("read", n + 1, len(files))
+    clean: list[Record] = []
+    for record in records:
+        bad = unsafe_text(record)
+        problems.extend(bad)
+        if not bad:
+            clean.append(record)
+    records, id_problems = _validate(clean)
     problems.extend(id_problems)
     context, context_problems = derive.load_context(site_root, config)
     problems.extend(context_problems)
     derived: list[Record] = []
     for record in records:
+        # derive() is where participant names are resolved through the authority file;
+        # the names it cannot resolve come back here as warnings.
         new, found = derive.derive(record, context)
         derived.append(new)
         problems.extend(found)
+        problems.extend(advise(new))
     records = derived
     withheld: list[str] = []
     today = _today()
@@ -192,25 +487,35 @@ def load(site_root: Path, config: Config, *, drafts: bool = False) -> Loaded:
     return Loaded(config, tuple(published), tuple(problems), len(files), tuple(withheld), context)
 
 
-def _sorted_problems(problems: list[Problem]) -> list[Problem]:
+def sorted_problems(problems: Sequence[Problem]) -> list[Problem]:
     return sorted(
         problems,
         key=lambda p: (p.location.path, p.location.line, p.location.col, p.field, p.message),
     )
 
 
-def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, str | bytes]]:
-    """Every output file as (site-relative path, content), records first."""
+# -- render --------------------------------------------------------------------------
+
+
+def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, str | bytes]]:
+    """The files of one record (its page, its data); keyed together by `record_key`."""
+    archive = renderer.archive
+    yield str(site.output_path(site.record_url(record.id))), renderer.record_page(record)
+    config = renderer.config
+    yield (
+        site.record_json_url(record.id),
+        exports.dumps(exports.record_data(record, archive, config)),
+    )
+    cite = citations.cite_urls(record.id)
+    yield cite["bib"], citations.bibtex(record, config)
+    yield cite["ris"], citations.ris(record, config)
+    yield cite["json"], citations.csl_json(record, config)
+
+
+def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, str | bytes]]:
+    """Every output file that is not one record's: lists, browse pages, data, feeds."""
     archive = renderer.archive
     browse: list[str] = []
-    for record in archive.records:
-        yield str(site.output_path(site.record_url(record.id))), renderer.record_page(record)
-        data = exports.record_data(record, archive, config)
-        yield site.record_json_url(record.id), exports.dumps(data)
-        cite = citations.cite_urls(record.id)
-        yield cite["bib"], citations.bibtex(record, config)
-        yield cite["ris"], citations.ris(record, config)
-        yield cite["json"], citations.csl_json(record, config)
     for url, html in renderer.pages():
         browse.append(url)
         yield str(site.output_path(url)), html
@@ -234,6 +539,13 @@ def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, 
     yield "oai.xml", oai.static_repository(config, archive, getattr(config, "admin_email", None))
 
 
+def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, str | bytes]]:
+    """Every output file as (site-relative path, content), records first."""
+    for record in renderer.archive.records:
+        yield from record_outputs(renderer, record)
+    yield from site_outputs(renderer, config)
+
+
 def _sitemap_urls(archive: Archive, browse: list[str]) -> Iterator[tuple[str, str | None]]:
     """Record pages with their lastmod, then every browse page (not 404 or search)."""
     yield "", None
@@ -243,6 +555,167 @@ def _sitemap_urls(archive: Archive, browse: list[str]) -> Iterator[tuple[str, st
         if url not in ("", "404.html", "search/"):
             yield url, None
     yield "data/", None
+
+
+def record_digests(records: Sequence[Record]) -> dict[str, str]:
+    """A hash of everything each record holds (its repr names every field)."""
+    return {r.id: digest(repr(r)) for r in records}
+
+
+def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: Record) -> str:
+    """Everything one record's files show: add here any cross-record fact a record
+    page starts to show, or incremental builds will keep a stale page."""
+    prev_id, next_id = archive.neighbours[record.id]
+    linked = [prev_id, next_id, *archive.related[record.id]]
+    return digest(
+        base,
+        digests[record.id],
+        repr(archive.participant_slugs[record.id]),
+        *(f"{i}:{digests[i]}" if i else "-" for i in linked),
+    )
+
+
+def site_key(site_root: Path, config: Config, version: str) -> str:
+    """What every page depends on: code, settings, templates, the authority file."""
+    authority = site_root / config.content_dir / "people.yaml"
+    return digest(
+        version,
+        repr(config),
+        tree_digest([theme_dir("templates"), site_root / config.templates_dir]),
+        authority.read_bytes() if authority.is_file() else b"",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Rendered:
+    index: int
+    files: tuple[FileStamp, ...] = ()
+    problem: Problem | None = None
+    template_error: str | None = None
+    fatal: str | None = None
+
+
+# Set in the parent just before forking render workers; they inherit it.
+_WORK: tuple[SiteRenderer, Path, tuple[Record, ...], float] | None = None
+
+
+def _render_record(i: int) -> _Rendered:
+    """Render record `i` of the work list into the staging folder, under the budget."""
+    assert _WORK is not None
+    renderer, root, records, timeout = _WORK
+    record = records[i]
+    try:
+        with time_limit(timeout):
+            outputs = list(record_outputs(renderer, record))
+    except RecordTimeout:
+        return _Rendered(i, problem=_timeout_problem(record.path, "render", renderer.config))
+    except jinja2.TemplateError as exc:
+        return _Rendered(i, template_error=_template_message(exc))
+    except RecursionError:
+        return _Rendered(i, problem=Problem(record.where("body"), "body", "nested too deeply"))
+    except Exception as exc:  # a renderer bug must not lose the record silently
+        log.debug("render crashed on %s", record.path, exc_info=True)
+        return _Rendered(
+            i,
+            problem=Problem(
+                record.where("body"),
+                "body",
+                f"archivist could not render this record ({type(exc).__name__}: {exc}); "
+                "please report it",
+            ),
+        )
+    stamps = []
+    try:
+        for rel, content in outputs:
+            try:
+                safe = safe_relpath(rel)
+            except OutputError as exc:  # the record's id makes an unusable path
+                return _Rendered(i, problem=Problem(record.where("id"), "id", str(exc)))
+            target = root.joinpath(*safe.parts)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise os_error(exc, target.parent) from exc
+            write_file(target, content)
+            stamps.append(FileStamp.of(str(safe), target))
+    except OutputError as exc:  # the disk, not the record: stop the build
+        return _Rendered(i, fatal=str(exc))
+    except (UnicodeError, ValueError) as exc:
+        return _Rendered(
+            i, problem=Problem(record.where("body"), "body", f"cannot be written ({exc})")
+        )
+    return _Rendered(i, tuple(stamps))
+
+
+def _render_chunk(indices: Sequence[int]) -> list[_Rendered]:
+    return [_render_record(i) for i in indices]
+
+
+def _worker_init() -> None:
+    # Ctrl-C and SIGTERM are the parent's to handle; it stops the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _template_message(exc: jinja2.TemplateError) -> str:
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    where = f"{name}:{line}: " if name and line else f"{name}: " if name else ""
+    return f"{where}template error: {exc.message or exc}"
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _render_records(
+    renderer: SiteRenderer,
+    staging: Staging,
+    todo: list[Record],
+    *,
+    jobs: int,
+    progress: Progress | None,
+    done_before: int,
+    total: int,
+) -> Iterator[_Rendered]:
+    """Render records into staging, in parallel worker processes when jobs > 1.
+
+    Workers write their files themselves (pages stream to disk, never through the
+    parent); the parent only gets file stamps back, so memory stays bounded.
+    """
+    global _WORK
+    _WORK = (renderer, staging.root, tuple(todo), renderer.config.record_timeout)
+    try:
+        if jobs <= 1 or len(todo) < 32 or "fork" not in multiprocessing.get_all_start_methods():
+            for i in range(len(todo)):
+                yield _render_record(i)
+                if progress and (i % 100 == 0 or i + 1 == len(todo)):
+                    progress("render", done_before + i + 1, total)
+            return
+        size = max(4, min(64, len(todo) // (jobs * 8) or 1))
+        chunks = [list(range(s, min(s + size, len(todo)))) for s in range(0, len(todo), size)]
+        context = multiprocessing.get_context("fork")
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_worker_init
+        )
+        done = done_before
+        try:
+            for results in pool.map(_render_chunk, chunks):
+                yield from results
+                done += len(results)
+                if progress:
+                    progress("render", done, total)
+        except concurrent.futures.process.BrokenProcessPool as exc:
+            raise BuildFailed(
+                "a rendering process died (out of memory? try --jobs 1); nothing was published"
+            ) from exc
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        _WORK = None
 
 
 def copy_static(staging: Staging, site_root: Path, config: Config) -> int:
@@ -261,6 +734,117 @@ def copy_static(staging: Staging, site_root: Path, config: Config) -> int:
     return len(files)
 
 
+# -- index ---------------------------------------------------------------------------
+
+
+def _shard_files(folder: Path, top: Path) -> list[FileStamp]:
+    """Every file of one shard bundle (shard 0 holds the others' folders: skip them)."""
+    out: list[FileStamp] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if Path(dirpath) == folder:
+            dirnames[:] = [d for d in dirnames if not d.startswith("shard-")]
+        dirnames.sort()
+        for name in sorted(filenames):
+            if Path(dirpath) == folder and name in (MANIFEST, ORDER):
+                continue
+            path = Path(dirpath) / name
+            out.append(FileStamp.of(path.relative_to(top).as_posix(), path))
+    return out
+
+
+def index_site(
+    archive: Archive,
+    staging: Staging,
+    config: Config,
+    cache: BuildCache,
+    report: BuildReport,
+    *,
+    jobs: int,
+    progress: Progress | None = None,
+) -> int:
+    """Build the search bundles into staging, one Pagefind run per changed shard.
+
+    The same sharding, bundles and manifest as `search.build_index`; a shard whose
+    entries (and Pagefind) did not change is linked from the last build instead of
+    indexed again, and its result ids are read back from its fragments.
+    """
+    ordered, groups = search.shard_groups(
+        ((r.id, index_entry(r, archive, config.language)) for r in archive.records),
+        config.search_shard_size,
+    )
+    filled = [(n, group) for n, group in enumerate(groups) if group]
+    binary = pagefind_binary()
+    if filled and not binary.is_file():
+        raise SearchError(f"the Pagefind binary is missing ({binary})")
+    tool = ""
+    if filled:
+        st = binary.stat()
+        tool = digest(str(binary), str(st.st_size), str(st.st_mtime_ns))
+    root = staging.root.resolve()
+    plan: list[tuple[int, int, list[IndexEntry], Path, str]] = []
+    for rank, (n, group) in enumerate(filled):
+        folder = shard_dir(root, 0 if rank == 0 else n)
+        key = digest(
+            cache.version,
+            tool,
+            f"{n}/{len(groups)}/{rank == 0}",
+            json.dumps([asdict(e) for e in group], sort_keys=True, ensure_ascii=False),
+        )
+        plan.append((rank, n, group, folder, key))
+    found: dict[int, dict[str, str]] = {}
+    todo: list[tuple[int, int, list[IndexEntry], Path, str]] = []
+    for rank, n, group, folder, key in plan:
+        unit = cache.reusable(f"shard:{n}", key)
+        if unit is None:
+            todo.append((rank, n, group, folder, key))
+            continue
+        for f in unit.files:
+            staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")))
+        cache.store_unit(f"shard:{n}", key, unit.files)
+        found[rank] = search.read_fragments(folder)
+        report.shards_reused += 1
+    # Each shard is written into its own folder first: Pagefind owns what it writes.
+    work = root / ".index"
+    deadline = time.monotonic() + config.search_timeout
+
+    def run(rank: int, n: int, group: list[IndexEntry]) -> dict[str, str]:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise SearchError("Pagefind did not finish in time (raise search_timeout)")
+        return search.index_shard(binary, group, work / str(n), left, primary=rank == 0)
+
+    if todo:
+        with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(todo)))) as pool:
+            futures = {pool.submit(run, rank, n, group): rank for rank, n, group, _, _ in todo}
+            for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+                found[futures[future]] = future.result()
+                if progress:
+                    progress("index", done, len(todo))
+        for _, n, _, folder, _ in sorted(todo, key=lambda t: t[0]):
+            if folder.exists():  # the primary folder exists when later shards were linked
+                for child in (work / str(n)).iterdir():
+                    os.replace(child, folder / child.name)
+            else:
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(work / str(n), folder)
+        for _, n, _, folder, key in todo:
+            cache.store_unit(f"shard:{n}", key, _shard_files(folder, root))
+        report.shards_indexed += len(todo)
+    if work.exists():
+        shutil.rmtree(work)
+    listed = [
+        {"path": folder.relative_to(root).as_posix() + "/", "entries": len(group)}
+        for _, _, group, folder, _ in plan
+    ]
+    manifest = search.write_manifest(
+        root, ordered, listed, [(rank, found[rank]) for rank in sorted(found)]
+    )
+    return int(manifest["entries"])
+
+
+# -- build ---------------------------------------------------------------------------
+
+
 def build(
     site_root: Path,
     out: Path,
@@ -270,88 +854,195 @@ def build(
     keep_going: bool = False,
     drafts: bool = False,
     progress: Progress | None = None,
+    jobs: int | None = None,
+    clean: bool = False,
+    use_cache: bool = True,
+    background_cleanup: bool = False,
 ) -> BuildReport:
-    """Build the site under `site_root` into `out`. Raises BuildFailed on errors."""
+    """Build the site under `site_root` into `out`. Raises BuildFailed on errors.
+
+    `jobs` worker processes render record pages (default: every available core);
+    `clean` ignores the build cache; `use_cache=False` neither reads nor writes it.
+    """
     start = time.perf_counter()
     report = BuildReport()
     out = out.absolute()
     config = load_config(site_root, base_url=base_url)
     check_output_dir(out, site_root, site_root / config.content_dir)
+    jobs = jobs if jobs and jobs > 0 else default_jobs()
+    cache = BuildCache(out, clean=clean, enabled=use_cache)
 
-    t = time.perf_counter()
-    loaded = load(site_root, config, drafts=drafts)
-    report.stages["read"] = time.perf_counter() - t
-    report.problems = _sorted_problems(list(loaded.problems))
-    report.records_read = len(loaded.records) + len(loaded.withheld)
+    with _stage(report, "read"):
+        loaded = load(site_root, config, drafts=drafts, cache=cache, progress=progress)
+    problems = list(loaded.problems)
+    failed_files = loaded.failed_files
     report.withheld = len(loaded.withheld)
-    report.errors = len(loaded.errors)
-    report.warnings = len(loaded.warnings)
-    failed_files = {p.location.path for p in loaded.errors}
+    report.records_read = len(loaded.records) + report.withheld + len(failed_files)
     report.failed = len(failed_files)
+
+    def fail(message: str) -> BuildFailed:
+        report.problems = sorted_problems(problems)
+        report.errors = sum(p.is_error for p in problems)
+        report.warnings = len(problems) - report.errors
+        report.seconds = time.perf_counter() - start
+        exc = BuildFailed(message, report.problems)
+        exc.report = report
+        return exc
+
     if loaded.errors and not keep_going:
-        raise BuildFailed(f"{len(loaded.errors)} error(s); nothing was published")
+        raise fail(f"{len(loaded.errors)} error(s); nothing was published")
     if strict and loaded.warnings and not keep_going:
-        raise BuildFailed(
-            f"{len(loaded.warnings)} warning(s) under --strict; nothing was published"
-        )
+        raise fail(f"{len(loaded.warnings)} warning(s) under --strict; nothing was published")
 
-    t = time.perf_counter()
-    archive = build_archive(
-        loaded.records, loaded.context.person_for, related_count=config.related_count
-    )
-    report.stages["enrich"] = time.perf_counter() - t
-    renderer = SiteRenderer(config, archive, site_root)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
+    records = list(loaded.records)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create {out.parent} ({exc.strerror})") from exc
     with BuildLock(out):
         clean_stale(out)
-        with Staging(out) as staging:
-            t = time.perf_counter()
-            total = len(archive.records)
-            for n, (rel, content) in enumerate(render_pages(renderer, config)):
-                staging.write(rel, content)
-                if rel.endswith(".html"):
-                    report.pages += 1
-                if progress and n % 200 == 0:
-                    progress("render", min(n // 2, total), total)
-            copy_static(staging, site_root, config)
-            report.stages["render+write"] = time.perf_counter() - t
+        base = site_key(site_root, config, cache.version)
+        # A record that cannot be rendered in time is reported; with --keep-going the
+        # site is rendered once more without it, so no page links to a missing one.
+        for _attempt in range(3):
+            with _stage(report, "enrich"):
+                archive = build_archive(
+                    records, loaded.context.person_for, related_count=config.related_count
+                )
+                renderer = SiteRenderer(config, archive, site_root)
+            render_problems: list[Problem] = []
+            with Staging(out) as staging:
+                write_seconds = 0.0
+                with _stage(report, "render"):
+                    digests = record_digests(archive.records)
+                    todo: list[Record] = []
+                    keys: dict[str, str] = {}
+                    files_of: dict[str, tuple[FileStamp, ...]] = {}
+                    total = len(archive.records)
+                    reused = 0
+                    for record in archive.records:
+                        key = keys[record.id] = record_key(base, archive, digests, record)
+                        unit = cache.reusable(f"record:{record.id}", key)
+                        if unit is None:
+                            todo.append(record)
+                            continue
+                        t = time.perf_counter()
+                        for f in unit.files:
+                            staging.link(f.rel, out.joinpath(*f.rel.split("/")))
+                        write_seconds += time.perf_counter() - t
+                        cache.store_unit(f"record:{record.id}", key, unit.files)
+                        files_of[record.id] = unit.files
+                        reused += 1
+                    report.reused, report.rendered = reused, len(todo)
+                    failed: set[str] = set()
+                    for result in _render_records(
+                        renderer,
+                        staging,
+                        todo,
+                        jobs=jobs,
+                        progress=progress,
+                        done_before=reused,
+                        total=total,
+                    ):
+                        record = todo[result.index]
+                        if result.fatal:
+                            raise OutputError(result.fatal)
+                        if result.template_error:
+                            raise fail(f"{result.template_error}; nothing was published")
+                        if result.problem:
+                            render_problems.append(result.problem)
+                            failed.add(record.id)
+                            continue
+                        for f in result.files:
+                            staging.claim(f.rel)
+                        cache.store_unit(f"record:{record.id}", keys[record.id], result.files)
+                        files_of[record.id] = result.files
+                    if failed and keep_going:
+                        report.failed += len(failed)
+                        problems.extend(render_problems)
+                        records = [r for r in records if r.id not in failed]
+                        continue  # render again without them (staging is discarded)
+                    if failed:
+                        report.failed += len(failed)
+                        problems.extend(render_problems)
+                        raise fail(f"{len(render_problems)} error(s); nothing was published")
+                    try:
+                        pages = 0
+                        for rel, content in site_outputs(renderer, config):
+                            t = time.perf_counter()
+                            staging.write(rel, content)
+                            write_seconds += time.perf_counter() - t
+                            pages += rel.endswith(".html")
+                    except jinja2.TemplateError as exc:
+                        raise fail(f"{_template_message(exc)}; nothing was published") from exc
+                    report.pages = pages + sum(
+                        f.rel.endswith(".html") for fs in files_of.values() for f in fs
+                    )
+                report.stages["render"].wall -= write_seconds
+                with _stage(report, "write"):
+                    report.stages.setdefault("write", StageTime()).wall += write_seconds
+                    copy_static(staging, site_root, config)
 
-            t = time.perf_counter()
-            try:
-                manifest = build_index(
-                    ((r.id, index_entry(r, archive, config.language)) for r in archive.records),
-                    staging.root,
-                    shard_size=config.search_shard_size,
-                    timeout=config.search_timeout,
-                )
-            except SearchError as exc:
-                raise BuildFailed(f"search index: {exc}; the previous site is unchanged") from exc
-            report.search_entries = int(manifest["entries"])
-            report.stages["index"] = time.perf_counter() - t
-            if report.search_entries != len(archive.records):
-                raise BuildFailed(
-                    f"search index holds {report.search_entries} entries for "
-                    f"{len(archive.records)} records; nothing was published"
-                )
-            staging.publish()
+                with _stage(report, "index"):
+                    try:
+                        entries = index_site(
+                            archive, staging, config, cache, report, jobs=jobs, progress=progress
+                        )
+                    except SearchError as exc:
+                        raise fail(f"search index: {exc}; the previous site is unchanged") from exc
+                report.search_entries = entries
+                if entries != len(archive.records):
+                    raise fail(
+                        f"search index holds {entries} entries for {len(archive.records)} "
+                        "records; nothing was published"
+                    )
+                with _stage(report, "write"):
+                    report.bytes = _tree_bytes(staging.root)
+                    staging.publish(background_cleanup=background_cleanup)
+                    cache.save()
+            break
+        else:
+            raise fail("records kept failing to render; nothing was published")
     report.published = len(archive.records)
+    report.problems = sorted_problems(problems)
+    report.errors = sum(p.is_error for p in problems)
+    report.warnings = len(problems) - report.errors
     report.seconds = time.perf_counter() - start
-    if loaded.errors:
+    if report.errors:
         # --keep-going published the rest; the build still failed.
-        raise BuildFailed(
-            f"{len(loaded.errors)} error(s); published the {report.published} other records"
-        )
+        raise fail(f"{report.errors} error(s); published the {report.published} other records")
+    if strict and report.warnings:
+        raise fail(f"{report.warnings} warning(s) under --strict")
     return report
 
 
+def _tree_bytes(root: Path) -> int:
+    total = 0
+    for dirpath, _dirnames, filenames in os.walk(root):
+        for name in filenames:
+            total += os.lstat(os.path.join(dirpath, name)).st_size
+    return total
+
+
 __all__ = [
+    "ADVICE",
+    "RECOMMENDED",
     "BuildFailed",
     "BuildReport",
     "Loaded",
     "OutputError",
+    "RecordTimeout",
+    "advise",
     "build",
+    "default_jobs",
     "discover",
+    "index_site",
     "load",
+    "read_one",
+    "record_key",
+    "record_outputs",
+    "render_pages",
     "replace",
+    "site_outputs",
+    "time_limit",
 ]

@@ -301,6 +301,56 @@ def shard_dir(out: Path, shard: int) -> Path:
     return out / "pagefind" if shard == 0 else out / "pagefind" / f"shard-{shard}"
 
 
+def shard_groups(
+    entries: Iterable[tuple[str, IndexEntry]], shard_size: int
+) -> tuple[list[IndexEntry], list[list[IndexEntry]]]:
+    """(all entries by record id, the entries of each shard)."""
+    items = sorted(entries, key=lambda item: item[0])
+    shards = max(1, -(-len(items) // max(1, shard_size)))
+    groups: list[list[IndexEntry]] = [[] for _ in range(shards)]
+    for record_id, entry in items:
+        groups[shard_of(record_id, shards)].append(entry)
+    return [e for _, e in items], groups
+
+
+def index_shard(
+    binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float, *, primary: bool
+) -> dict[str, str]:
+    """Index one shard into the bundle folder `out`; returns result ids with URLs."""
+    return _index_shard(binary, entries, out.resolve(), timeout, primary=primary)
+
+
+def read_fragments(folder: Path) -> dict[str, str]:
+    """Result ids with their URLs, read back from a bundle written earlier."""
+    found: dict[str, str] = {}
+    fragments = folder / "fragment"
+    if fragments.is_dir():
+        for path in sorted(fragments.glob("*.pf_fragment")):
+            url = _fragment_url(path.read_bytes())
+            if url is None:
+                raise SearchError(f"unreadable search fragment {path.name!r}")
+            found[path.stem] = url
+    return found
+
+
+def write_manifest(
+    out: Path,
+    entries: Sequence[IndexEntry],
+    listed: Sequence[dict[str, Any]],
+    found: Sequence[tuple[int, dict[str, str]]],
+) -> dict[str, Any]:
+    """The shard list and the date-order file beside the primary bundle."""
+    manifest = {
+        "shards": list(listed),
+        "entries": sum(int(s["entries"]) for s in listed),
+        "order": ORDER,
+    }
+    (out / "pagefind").mkdir(parents=True, exist_ok=True)
+    _write_json(out / "pagefind" / ORDER, date_order(entries, found))
+    _write_json(out / "pagefind" / MANIFEST, manifest)
+    return manifest
+
+
 def build_index(
     entries: Iterable[tuple[str, IndexEntry]],
     out: Path,
@@ -316,11 +366,7 @@ def build_index(
     manifest written beside the bundles: shard folders and entry counts.
     """
     out = out.resolve()  # Pagefind runs with its own working folder
-    items = sorted(entries, key=lambda item: item[0])
-    shards = max(1, -(-len(items) // max(1, shard_size)))
-    groups: list[list[IndexEntry]] = [[] for _ in range(shards)]
-    for record_id, entry in items:
-        groups[shard_of(record_id, shards)].append(entry)
+    ordered, groups = shard_groups(entries, shard_size)
     filled = [(n, group) for n, group in enumerate(groups) if group]
     binary = pagefind_binary()
     if filled and not binary.is_file():
@@ -336,11 +382,7 @@ def build_index(
         fragments = _index_shard(binary, group, folder, left, primary=rank == 0)
         found.append((rank, fragments))
         listed.append({"path": folder.relative_to(out).as_posix() + "/", "entries": len(group)})
-    manifest = {"shards": listed, "entries": sum(len(g) for _, g in filled), "order": ORDER}
-    (out / "pagefind").mkdir(parents=True, exist_ok=True)
-    _write_json(out / "pagefind" / ORDER, date_order([e for _, e in items], found))
-    _write_json(out / "pagefind" / MANIFEST, manifest)
-    return manifest
+    return write_manifest(out, ordered, listed, found)
 
 
 def _write_json(path: Path, data: object) -> None:

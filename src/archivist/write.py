@@ -7,10 +7,12 @@ be empty, absent, or carry our marker file: we never replace a folder we did not
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import fcntl
 import os
 import shutil
+import sys
 import unicodedata
 from pathlib import Path, PurePosixPath
 from types import TracebackType
@@ -77,47 +79,70 @@ class Staging:
         self.out = out
         self.root = out.parent / f".{out.name}.staging-{os.getpid()}"
         self.written: dict[str, PurePosixPath] = {}
+        self.published = False
 
     def __enter__(self) -> Staging:
-        if self.root.exists():
-            shutil.rmtree(self.root)
-        self.root.mkdir(parents=True)
-        (self.root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        try:
+            if self.root.exists():
+                shutil.rmtree(self.root)
+            self.root.mkdir(parents=True)
+            (self.root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        except OSError as exc:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise os_error(exc, self.root) from exc
         return self
 
-    def path(self, rel: str | PurePosixPath) -> Path:
-        """The staging path for `rel`, created parents and all, after safety checks."""
+    def claim(self, rel: str | PurePosixPath) -> PurePosixPath:
+        """Check `rel` is safe and no other output claims the same file (case and
+        Unicode normalization blind); record it as written."""
         safe = safe_relpath(rel)
         key = collision_key(safe)
         other = self.written.get(key)
         if other is not None and other != safe:
             raise OutputError(f"two pages would share one file: {other} and {safe}")
         self.written[key] = safe
+        return safe
+
+    def path(self, rel: str | PurePosixPath) -> Path:
+        """The staging path for `rel`, created parents and all, after safety checks."""
+        safe = self.claim(rel)
         target = self.root.joinpath(*safe.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise os_error(exc, target.parent) from exc
         return target
 
     def write(self, rel: str | PurePosixPath, data: str | bytes) -> None:
-        target = self.path(rel)
-        payload = data.encode("utf-8") if isinstance(data, str) else data
-        try:
-            with open(target, "wb") as fh:
-                fh.write(payload)
-        except OSError as exc:
-            raise _os_error(exc, target) from exc
+        write_file(self.path(rel), data)
 
-    def publish(self) -> None:
-        """Swap the staging folder in place of `out`; the old site goes only after."""
+    def link(self, rel: str | PurePosixPath, source: Path) -> None:
+        """Put an unchanged file from the previous site in place: a hard link (no copy,
+        no new bytes), or a copy where links are not possible."""
+        target = self.path(rel)
+        link_or_copy(source, target)
+
+    def publish(self, *, background_cleanup: bool = False) -> None:
+        """Swap the staging folder in place of `out`; the old site goes only after.
+
+        On Linux the swap is one atomic `renameat2(RENAME_EXCHANGE)`, so `out` always
+        names a whole site; elsewhere two renames, and `clean_stale` puts the old site
+        back if a build is killed between them.
+        """
         old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
         try:
-            if self.out.exists():
-                os.replace(self.out, old)
-            os.replace(self.root, self.out)
+            if self.out.exists() and _exchange(self.root, self.out):
+                old = self.root  # the staging name now holds the old site
+            else:
+                if self.out.exists():
+                    os.replace(self.out, old)
+                os.replace(self.root, self.out)
         except OSError as exc:
             if old.exists() and not self.out.exists():
                 os.replace(old, self.out)
-            raise _os_error(exc, self.out) from exc
-        shutil.rmtree(old, ignore_errors=True)
+            raise os_error(exc, self.out) from exc
+        self.published = True
+        discard_tree(old, background=background_cleanup)
 
     def __exit__(
         self,
@@ -125,11 +150,89 @@ class Staging:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self.root.exists():
+        if not self.published and self.root.exists():
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _os_error(exc: OSError, path: Path) -> OutputError:
+def write_file(target: Path, data: str | bytes) -> None:
+    """Write a new file; an existing one is unlinked first, so a hard link to the
+    previous site is replaced, never written through."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        with open(target, "xb") as fh:
+            fh.write(payload)
+    except OSError as exc:
+        raise os_error(exc, target) from exc
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                raise
+            shutil.copyfile(source, target, follow_symlinks=False)
+    except OSError as exc:
+        raise os_error(exc, target) from exc
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where not supported."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), ctypes.c_uint(_RENAME_EXCHANGE)
+    )
+    if result == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def discard_tree(path: Path, *, background: bool = False) -> None:
+    """Delete a tree we made (an old site, a failed staging folder).
+
+    Deleting tens of thousands of files can take longer than the build on some disks;
+    with `background` a detached child process does it, and `clean_stale` finishes
+    anything it leaves.
+    """
+    if not path.exists():
+        return
+    if background and hasattr(os, "fork"):
+        try:
+            pid = os.fork()
+        except OSError:
+            pid = -1
+        if pid == 0:  # the child: detach, delete, leave without running parent cleanup
+            try:
+                os.setsid()
+                if os.fork() == 0:
+                    shutil.rmtree(path, ignore_errors=True)
+            finally:
+                os._exit(0)
+        if pid > 0:
+            os.waitpid(pid, 0)
+            return
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def os_error(exc: OSError, path: Path) -> OutputError:
     if exc.errno == errno.ENOSPC:
         return OutputError(f"the disk is full while writing {path}; the previous site is unchanged")
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -138,23 +241,17 @@ def _os_error(exc: OSError, path: Path) -> OutputError:
 
 
 def clean_stale(out: Path) -> None:
-    """Remove staging/old folders left by builds that were killed."""
-    for pattern in (f".{out.name}.staging-*", f".{out.name}.old-*"):
-        for stale in out.parent.glob(pattern):
-            pid = stale.name.rsplit("-", 1)[-1]
-            if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
-                continue
-            shutil.rmtree(stale, ignore_errors=True)
+    """Remove staging/old folders left by builds that were killed.
 
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    Called under the build lock, so no other build owns them. Where a build was killed
+    between the two renames of a non-atomic swap, the old site is put back first.
+    """
+    olds = sorted(out.parent.glob(f".{out.name}.old-*"))
+    if not out.exists() and olds and (olds[-1] / MARKER).is_file():
+        os.replace(olds[-1], out)
+        olds = olds[:-1]
+    for stale in [*out.parent.glob(f".{out.name}.staging-*"), *olds]:
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 class BuildLock:
@@ -165,8 +262,11 @@ class BuildLock:
         self.fd: int | None = None
 
     def __enter__(self) -> BuildLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise os_error(exc, self.path) from exc
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -169,6 +169,11 @@ def _shift(exc: YamlError, offset: int) -> YamlError:
     return YamlError(exc.line + offset, exc.col, message)
 
 
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
 def _events(text: str) -> list[events.Event]:
     """All events of the first document; a second document is an error."""
     loader = _Parser(text)
@@ -195,6 +200,11 @@ def _load_mapping(text: str) -> Positioned:
         raise
     except yaml.MarkedYAMLError as exc:
         line, col = _position(exc.problem_mark or exc.context_mark)
+        end = len(text.rstrip())
+        if text.count("\n", 0, end) + 1 < line or (line, col) > _line_col(text, end):
+            # libyaml reports an unexpected end past the last line: point at the end
+            # of the last line that has text, where the unclosed `[` or `"` is.
+            line, col = _line_col(text, end)
         message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
         raise YamlError(line, col, message or "malformed YAML") from None
     except yaml.YAMLError as exc:

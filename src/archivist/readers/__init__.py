@@ -36,6 +36,17 @@ class Source:
     config: Config
 
 
+def _looks_like_utf16(data: bytes) -> bool:
+    """Text saved as UTF-16 without a BOM: NUL bytes in every other place (mostly)."""
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = len(head) // 2
+    return max(even, odd) > half * 0.6 and min(even, odd) < half * 0.1
+
+
 def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
     """Bytes → text with `\\n` line ends, or a problem naming where decoding failed."""
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
@@ -43,6 +54,12 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             return None, Problem(Location(path), "encoding", f"invalid UTF-16 ({exc.reason})")
+    elif _looks_like_utf16(data):
+        return None, Problem(
+            Location(path),
+            "encoding",
+            "looks like UTF-16 without a byte-order mark; save the file as UTF-8",
+        )
     else:
         try:
             text = data.decode("utf-8-sig")

@@ -1,0 +1,227 @@
+"""The build cache beside the site: what was read, and which output files each unit made.
+
+An incremental build must give exactly the bytes a clean build gives, so every reuse
+is keyed by a hash of *all* its inputs and checked against the file on disk:
+
+- reads: a content file's bytes + the settings + the code version → its `ReadResult`;
+- units: a unit of output (one record's files, one search shard) has a key computed
+  by the pipeline from everything it shows; when the key matches the last build and
+  each of its files in `--out` is still the very file that build wrote (same inode,
+  size and modification time), the files are linked into the new staging folder
+  instead of being made again.
+
+The cache lives in `.archivist-cache/<out name>/` beside `--out`; `--clean` ignores it.
+It is written only after a successful publish, atomically; a damaged or foreign cache
+is ignored, never trusted. Losing it only costs time.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import hashlib
+import json
+import logging
+import os
+import pickle
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import archivist
+from archivist.model import ReadResult
+
+log = logging.getLogger("archivist")
+
+CACHE_DIR = ".archivist-cache"
+_FORMAT = 1
+_READS = "reads.pickle"
+_UNITS = "units.json"
+
+
+def _mappingproxy(d: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(d)
+
+
+def _reduce_mappingproxy(m: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return _mappingproxy, (dict(m),)
+
+
+# Records hold MappingProxyType fields, which pickle cannot store by default.
+copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
+
+
+def digest(*parts: str | bytes) -> str:
+    """A short, stable hash of some text (parts are length-prefixed, so never ambiguous)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """A hash of every file (path and bytes) under some folders; absent folders count."""
+    h = hashlib.blake2b(digest_size=16)
+    for folder in folders:
+        h.update(b"\0folder\0" + os.fsencode(folder))
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                rel = path.relative_to(folder).as_posix()
+                h.update(digest(rel, path.read_bytes()).encode("ascii"))
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """The version and the source of the archivist package: any code change is a new key."""
+    package = Path(archivist.__file__).parent
+    return digest(archivist.__version__, tree_digest([package]))
+
+
+@dataclass(frozen=True, slots=True)
+class FileStamp:
+    """What identifies one output file as the very file a build wrote."""
+
+    rel: str
+    size: int
+    mtime_ns: int
+    ino: int
+
+    @classmethod
+    def of(cls, rel: str, path: Path) -> FileStamp:
+        st = path.lstat()
+        return cls(rel, st.st_size, st.st_mtime_ns, st.st_ino)
+
+    def matches(self, path: Path) -> bool:
+        try:
+            st = path.lstat()
+        except OSError:
+            return False
+        return (st.st_size, st.st_mtime_ns, st.st_ino) == (self.size, self.mtime_ns, self.ino)
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    key: str
+    files: tuple[FileStamp, ...]
+
+
+class BuildCache:
+    """Read results and output units of the last successful build of one `--out`."""
+
+    def __init__(self, out: Path, *, clean: bool = False, enabled: bool = True) -> None:
+        self.out = out
+        self.dir = out.parent / CACHE_DIR / out.name
+        self.enabled = enabled
+        self.version = code_version()
+        self._reads: dict[str, tuple[str, ReadResult]] = {}
+        self._reads_used: dict[str, tuple[str, ReadResult]] = {}
+        self._units: dict[str, Unit] = {}
+        self._units_new: dict[str, Unit] = {}
+        self.hits = 0
+        self.misses = 0
+        if enabled and not clean:
+            self._load()
+
+    # -- loading and saving -------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            meta = json.loads((self.dir / _UNITS).read_text(encoding="utf-8"))
+            if meta.get("format") != _FORMAT or meta.get("version") != self.version:
+                return
+            self._units = {
+                name: Unit(u["key"], tuple(FileStamp(*f) for f in u["files"]))
+                for name, u in meta["units"].items()
+            }
+            with open(self.dir / _READS, "rb") as fh:
+                reads = pickle.load(fh)
+            if isinstance(reads, dict) and reads.get("version") == self.version:
+                self._reads = reads["reads"]
+        except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError) as exc:
+            log.debug("build cache ignored (%s)", exc)
+            self._reads, self._units = {}, {}
+        except Exception as exc:  # a damaged pickle may raise anything; start afresh
+            log.debug("build cache ignored (%s)", exc)
+            self._reads, self._units = {}, {}
+
+    def save(self) -> None:
+        """Keep what this build read and wrote; best effort (a full disk only costs time)."""
+        if not self.enabled:
+            return
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            if self._reads_used.keys() != self._reads.keys() or any(
+                self._reads_used[k][0] != self._reads[k][0] for k in self._reads_used
+            ):
+                _atomic_write(
+                    self.dir / _READS,
+                    pickle.dumps(
+                        {"version": self.version, "reads": self._reads_used},
+                        protocol=pickle.HIGHEST_PROTOCOL,
+                    ),
+                )
+            units = {
+                name: {"key": u.key, "files": [[f.rel, f.size, f.mtime_ns, f.ino] for f in u.files]}
+                for name, u in sorted(self._units_new.items())
+            }
+            text = json.dumps({"format": _FORMAT, "version": self.version, "units": units})
+            _atomic_write(self.dir / _UNITS, text.encode("utf-8"))
+        except OSError as exc:
+            log.warning("could not save the build cache in %s (%s)", self.dir, exc.strerror)
+        except (pickle.PicklingError, TypeError, RecursionError) as exc:
+            log.warning("could not save the build cache (%s)", exc)
+
+    # -- reads --------------------------------------------------------------------
+
+    def read(self, name: str, key: str) -> ReadResult | None:
+        found = self._reads.get(name)
+        if found is not None and found[0] == key:
+            self._reads_used[name] = found
+            return found[1]
+        return None
+
+    def store_read(self, name: str, key: str, result: ReadResult) -> None:
+        if self.enabled:
+            self._reads_used[name] = (key, result)
+
+    # -- output units -------------------------------------------------------------
+
+    def reusable(self, name: str, key: str) -> Unit | None:
+        """The unit's files in `--out`, when its key is unchanged and every file is the
+        one the last build wrote."""
+        unit = self._units.get(name)
+        if unit is None or unit.key != key:
+            self.misses += 1
+            return None
+        if not all(f.matches(self.out.joinpath(*f.rel.split("/"))) for f in unit.files):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return unit
+
+    def store_unit(self, name: str, key: str, files: Iterable[FileStamp]) -> None:
+        if self.enabled:
+            self._units_new[name] = Unit(key, tuple(files))
+
+    @property
+    def units(self) -> Mapping[str, Unit]:
+        return MappingProxyType(self._units_new)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+__all__ = ["CACHE_DIR", "BuildCache", "FileStamp", "Unit", "code_version", "digest", "tree_digest"]

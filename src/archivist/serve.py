@@ -1,0 +1,404 @@
+"""`archivist serve`: build, serve on 127.0.0.1, rebuild on change, reload open pages.
+
+The built site is served as it is, with two additions made only in the HTTP response
+(never in the built files): a `<script src>` for a small reload script (external, so
+the pages' Content-Security-Policy allows it) and, when the last build had errors, a
+banner listing them. The script listens on a Server-Sent Events endpoint and reloads
+the page when a new build is ready. A broken record never stops the server: the build
+keeps going, the banner names the problem, and fixing the file brings the page back.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import http.server
+import json
+import logging
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from archivist.config import CONFIG_NAME, Config, ConfigError, load_config
+from archivist.model import Location, Problem
+from archivist.pipeline import BuildFailed, BuildReport, build
+from archivist.write import OutputError
+
+log = logging.getLogger("archivist")
+
+PREFIX = "/__archivist__/"
+
+RELOAD_JS = """\
+// Served by `archivist serve` only; never part of a built site.
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var version = script ? new URL(script.src).searchParams.get("v") : null;
+  if (!window.EventSource) { return; }
+  var source = new EventSource("/__archivist__/events");
+  source.onmessage = function (event) {
+    if (version === null) { version = event.data; return; }
+    if (event.data !== version) { source.close(); window.location.reload(); }
+  };
+})();
+"""
+
+SERVE_CSS = """\
+.archivist-serve-errors { position: sticky; top: 0; z-index: 1000; margin: 0;
+  padding: 0.75rem 1rem; background: #fff0f0; color: #6b0000; border-bottom: 3px solid #b00020;
+  font: 14px/1.4 system-ui, sans-serif; }
+.archivist-serve-errors ul { margin: 0.25rem 0 0; padding-left: 1.25rem; }
+.archivist-serve-errors code { font-family: ui-monospace, monospace; white-space: pre-wrap; }
+"""
+
+
+@dataclass
+class State:
+    """The last build, shared between the build loop and the HTTP threads."""
+
+    version: int = 0
+    ok: bool = False
+    message: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    summary: str = ""
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    stopping: bool = False
+
+    def publish(self, ok: bool, message: str, problems: list[Problem], summary: str) -> None:
+        with self.changed:
+            self.version += 1
+            self.ok, self.message, self.problems, self.summary = ok, message, problems, summary
+            self.changed.notify_all()
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.changed:
+            return {
+                "version": self.version,
+                "ok": self.ok,
+                "message": self.message,
+                "summary": self.summary,
+                "problems": [
+                    {"location": str(p.location), "field": p.field, "message": p.message,
+                     "severity": p.severity.value}
+                    for p in self.problems
+                ],
+            }  # fmt: skip
+
+
+def banner(state: dict[str, Any]) -> str:
+    """The error banner for served pages (escaped: messages quote record text)."""
+    errors = [p for p in state["problems"] if p["severity"] == "error"]
+    if state["ok"] and not errors:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(p['location'])}: {html.escape(p['field'])}: "
+        f"{html.escape(p['message'])}</code></li>"
+        for p in errors[:50]
+    )
+    more = f"<li>… and {len(errors) - 50} more</li>" if len(errors) > 50 else ""
+    head = html.escape(state["message"] or "The last build had errors.")
+    return (
+        '<div class="archivist-serve-errors" id="archivist-serve-errors" role="alert">'
+        f"<strong>archivist serve: {head}</strong><ul>{items}{more}</ul></div>"
+    )
+
+
+def inject(page: bytes, state: dict[str, Any]) -> bytes:
+    """Add the reload script (and any error banner) to one served HTML page."""
+    text = page.decode("utf-8", "replace")
+    script = f'<script src="{PREFIX}reload.js?v={state["version"]}" defer></script>'
+    style = f'<link rel="stylesheet" href="{PREFIX}serve.css">'
+    low = text.lower()
+    at = low.find("</head>")
+    text = text[:at] + style + script + text[at:] if at != -1 else style + script + text
+    note = banner(state)
+    if note:
+        low = text.lower()
+        body = low.find("<body")
+        end = low.find(">", body) if body != -1 else -1
+        text = text[: end + 1] + note + text[end + 1 :] if end != -1 else note + text
+    return text.encode("utf-8")
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files from the output folder, plus the reload endpoints."""
+
+    state: State
+    site_dir: Path
+
+    def __init__(self, *args: Any, state: State, site_dir: Path, **kwargs: Any) -> None:
+        self.state = state
+        self.site_dir = site_dir
+        super().__init__(*args, directory=str(site_dir), **kwargs)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.debug("serve: " + format, *args)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def _send(self, status: int, body: bytes, ctype: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith(PREFIX):
+            self._internal(path[len(PREFIX) :])
+            return
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            if not path.endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            target = target / "index.html"
+        if target.suffix == ".html" and target.is_file():
+            self._send(
+                200, inject(target.read_bytes(), self.state.snapshot()), "text/html; charset=utf-8"
+            )
+            return
+        if target.is_file():
+            super().do_GET() if self.command == "GET" else super().do_HEAD()
+            return
+        missing = self.site_dir / "404.html"
+        state = self.state.snapshot()
+        page = missing.read_bytes() if missing.is_file() else _fallback_page()
+        self._send(404, inject(page, state), "text/html; charset=utf-8")
+
+    def _internal(self, name: str) -> None:
+        if name == "reload.js":
+            self._send(200, RELOAD_JS.encode("utf-8"), "text/javascript; charset=utf-8")
+        elif name == "serve.css":
+            self._send(200, SERVE_CSS.encode("utf-8"), "text/css; charset=utf-8")
+        elif name == "status":
+            body = json.dumps(self.state.snapshot(), indent=1).encode("utf-8")
+            self._send(200, body, "application/json")
+        elif name == "events":
+            self._events()
+        else:
+            self._send(404, b"not found", "text/plain")
+
+    def _events(self) -> None:
+        """Server-Sent Events: the build version now, and again after every build."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        state = self.state
+        sent = -1
+        try:
+            while True:
+                with state.changed:
+                    if state.version == sent and not state.stopping:
+                        state.changed.wait(timeout=10)
+                    if state.stopping:
+                        return
+                    version = state.version
+                if version != sent:
+                    self.wfile.write(f"retry: 1000\ndata: {version}\n\n".encode("ascii"))
+                    sent = version
+                else:
+                    self.wfile.write(b": keep-alive\n\n")
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+
+
+def _fallback_page() -> bytes:
+    return (
+        b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        b"<title>archivist serve</title></head><body><h1>No site yet</h1>"
+        b"<p>The build has not succeeded yet; fix the problems above.</p></body></html>"
+    )
+
+
+def watched_paths(site_root: Path, config: Config) -> list[Path]:
+    """What a change to restarts a build: content, templates, static, the settings."""
+    return [
+        site_root / config.content_dir,
+        site_root / config.templates_dir,
+        site_root / config.static_dir,
+        site_root / CONFIG_NAME,
+    ]
+
+
+def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Stat of the top-level watched paths: notices folders and the settings file that
+    appear, vanish or are replaced (which a watch on them cannot see)."""
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((str(p), st.st_mtime_ns, st.st_ino))
+        except OSError:
+            out.append((str(p), 0, 0))
+    return tuple(out)
+
+
+def _tree_stats(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every file under the watched paths (one walk, no reads)."""
+    stats: dict[str, tuple[int, int]] = {}
+    for top in paths:
+        candidates = [top] if top.is_file() else top.rglob("*") if top.is_dir() else []
+        for path in candidates:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stats[str(path)] = (st.st_size, st.st_mtime_ns)
+    return stats
+
+
+class Server:
+    """One serve session: its output folder, HTTP server and build loop."""
+
+    def __init__(
+        self,
+        site_root: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        out: Path | None = None,
+        drafts: bool = True,
+        jobs: int | None = None,
+    ) -> None:
+        self.site_root = site_root
+        self.temp = None if out else Path(tempfile.mkdtemp(prefix="archivist-serve-"))
+        self.out = out or (self.temp / "site")  # type: ignore[operator]
+        self.drafts = drafts
+        self.jobs = jobs
+        self.state = State()
+        handler = partial(Handler, state=self.state, site_dir=self.out)
+        self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
+        self.httpd.daemon_threads = True
+        self.stop_event = threading.Event()
+        self.built_from: dict[str, tuple[int, int]] = {}
+
+    def _paths(self) -> list[Path]:
+        try:
+            return watched_paths(self.site_root, load_config(self.site_root))
+        except ConfigError:
+            return watched_paths(self.site_root, Config())
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def rebuild(self) -> BuildReport | None:
+        """One build; whatever goes wrong is shown in the pages, never raised."""
+        report: BuildReport | None = None
+        self.built_from = _tree_stats(self._paths())
+        try:
+            report = build(
+                self.site_root,
+                self.out,
+                base_url="/",
+                keep_going=True,
+                drafts=self.drafts,
+                jobs=self.jobs,
+            )
+            self.state.publish(True, "", report.problems, report.summary())
+        except BuildFailed as exc:
+            report = exc.report
+            self.state.publish(False, str(exc), exc.problems, report.summary() if report else "")
+        except ConfigError as exc:
+            self.state.publish(False, "the settings file has errors", exc.problems, "")
+        except OutputError as exc:
+            self.state.publish(False, str(exc), [], "")
+        except Exception as exc:  # a bug must not take the preview down
+            log.exception("build crashed")
+            problem = Problem(Location(CONFIG_NAME), "build", f"{type(exc).__name__}: {exc}")
+            self.state.publish(False, "the build crashed", [problem], "")
+        return report
+
+    def watch(self, on_build: Callable[[State], None] | None = None) -> None:
+        """Rebuild after every change until `stop_event` is set (run in the main thread,
+        where the per-record time budget works)."""
+        import watchfiles
+
+        try:
+            config = load_config(self.site_root)
+        except ConfigError:
+            config = Config()
+        paths = watched_paths(self.site_root, config)
+        last = _fingerprint(paths)
+        while not self.stop_event.is_set():
+            existing = [str(p) for p in paths if p.is_dir()]
+            # One watcher across builds: what changes during a build is seen after it.
+            changes_of = (
+                watchfiles.watch(
+                    *existing,
+                    stop_event=self.stop_event,
+                    yield_on_timeout=True,
+                    rust_timeout=500,
+                    debounce=200,
+                    raise_interrupt=False,
+                )
+                if existing
+                else None
+            )
+            try:
+                first = True
+                while not self.stop_event.is_set():
+                    if changes_of is not None:
+                        changes = next(changes_of, None)
+                        if changes is None:
+                            return
+                    else:
+                        time.sleep(0.5)
+                        changes = set()
+                    now = _fingerprint(paths)
+                    if first:
+                        # The watcher is live now; anything edited between the start
+                        # of the last build and this moment was not seen by it.
+                        first = False
+                        if _tree_stats(paths) != self.built_from:
+                            changes = {(watchfiles.Change.modified, "")}
+                    if changes or now != last:
+                        last = now
+                        with contextlib.suppress(ConfigError):
+                            paths = watched_paths(self.site_root, load_config(self.site_root))
+                        self.rebuild()
+                        if on_build:
+                            on_build(self.state)
+                    if [str(p) for p in paths if p.is_dir()] != existing:
+                        break  # a watched folder appeared or vanished: watch anew
+            finally:
+                if changes_of is not None:
+                    changes_of.close()
+
+    def start_http(self) -> threading.Thread:
+        thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        self.stop_event.set()
+        with self.state.changed:
+            self.state.stopping = True
+            self.state.changed.notify_all()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        if self.temp is not None:
+            shutil.rmtree(self.temp, ignore_errors=True)
+
+
+__all__ = ["PREFIX", "RELOAD_JS", "Handler", "Server", "State", "banner", "inject"]

@@ -1,0 +1,266 @@
+"""Invariants every build in the suite must keep, and tools to check them.
+
+- records read = records published + withheld + reported (failed);
+- record pages in the output = records published;
+- search entries = records published: from our manifest and from the Pagefind bundle
+  itself (its fragments name each page's URL), compared as sets with the pages;
+- nothing outside `--out` (and our own lock, staging and cache names beside it) changed;
+- a deleted record's text is in no output file (search fragments decompressed too).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from archivist.pipeline import BuildReport
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+
+
+def tree(root: Path, *, skip: Iterable[str] = ()) -> dict[str, bytes]:
+    """Every file under `root` (relative posix path → bytes); folders to skip by name."""
+    skipped = set(skip)
+    out: dict[str, bytes] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in skipped]
+        for name in filenames:
+            path = Path(dirpath) / name
+            out[path.relative_to(root).as_posix()] = path.read_bytes()
+    return out
+
+
+def tree_diff(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    """Paths that differ between two trees (missing, extra or changed), sorted."""
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+def search_urls(out: Path) -> set[str]:
+    """The page URLs the Pagefind bundle holds (every shard), read from its fragments."""
+    urls: set[str] = set()
+    for fragment in (out / "pagefind").rglob("*.pf_fragment"):
+        data = gzip.decompress(fragment.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), fragment
+        urls.add(json.loads(data[len(b"pagefind_dcd") :])["url"])
+    return urls
+
+
+def output_texts(out: Path) -> Iterable[tuple[str, str]]:
+    """(path, text) of every output file, search fragments decompressed."""
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".pf_fragment":
+            data = gzip.decompress(data)
+        yield path.relative_to(out).as_posix(), data.decode("utf-8", "replace")
+
+
+def snapshot(root: Path, out: Path) -> dict[str, tuple[int, int]]:
+    """Size and mtime of every path under `root` that a build must not touch: all but
+    `out` itself and the names a build keeps beside it (lock, staging, old, cache)."""
+    ours = {out.name, f".{out.name}.lock", ".archivist-cache"}
+    state: dict[str, tuple[int, int]] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        if here == out.parent:
+            dirnames[:] = [
+                d
+                for d in dirnames
+                if d not in ours
+                and not d.startswith((f".{out.name}.staging-", f".{out.name}.old-"))
+            ]
+            filenames = [f for f in filenames if f not in ours]
+        for name in dirnames:  # a folder's own stamp changes with its entries: not compared
+            state[(here / name).relative_to(root).as_posix() + "/"] = (0, 0)
+        for name in filenames:
+            path = here / name
+            st = path.lstat()
+            state[path.relative_to(root).as_posix()] = (st.st_size, st.st_mtime_ns)
+    return state
+
+
+def record_pages(out: Path) -> set[str]:
+    return {
+        "/" + p.parent.relative_to(out).as_posix() + "/"
+        for p in (out / "records").glob("*/index.html")
+    }
+
+
+def assert_invariants(
+    report: BuildReport,
+    out: Path,
+    *,
+    deleted_texts: Iterable[str] = (),
+    before: dict[str, tuple[int, int]] | None = None,
+    root: Path | None = None,
+) -> None:
+    """Check every invariant after a build that published (fully or with --keep-going)."""
+    assert report.records_read == report.published + report.withheld + report.failed, report
+    pages = record_pages(out)
+    assert len(pages) == report.published, (len(pages), report.published)
+    manifest = json.loads((out / "pagefind" / "search-manifest.json").read_text("utf-8"))
+    assert manifest["entries"] == report.published == report.search_entries
+    assert search_urls(out) == pages
+    texts = list(deleted_texts)
+    if texts:
+        for rel, text in output_texts(out):
+            for gone in texts:
+                assert gone not in text, f"deleted text {gone!r} still in {rel}"
+    if before is not None:
+        assert root is not None
+        after = snapshot(root, out)
+        assert after == before, tree_diff(
+            {k: repr(v).encode() for k, v in before.items()},
+            {k: repr(v).encode() for k, v in after.items()},
+        )
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m archivist …` in a subprocess with this checkout on the path."""
+    full_env = {**os.environ, **(env or {})}
+    full_env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + full_env.get("PYTHONPATH", "")
+    return subprocess.run(
+        [PYTHON, "-m", "archivist", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=cwd,
+    )
+
+
+PEOPLE = ("Anna Keller", "Tomas Brenner", "Mao Zedong", "V. Popovic", "Jan Novak")
+SUBJECTS = ("Trade", "Borders", "Treaties")
+
+
+def sample_record(n: int, *, title: str | None = None, body: str | None = None) -> str:
+    """A varied, valid Markdown record: dates of mixed precision, people, subjects."""
+    dates = ("1955-06-30", "June 1977", "1948", "March 3, 1949", "undated")
+    a, b = PEOPLE[n % len(PEOPLE)], PEOPLE[(n + 2) % len(PEOPLE)]
+    lines = [
+        "---",
+        f"title: {json.dumps(title or f'Letter {n} from {a} to {b}')}",
+        f"date: {json.dumps(dates[n % len(dates)])}",
+        f"type: {json.dumps(('Letter', 'Telegram', 'Memorandum')[n % 3])}",
+        "language: English",
+        "participants:",
+        f"  - name: {json.dumps(a)}",
+        "    role: sender",
+        f"  - name: {json.dumps(b)}",
+        "    role: recipient",
+        f"source: {json.dumps(f'Test archive, fond {n}, file {n * 7}')}",
+        "rights: Public domain.",
+        f"summary: {json.dumps(f'Summary of record {n}.')}",
+        "subjects:",
+        f"  - {SUBJECTS[n % len(SUBJECTS)]}",
+        "---",
+        body if body is not None else f"{a}: The text of record number {n}.\n\n{b}: A reply.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def sample_site(root: Path, count: int, config: str = "title: Test archive\n") -> Path:
+    content = root / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        (content / f"rec-{n:03d}.md").write_text(sample_record(n), encoding="utf-8")
+    (root / "archivist.yaml").write_text(config, encoding="utf-8")
+    return root
+
+
+# -- the Pagefind bundle, compared by meaning ------------------------------------------
+# Pagefind writes its filter and meta indexes in hash-map order (upstream issue
+# Pagefind/pagefind#638: fragments are stable since 1.3, these are not), so two runs
+# over the same entries can differ in those few files' bytes and names. Trees are
+# compared with those files decoded into a canonical form; every other file, search
+# fragments and word indexes included, byte for byte.
+
+
+def cbor(data: bytes, pos: int = 0) -> tuple[object, int]:
+    """Decode the CBOR subset Pagefind writes (ints, bytes, text, arrays, maps)."""
+    head = data[pos]
+    major, info = head >> 5, head & 31
+    pos += 1
+    if info < 24:
+        value = info
+    else:
+        size = {24: 1, 25: 2, 26: 4, 27: 8}[info]
+        value = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    if major == 0:
+        return value, pos
+    if major == 1:
+        return -1 - value, pos
+    if major in (2, 3):
+        raw = data[pos : pos + value]
+        return (raw if major == 2 else raw.decode("utf-8")), pos + value
+    if major == 4:
+        items = []
+        for _ in range(value):
+            item, pos = cbor(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        pairs = []
+        for _ in range(value):
+            k, pos = cbor(data, pos)
+            v, pos = cbor(data, pos)
+            pairs.append((k, v))
+        return pairs, pos
+    raise ValueError(f"unsupported CBOR major type {major}")
+
+
+def _pagefind_payload(raw: bytes) -> object:
+    data = gzip.decompress(raw)
+    assert data.startswith(b"pagefind_dcd")
+    return cbor(data, len(b"pagefind_dcd"))[0]
+
+
+def _canonical(value: object) -> object:
+    """Order-free form: lists sorted by repr, hash-like names blanked."""
+    if isinstance(value, list):
+        return sorted((_canonical(v) for v in value), key=repr)
+    if isinstance(value, tuple):
+        return tuple(_canonical(v) for v in value)
+    if (
+        isinstance(value, str)
+        and len(value) >= 7
+        and value.rsplit("_", 1)[-1].isalnum()
+        and ("_" in value and all(c in "0123456789abcdef" for c in value.rsplit("_", 1)[-1]))
+    ):
+        return "<hash>"
+    return value
+
+
+def comparable(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A tree with Pagefind's unordered indexes replaced by a canonical decoding."""
+    out: dict[str, bytes] = {}
+    for rel, data in files.items():
+        name = rel.rsplit("/", 1)[-1]
+        folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+        if rel.startswith("pagefind/") and name.endswith(".pf_filter"):
+            payload = _pagefind_payload(data)
+            assert isinstance(payload, list)
+            out[f"{folder.rsplit('/', 1)[0]}/<filter {payload[0]}>"] = repr(
+                _canonical(payload)
+            ).encode()
+        elif rel.startswith("pagefind/") and name.endswith(".pf_meta"):
+            out[f"{folder}/<meta>"] = repr(_canonical(_pagefind_payload(data))).encode()
+        elif rel.startswith("pagefind/") and name == "pagefind-entry.json":
+            entry = json.loads(data)
+            for language in entry.get("languages", {}).values():
+                language.pop("hash", None)
+            out[rel] = json.dumps(entry, sort_keys=True).encode()
+        else:
+            out[rel] = data
+    return out

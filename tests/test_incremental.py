@@ -1,0 +1,170 @@
+"""Incremental builds give exactly the bytes of a clean build, and redo only what changed.
+
+Each row of the matrix edits a built site one way; the incremental rebuild (cache and
+previous site) is then compared, whole tree, with a clean build of the edited site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from archivist.pipeline import build
+from archivist.render import theme_dir
+from invariants import (
+    assert_invariants,
+    comparable,
+    sample_record,
+    sample_site,
+    snapshot,
+    tree,
+    tree_diff,
+)
+
+COUNT = 12
+# Small search shards, so one edit leaves other shards to be reused.
+CONFIG = "title: Test archive\nsearch_shard_size: 4\npage_size: 5\n"
+
+
+def _edit_title(site: Path) -> None:
+    (site / "content" / "rec-005.md").write_text(
+        sample_record(5, title="An edited title for record five"), encoding="utf-8"
+    )
+
+
+def _edit_body(site: Path) -> None:
+    (site / "content" / "rec-005.md").write_text(
+        sample_record(5, body="A new body, with **bold** text."), encoding="utf-8"
+    )
+
+
+def _edit_date(site: Path) -> None:
+    path = site / "content" / "rec-003.md"
+    text = path.read_text("utf-8")
+    assert 'date: "March 3, 1949"' in text
+    path.write_text(text.replace('date: "March 3, 1949"', 'date: "1990-01-01"'), "utf-8")
+
+
+def _add(site: Path) -> None:
+    (site / "content" / "rec-100.md").write_text(sample_record(100), encoding="utf-8")
+
+
+def _delete(site: Path) -> None:
+    (site / "content" / "rec-007.md").unlink()
+
+
+def _rename(site: Path) -> None:
+    (site / "content" / "rec-007.md").rename(site / "content" / "renamed-seven.md")
+
+
+def _template(site: Path) -> None:
+    (site / "templates").mkdir(exist_ok=True)
+    text = (theme_dir("templates") / "record.html").read_text("utf-8")
+    (site / "templates" / "record.html").write_text(
+        text.replace("{% block main %}", "{% block main %}<p>Local template</p>", 1),
+        encoding="utf-8",
+    )
+
+
+def _setting(site: Path) -> None:
+    (site / "archivist.yaml").write_text(CONFIG + "publisher: A new publisher\n", "utf-8")
+
+
+def _static(site: Path) -> None:
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static" / "archivist.css").write_text("body { color: black; }\n", "utf-8")
+
+
+def _people(site: Path) -> None:
+    path = site / "content" / "rec-002.md"
+    path.write_text(path.read_text("utf-8").replace("Mao Zedong", "Zhou Enlai"), "utf-8")
+
+
+def _nothing(site: Path) -> None:
+    pass
+
+
+CASES: dict[str, Callable[[Path], None]] = {
+    "no change": _nothing,
+    "change a record's title": _edit_title,
+    "change a record's body": _edit_body,
+    "change a record's date (moves it)": _edit_date,
+    "change a participant": _people,
+    "add a record": _add,
+    "delete a record": _delete,
+    "rename a record file": _rename,
+    "change a template": _template,
+    "change a setting": _setting,
+    "change a static file": _static,
+}
+
+
+@pytest.mark.parametrize("change", list(CASES), ids=list(CASES))
+def test_incremental_equals_clean(tmp_path: Path, change: str) -> None:
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "out" / "_site"
+    build(site, out, jobs=1)
+    deleted = "The text of record number 7." if change in ("delete a record",) else None
+    CASES[change](site)
+    before = snapshot(tmp_path, out)
+    incremental = build(site, out, jobs=1)
+    assert_invariants(
+        incremental, out, deleted_texts=[deleted] if deleted else [], before=before, root=tmp_path
+    )
+    clean_out = tmp_path / "clean" / "_site"
+    clean = build(site, clean_out, jobs=1, use_cache=False)
+    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+    assert incremental.summary().split(";")[0] == clean.summary().split(";")[0]
+
+
+def test_one_edit_renders_only_its_neighbourhood(tmp_path: Path) -> None:
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "_site"
+    first = build(site, out, jobs=1)
+    assert first.rendered == COUNT and first.reused == 0
+    same = build(site, out, jobs=1)
+    assert same.rendered == 0 and same.reused == COUNT
+    assert same.shards_indexed == 0 and same.shards_reused == first.shards_indexed
+    _edit_body(site)
+    edited = build(site, out, jobs=1)
+    # The record itself, its previous/next and the records that list it as related.
+    assert 1 <= edited.rendered <= 1 + 2 + COUNT // 2
+    assert edited.reused == COUNT - edited.rendered
+    assert edited.shards_indexed == 1 and edited.shards_reused == first.shards_indexed - 1
+
+
+def test_clean_ignores_the_cache(tmp_path: Path) -> None:
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "_site"
+    build(site, out, jobs=1)
+    again = build(site, out, jobs=1, clean=True)
+    assert again.reused == 0 and again.rendered == COUNT and again.shards_reused == 0
+
+
+def test_a_hand_edited_output_file_is_not_reused(tmp_path: Path) -> None:
+    """The cache trusts a file only while it is the very file it wrote."""
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "_site"
+    build(site, out, jobs=1)
+    page = out / "records" / "rec-004" / "index.html"
+    original = page.read_bytes()
+    page.unlink()
+    page.write_bytes(b"tampered")
+    build(site, out, jobs=1)
+    assert page.read_bytes() == original
+
+
+def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "_site"
+    build(site, out, jobs=1)
+    cache = out.parent / ".archivist-cache" / out.name
+    for f in cache.iterdir():
+        f.write_bytes(b"\x80garbage")
+    report = build(site, out, jobs=1)
+    assert report.rendered == COUNT
+    clean_out = tmp_path / "clean"
+    build(site, clean_out, jobs=1, use_cache=False)
+    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
