@@ -45,7 +45,7 @@ def test_values_stay_as_written(tmp_path: Path) -> None:
     ("text", "line", "field", "fragment"),
     [
         ("---\ntitle: A\ndate: June 1977\ntitle: B\n---\n", 4, "yaml", "duplicate key 'title'"),
-        ("---\ntitle: [A\ndate: 1948\n---\n", 2, "yaml", ""),
+        ("---\ntitle: [A\ndate: 1948\n---\n", 3, "yaml", ""),
         ("---\ndate: June 1977\n---\nBody\n", 1, "title", "missing title"),
         ("---\ntitle: A\ndate: Junuary 41st, 1955\n---\n", 3, "date", "not a date"),
         ("---\ntitle: A\nsource: &s x\nrights: *s\n---\n", 3, "yaml", "anchors"),

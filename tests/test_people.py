@@ -691,7 +691,7 @@ def test_people_for_disambiguates_slug_collisions_deterministically(authority: A
 
 
 BAD_YAML = [
-    ("people:\n  - name: Mao\n  - name: [\n", 4, "people"),
+    ("people:\n  - name: Mao\n  - name: [\n", 3, "people"),
     ("people:\n  - name: A\n    name: B\n", 3, "duplicate key"),
     ("people:\n  - name: A\n    aliases: *x\n", 3, "aliases"),
     ("people:\n  - born: '1900'\n", 2, "needs a name"),
