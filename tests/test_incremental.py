@@ -168,3 +168,45 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     clean_out = tmp_path / "clean"
     build(site, clean_out, jobs=1, use_cache=False)
     assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+
+
+def test_a_no_change_rebuild_does_nothing_and_reports_the_same(tmp_path: Path) -> None:
+    site = sample_site(tmp_path / "site", 4, CONFIG)
+    site.joinpath("content", "rec-001.md").write_text(
+        sample_record(1).replace("rights:", "x-rights:"), encoding="utf-8"
+    )  # a record with a warning, so the report carries a problem
+    out = tmp_path / "out"
+    first = build(site, out)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = build(site, out)
+    assert again.summary().split(";")[0] == first.summary().split(";")[0]
+    assert [str(p) for p in again.problems] == [str(p) for p in first.problems]
+    assert (again.pages, again.search_entries) == (first.pages, first.search_entries)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+    assert again.rendered == 0 and again.reused == again.published
+
+
+@pytest.mark.parametrize("change", ["edit", "delete-out", "template"])
+def test_any_change_after_a_no_change_build_is_built(tmp_path: Path, change: str) -> None:
+    site = sample_site(tmp_path / "site", 4, CONFIG)
+    out = tmp_path / "out"
+    build(site, out)
+    build(site, out)  # the no-change path
+    if change == "edit":
+        _edit_title(site) if (site / "content" / "rec-005.md").exists() else (
+            site / "content" / "rec-001.md"
+        ).write_text(sample_record(1, title="Edited after a no-change build"), encoding="utf-8")
+    elif change == "delete-out":
+        import shutil
+
+        shutil.rmtree(out)
+    else:
+        (site / "templates").mkdir(exist_ok=True)
+        base = (theme_dir("templates") / "base.html").read_text(encoding="utf-8")
+        (site / "templates" / "base.html").write_text(
+            base.replace("<body>", "<body>\n<p>Changed after a no-change build</p>"), "utf-8"
+        )
+    build(site, out)
+    clean_out = tmp_path / "clean"
+    build(site, clean_out, clean=True)
+    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []

@@ -33,9 +33,9 @@ from typing import Any
 
 import jinja2
 
-from archivist import citations, derive, exports, oai, search, site
-from archivist.cache import BuildCache, FileStamp, digest, tree_digest
-from archivist.config import Config, load_config
+from archivist import citations, derive, exports, fingerprint, oai, search, site
+from archivist.cache import CACHE_DIR, BuildCache, FileStamp, code_version, digest, tree_digest
+from archivist.config import CONFIG_NAME, Config, load_config
 from archivist.enrich import build_archive
 from archivist.model import Archive, Location, Problem, ReadResult, Record, Severity
 from archivist.readers import RECORD_SUFFIXES, Source, decode, read_text
@@ -44,6 +44,7 @@ from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, pagefind_
 from archivist.searchdoc import index_entry
 from archivist.slugs import file_id
 from archivist.write import (
+    MARKER,
     BuildLock,
     OutputError,
     Staging,
@@ -870,6 +871,24 @@ def build(
     config = load_config(site_root, base_url=base_url)
     check_output_dir(out, site_root, site_root / config.content_dir)
     jobs = jobs if jobs and jobs > 0 else default_jobs()
+    inputs = fingerprint.input_fingerprint(
+        code_version(),
+        repr(config),
+        {"strict": strict, "keep_going": keep_going, "drafts": drafts, "today": _today()},
+        [
+            site_root / config.content_dir,
+            site_root / config.templates_dir,
+            site_root / config.static_dir,
+            theme_dir("templates"),
+            theme_dir("static"),
+        ],
+        [site_root / CONFIG_NAME],
+    )
+    cache_dir = out.parent / CACHE_DIR / out.name
+    if use_cache and not clean:
+        last = fingerprint.unchanged(cache_dir, inputs, fingerprint.out_stamp(out, MARKER))
+        if last is not None:
+            return _unchanged_report(last, time.perf_counter() - start)
     cache = BuildCache(out, clean=clean, enabled=use_cache)
 
     with _stage(report, "read"):
@@ -1013,6 +1032,33 @@ def build(
         raise fail(f"{report.errors} error(s); published the {report.published} other records")
     if strict and report.warnings:
         raise fail(f"{report.warnings} warning(s) under --strict")
+    if use_cache:
+        fingerprint.save(
+            cache_dir, inputs, fingerprint.out_stamp(out, MARKER), _report_data(report)
+        )
+    return report
+
+
+_COUNTS = ("records_read", "published", "withheld", "failed", "warnings", "errors", "pages",
+           "bytes", "search_entries")  # fmt: skip
+
+
+def _report_data(report: BuildReport) -> dict[str, Any]:
+    data: dict[str, Any] = {name: getattr(report, name) for name in _COUNTS}
+    data["problems"] = [fingerprint.problem_data(p) for p in report.problems]
+    data["shards"] = report.shards_indexed + report.shards_reused
+    return data
+
+
+def _unchanged_report(data: dict[str, Any], seconds: float) -> BuildReport:
+    """The report of a build that found every input as the last build left it."""
+    report = BuildReport()
+    for name in _COUNTS:
+        setattr(report, name, int(data[name]))
+    report.problems = [fingerprint.problem_from(p) for p in data.get("problems", [])]
+    report.reused = report.published
+    report.shards_reused = int(data.get("shards", 0))
+    report.seconds = seconds
     return report
 
 

@@ -1,0 +1,105 @@
+"""A no-change rebuild in milliseconds: fingerprint every input before doing anything.
+
+The fingerprint covers the code, the settings and build flags, the day (embargoes end),
+`SOURCE_DATE_EPOCH`, and the name, size, modification time and inode of every file
+in the content, templates and static folders, the theme and `archivist.yaml`. When it
+equals the one stored after the last successful build — and every file under `--out` is
+still the very file that build wrote — the build has nothing to do and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from archivist.model import Location, Problem, Severity
+
+LAST_BUILD = "last-build.json"
+
+
+def input_fingerprint(
+    version: str, config_repr: str, flags: dict[str, object], folders: list[Path], files: list[Path]
+) -> str:
+    h = hashlib.sha256()
+    h.update(
+        json.dumps([version, config_repr, sorted(flags.items()), _epoch()], default=str).encode()
+    )
+    for folder in folders:
+        h.update(b"\0D" + str(folder).encode("utf-8", "surrogateescape"))
+        if not folder.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            for name in sorted(filenames):
+                _stamp(h, os.path.join(dirpath, name))
+    for path in files:
+        _stamp(h, str(path))
+    return h.hexdigest()
+
+
+def _epoch() -> str:
+    return os.environ.get("SOURCE_DATE_EPOCH", "")
+
+
+def _stamp(h: hashlib._Hash, path: str) -> None:
+    try:
+        st = os.stat(path)
+        line = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n"
+    except OSError:
+        line = f"{path}\0missing\n"
+    h.update(line.encode("utf-8", "surrogateescape"))
+
+
+def out_stamp(out: Path, marker: str) -> str | None:
+    """Identifies the published tree file by file (name, size, mtime, inode): a file
+    replaced, touched, added or removed by hand makes it differ."""
+    if not (out / marker).is_file():
+        return None
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(out):
+        dirnames.sort()
+        for name in sorted(filenames):
+            _stamp(h, os.path.join(dirpath, name))
+    return h.hexdigest()
+
+
+def save(cache_dir: Path, fingerprint: str, stamp: str | None, report: dict[str, Any]) -> None:
+    if stamp is None:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    data = {"fingerprint": fingerprint, "out": stamp, "report": report}
+    tmp = cache_dir / (LAST_BUILD + ".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(tmp, cache_dir / LAST_BUILD)
+
+
+def unchanged(cache_dir: Path, fingerprint: str, stamp: str | None) -> dict[str, Any] | None:
+    """The last build's report when nothing changed since, else None."""
+    if stamp is None:
+        return None
+    try:
+        data = json.loads((cache_dir / LAST_BUILD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get("fingerprint") != fingerprint or data.get("out") != stamp:
+        return None
+    report = data.get("report")
+    return report if isinstance(report, dict) else None
+
+
+def problem_data(problem: Problem) -> dict[str, Any]:
+    return {**asdict(problem.location), "field": problem.field, "message": problem.message,
+            "severity": problem.severity.value}  # fmt: skip
+
+
+def problem_from(data: dict[str, Any]) -> Problem:
+    return Problem(
+        Location(data["path"], data["line"], data["col"]),
+        data["field"],
+        data["message"],
+        Severity(data["severity"]),
+    )
