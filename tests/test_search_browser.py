@@ -651,3 +651,29 @@ def test_sharded_index_finds_everything_with_the_same_counts(browser: Any, tmp_p
     assert seen["single"][0] == {
         f: expected_counts(records, f) for f in FACETS if expected_counts(records, f)
     }
+
+
+# ---- the example archive (issue 2: "the search page finds it by typing Yugoslav") ----
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    from sitekit import copy_example
+
+    root = copy_example(tmp_path_factory.mktemp("example"))
+    out, _ = build_site(root)
+    with serve(out) as server:
+        yield server
+
+
+def test_the_example_archive_finds_the_seed_by_yugoslav(
+    watched: Watched, example_site: Server
+) -> None:
+    seed_url = "/records/000_368422b42ee8f2a8/"
+    search = SearchPage(watched, example_site).open()
+    search.type("Yugoslav")
+    assert search.titles() == ["Conversation of Mao Zedong and the Yugoslav Ambassador V. Popovic"]
+    search.page.locator(f'#search-results a[href="{seed_url}"]').first.click()
+    search.page.wait_for_url(f"**{seed_url}")
+    assert "Zhong Su guanxi" in search.page.content()
+    watched.assert_clean()
