@@ -79,6 +79,15 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+site_option = click.option(
+    "--site",
+    "site_root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help=SITE_HELP,
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="archivist")
 def main() -> None:
@@ -93,13 +102,7 @@ def main() -> None:
 
 
 @main.command("build")
-@click.option(
-    "--site",
-    "site_root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    help=SITE_HELP,
-)
+@site_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -192,13 +195,7 @@ def build_cmd(
 
 
 @main.command("check")
-@click.option(
-    "--site",
-    "site_root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    help=SITE_HELP,
-)
+@site_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option(
     "--format",
@@ -235,13 +232,7 @@ def check_cmd(site_root: Path, strict: bool, fmt: str) -> None:
 
 
 @main.command("serve")
-@click.option(
-    "--site",
-    "site_root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    help=SITE_HELP,
-)
+@site_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any)."
@@ -298,13 +289,7 @@ def serve_cmd(
 
 
 @main.command("new")
-@click.option(
-    "--site",
-    "site_root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=".",
-    help=SITE_HELP,
-)
+@site_option
 @click.option(
     "--type", "type_", default=None, help="Record type, e.g. telegram, memorandum, letter, minutes."
 )
