@@ -109,12 +109,15 @@ def build_archive(
 ) -> Archive:
     """Sort the records and derive every cross-record index the site shows."""
     ordered = tuple(sorted(records, key=lambda r: r.sort_key))
-    # Resolve every participant name to one Person (the authority file may merge names).
+    # Resolve every participant name once to one Person (the authority file may merge
+    # names); a name recurs in thousands of records.
+    person_of: dict[str, Person] = {}
     people: dict[str, Person] = {}
     for record in ordered:
         for participant in record.participants:
-            person = person_for(participant.name)
-            people.setdefault(person.name, person)
+            if participant.name not in person_of:
+                person = person_of[participant.name] = person_for(participant.name)
+                people.setdefault(person.name, person)
     people = _unique_slugs(people)
 
     appearances: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
@@ -124,7 +127,7 @@ def build_archive(
         links: list[tuple[Participant, str]] = []
         roles_of: dict[str, list[str]] = {}
         for participant in record.participants:
-            person = people[person_for(participant.name).name]
+            person = people[person_of[participant.name].name]
             links.append((participant, person.slug))
             roles = roles_of.setdefault(person.name, [])
             if participant.role and participant.role not in roles:

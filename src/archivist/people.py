@@ -1349,20 +1349,21 @@ class Authority:
 
     people: tuple[Person, ...] = ()
     index: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Built once: `resolve` runs for every participant of every record.
+    _by_slug: Mapping[str, Person] = field(init=False, repr=False, compare=False)
 
-    def _by_slug(self) -> dict[str, Person]:
-        return {p.slug: p for p in self.people}
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_slug", MappingProxyType({p.slug: p for p in self.people}))
 
     def resolve(self, name: str) -> Person | None:
         """The person a written name means, or None; case, diacritics, honorifics and
         inverted order do not matter (`Mao, Zedong`, `MAO ZEDONG`, `Eisaku Sato`)."""
         if not self.people:
             return None
-        by_slug = self._by_slug()
         for key in _name_variants(name):
             slug = self.index.get(key)
             if slug:
-                return by_slug[slug]
+                return self._by_slug[slug]
         return None
 
     def person_for(self, name: str) -> Person:

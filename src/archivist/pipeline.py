@@ -38,7 +38,7 @@ from archivist.cache import CACHE_DIR, BuildCache, FileStamp, code_version, dige
 from archivist.config import CONFIG_NAME, Config, load_config
 from archivist.enrich import build_archive
 from archivist.model import Archive, Location, Problem, ReadResult, Record, Severity
-from archivist.readers import RECORD_SUFFIXES, Source, decode, read_text
+from archivist.readers import RECORD_SUFFIXES, read_bytes, read_data
 from archivist.render import SiteRenderer, theme_dir
 from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, pagefind_binary, shard_dir
 from archivist.searchdoc import index_entry
@@ -281,12 +281,9 @@ def read_one(
     cache_key: str = "",
 ) -> ReadResult:
     """Read one content file under the time budget; any failure becomes a problem."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return ReadResult(
-            problems=(Problem(Location(display), "file", f"cannot read ({exc.strerror})"),)
-        )
+    data = read_bytes(path, display)
+    if isinstance(data, ReadResult):
+        return data
     key = digest(cache_key, display, stem, data) if cache else ""
     if cache:
         cached = cache.read(display, key)
@@ -294,12 +291,7 @@ def read_one(
             return cached
     try:
         with time_limit(config.record_timeout):
-            text, problem = decode(data, display)
-            if text is None:
-                assert problem is not None
-                result = ReadResult(problems=(problem,))
-            else:
-                result = read_text(text, Source(display, stem, config), path.suffix)
+            result = read_data(data, display, config, stem, path.suffix)
     except RecordTimeout:
         result = ReadResult(problems=(_timeout_problem(display, "read", config),))
     except RecursionError:

@@ -265,12 +265,7 @@ class SiteRenderer:
             related=[self.item(rid) for rid in self.archive.related[record.id]],
             crumbs=crumbs,
             json_url=site.record_json_url(record.id),
-            index=self.index_fields(record),
         )
-
-    def index_fields(self, record: Record) -> dict[str, Any]:
-        """What the page marks for search (kept for themes; the index is built apart)."""
-        return {"people": [p.name for p, _ in self.archive.participant_slugs[record.id]]}
 
     # -- lists -------------------------------------------------------------------
 

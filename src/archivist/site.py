@@ -10,13 +10,6 @@ from pathlib import PurePosixPath
 
 from archivist.config import Config
 
-# Top-level names no record id or slug may take over.
-RESERVED = frozenset(
-    {"records", "people", "years", "types", "languages", "archives", "collections",
-     "subjects", "search", "data", "pagefind", "static", "undated", "feed.xml",
-     "sitemap.xml", "robots.txt", "oai.xml", "404.html", "index.html"}
-)  # fmt: skip
-
 FACET_TITLES = {
     "types": ("Types", "Type"),
     "languages": ("Languages", "Language"),

@@ -108,19 +108,31 @@ def read_text(text: str, source: Source, suffix: str) -> ReadResult:
     )
 
 
+def read_data(data: bytes, display: str, config: Config, stem: str, suffix: str) -> ReadResult:
+    """Decode a file's bytes and read them with the reader for `suffix`."""
+    text, problem = decode(data, display)
+    if text is None:
+        assert problem is not None
+        return ReadResult(problems=(problem,))
+    return read_text(text, Source(display, stem, config), suffix)
+
+
+def read_bytes(path: Path, display: str) -> bytes | ReadResult:
+    """A file's bytes, or the problem that it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return ReadResult(
+            problems=(Problem(Location(display), "file", f"cannot read ({exc.strerror})"),)
+        )
+
+
 def read_file(path: Path, display: str, config: Config, stem: str | None = None) -> ReadResult:
     """Read one content file into records, or report why it cannot be read.
 
     `stem` is the record id the file's name gives (see `slugs.file_id`).
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return ReadResult(
-            problems=(Problem(Location(display), "file", f"cannot read ({exc.strerror})"),)
-        )
-    text, problem = decode(data, display)
-    if text is None:
-        assert problem is not None
-        return ReadResult(problems=(problem,))
-    return read_text(text, Source(display, stem or file_id((path.name,)), config), path.suffix)
+    data = read_bytes(path, display)
+    if isinstance(data, ReadResult):
+        return data
+    return read_data(data, display, config, stem or file_id((path.name,)), path.suffix)
