@@ -122,6 +122,8 @@ class BuildCache:
         self._reads_used: dict[str, tuple[str, ReadResult]] = {}
         self._units: dict[str, Unit] = {}
         self._units_new: dict[str, Unit] = {}
+        self._notes: dict[str, Any] = {}
+        self._notes_new: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
         if enabled and not clean:
@@ -138,16 +140,17 @@ class BuildCache:
                 name: Unit(u["key"], tuple(FileStamp(*f) for f in u["files"]))
                 for name, u in meta["units"].items()
             }
+            self._notes = meta.get("notes", {})
             with open(self.dir / _READS, "rb") as fh:
                 reads = pickle.load(fh)
             if isinstance(reads, dict) and reads.get("version") == self.version:
                 self._reads = reads["reads"]
         except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError) as exc:
             log.debug("build cache ignored (%s)", exc)
-            self._reads, self._units = {}, {}
+            self._reads, self._units, self._notes = {}, {}, {}
         except Exception as exc:  # a damaged pickle may raise anything; start afresh
             log.debug("build cache ignored (%s)", exc)
-            self._reads, self._units = {}, {}
+            self._reads, self._units, self._notes = {}, {}, {}
 
     def save(self) -> None:
         """Keep what this build read and wrote; best effort (a full disk only costs time)."""
@@ -169,7 +172,14 @@ class BuildCache:
                 name: {"key": u.key, "files": [[f.rel, f.size, f.mtime_ns, f.ino] for f in u.files]}
                 for name, u in sorted(self._units_new.items())
             }
-            text = json.dumps({"format": _FORMAT, "version": self.version, "units": units})
+            text = json.dumps(
+                {
+                    "format": _FORMAT,
+                    "version": self.version,
+                    "units": units,
+                    "notes": dict(sorted(self._notes_new.items())),
+                }
+            )
             _atomic_write(self.dir / _UNITS, text.encode("utf-8"))
         except OSError as exc:
             log.warning("could not save the build cache in %s (%s)", self.dir, exc.strerror)
@@ -207,6 +217,18 @@ class BuildCache:
     def store_unit(self, name: str, key: str, files: Iterable[FileStamp]) -> None:
         if self.enabled:
             self._units_new[name] = Unit(key, tuple(files))
+
+    def noted(self, name: str, key: str) -> Any:
+        """What the last build noted under `name` with this `key` (JSON data), else None."""
+        note = self._notes.get(name)
+        if isinstance(note, dict) and note.get("key") == key:
+            return note.get("value")
+        return None
+
+    def note(self, name: str, key: str, value: Any) -> None:
+        """Keep some JSON data for the next build, valid while `key` is unchanged."""
+        if self.enabled:
+            self._notes_new[name] = {"key": key, "value": value}
 
     @property
     def units(self) -> Mapping[str, Unit]:

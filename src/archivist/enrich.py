@@ -6,6 +6,7 @@ reads files or renders.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -85,7 +86,8 @@ def _related(
         keys.append(k)
         for key in k:
             by_key[key].append(i)
-    ids = {r.id for r in records}
+    ids_of = [r.id for r in records]
+    ids = set(ids_of)
     out: dict[str, tuple[str, ...]] = {}
     for i, record in enumerate(records):
         scores: dict[int, int] = defaultdict(int)
@@ -97,9 +99,14 @@ def _related(
             for j in bucket[max(0, pos - _WINDOW) : pos + _WINDOW + 1]:
                 if j != i:
                     scores[j] += 1
-        ranked = sorted(scores, key=lambda j: (-scores[j], abs(j - i), records[j].id))
         explicit = [r for r in record.related if r in ids and r != record.id]
-        chosen = explicit + [records[j].id for j in ranked if records[j].id not in explicit]
+        # Only the best few are shown: a bounded heap, not a sort of every candidate.
+        # (score, distance, id) is a total order, so the choice is deterministic.
+        best = heapq.nsmallest(
+            count + len(explicit),
+            [(-score, abs(j - i), ids_of[j]) for j, score in scores.items()],
+        )
+        chosen = explicit + [rid for _, _, rid in best if rid not in explicit]
         out[record.id] = tuple(chosen[:count])
     return out
 

@@ -59,12 +59,31 @@ def out_stamp(out: Path, marker: str) -> str | None:
     replaced, touched, added or removed by hand makes it differ."""
     if not (out / marker).is_file():
         return None
+    return tree_stamp(out)[0]
+
+
+def tree_stamp(root: Path) -> tuple[str, int]:
+    """(the stamp `out_stamp` gives once `root` is published, the bytes of its files).
+
+    Paths are relative to `root`, so a staging folder's stamp stays true after it is
+    renamed into place (a rename keeps every inode, size and modification time).
+    """
     h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(out):
+    total = 0
+    top = str(root)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames.sort()
+        rel = os.path.relpath(dirpath, top)
         for name in sorted(filenames):
-            _stamp(h, os.path.join(dirpath, name))
-    return h.hexdigest()
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(path)
+                line = f"{rel}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n"
+                total += st.st_size
+            except OSError:
+                line = f"{rel}/{name}\0missing\n"
+            h.update(line.encode("utf-8", "surrogateescape"))
+    return h.hexdigest(), total
 
 
 def save(cache_dir: Path, fingerprint: str, stamp: str | None, report: dict[str, Any]) -> None:

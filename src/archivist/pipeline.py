@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
-import json
 import logging
 import multiprocessing
 import os
 import re
 import resource
-import shutil
 import signal
 import threading
 import time
@@ -33,15 +31,15 @@ from typing import Any
 
 import jinja2
 
-from archivist import citations, derive, exports, fingerprint, oai, search, site
+from archivist import citations, derive, exports, fingerprint, oai, site
 from archivist.cache import CACHE_DIR, BuildCache, FileStamp, code_version, digest, tree_digest
 from archivist.config import CONFIG_NAME, Config, load_config
 from archivist.enrich import build_archive
+from archivist.indexing import BackgroundIndex
 from archivist.model import Archive, Location, Problem, ReadResult, Record, Severity
 from archivist.readers import RECORD_SUFFIXES, read_bytes, read_data
 from archivist.render import SiteRenderer, theme_dir
-from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, pagefind_binary, shard_dir
-from archivist.searchdoc import index_entry
+from archivist.search import SearchError
 from archivist.slugs import file_id
 from archivist.write import (
     MARKER,
@@ -727,114 +725,6 @@ def copy_static(staging: Staging, site_root: Path, config: Config) -> int:
     return len(files)
 
 
-# -- index ---------------------------------------------------------------------------
-
-
-def _shard_files(folder: Path, top: Path) -> list[FileStamp]:
-    """Every file of one shard bundle (shard 0 holds the others' folders: skip them)."""
-    out: list[FileStamp] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        if Path(dirpath) == folder:
-            dirnames[:] = [d for d in dirnames if not d.startswith("shard-")]
-        dirnames.sort()
-        for name in sorted(filenames):
-            if Path(dirpath) == folder and name in (MANIFEST, ORDER):
-                continue
-            path = Path(dirpath) / name
-            out.append(FileStamp.of(path.relative_to(top).as_posix(), path))
-    return out
-
-
-def index_site(
-    archive: Archive,
-    staging: Staging,
-    config: Config,
-    cache: BuildCache,
-    report: BuildReport,
-    *,
-    jobs: int,
-    progress: Progress | None = None,
-) -> int:
-    """Build the search bundles into staging, one Pagefind run per changed shard.
-
-    The same sharding, bundles and manifest as `search.build_index`; a shard whose
-    entries (and Pagefind) did not change is linked from the last build instead of
-    indexed again, and its result ids are read back from its fragments.
-    """
-    ordered, groups = search.shard_groups(
-        ((r.id, index_entry(r, archive, config.language)) for r in archive.records),
-        config.search_shard_size,
-    )
-    filled = [(n, group) for n, group in enumerate(groups) if group]
-    binary = pagefind_binary()
-    if filled and not binary.is_file():
-        raise SearchError(f"the Pagefind binary is missing ({binary})")
-    tool = ""
-    if filled:
-        st = binary.stat()
-        tool = digest(str(binary), str(st.st_size), str(st.st_mtime_ns))
-    root = staging.root.resolve()
-    plan: list[tuple[int, int, list[IndexEntry], Path, str]] = []
-    for rank, (n, group) in enumerate(filled):
-        folder = shard_dir(root, 0 if rank == 0 else n)
-        key = digest(
-            cache.version,
-            tool,
-            f"{n}/{len(groups)}/{rank == 0}",
-            json.dumps([asdict(e) for e in group], sort_keys=True, ensure_ascii=False),
-        )
-        plan.append((rank, n, group, folder, key))
-    found: dict[int, dict[str, str]] = {}
-    todo: list[tuple[int, int, list[IndexEntry], Path, str]] = []
-    for rank, n, group, folder, key in plan:
-        unit = cache.reusable(f"shard:{n}", key)
-        if unit is None:
-            todo.append((rank, n, group, folder, key))
-            continue
-        for f in unit.files:
-            staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")))
-        cache.store_unit(f"shard:{n}", key, unit.files)
-        found[rank] = search.read_fragments(folder)
-        report.shards_reused += 1
-    # Each shard is written into its own folder first: Pagefind owns what it writes.
-    work = root / ".index"
-    deadline = time.monotonic() + config.search_timeout
-
-    def run(rank: int, n: int, group: list[IndexEntry]) -> dict[str, str]:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise SearchError("Pagefind did not finish in time (raise search_timeout)")
-        return search.index_shard(binary, group, work / str(n), left, primary=rank == 0)
-
-    if todo:
-        with concurrent.futures.ThreadPoolExecutor(max(1, min(jobs, len(todo)))) as pool:
-            futures = {pool.submit(run, rank, n, group): rank for rank, n, group, _, _ in todo}
-            for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
-                found[futures[future]] = future.result()
-                if progress:
-                    progress("index", done, len(todo))
-        for _, n, _, folder, _ in sorted(todo, key=lambda t: t[0]):
-            if folder.exists():  # the primary folder exists when later shards were linked
-                for child in (work / str(n)).iterdir():
-                    os.replace(child, folder / child.name)
-            else:
-                folder.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(work / str(n), folder)
-        for _, n, _, folder, key in todo:
-            cache.store_unit(f"shard:{n}", key, _shard_files(folder, root))
-        report.shards_indexed += len(todo)
-    if work.exists():
-        shutil.rmtree(work)
-    listed = [
-        {"path": folder.relative_to(root).as_posix() + "/", "entries": len(group)}
-        for _, _, group, folder, _ in plan
-    ]
-    manifest = search.write_manifest(
-        root, ordered, listed, [(rank, found[rank]) for rank in sorted(found)]
-    )
-    return int(manifest["entries"])
-
-
 # -- build ---------------------------------------------------------------------------
 
 
@@ -921,11 +811,21 @@ def build(
                     records, loaded.context.person_for, related_count=config.related_count
                 )
                 renderer = SiteRenderer(config, archive, site_root)
+                digests = record_digests(archive.records)
             render_problems: list[Problem] = []
-            with Staging(out) as staging:
+            with (
+                Staging(out) as staging,
+                BackgroundIndex(
+                    archive, digests, staging, config, cache, jobs=jobs
+                ) as search_index,
+            ):
+                # Forked before the render workers: indexing needs records, not pages.
+                try:
+                    search_index.start()
+                except SearchError as exc:
+                    raise fail(f"search index: {exc}; the previous site is unchanged") from exc
                 write_seconds = 0.0
                 with _stage(report, "render"):
-                    digests = record_digests(archive.records)
                     todo: list[Record] = []
                     keys: dict[str, str] = {}
                     files_of: dict[str, tuple[FileStamp, ...]] = {}
@@ -996,9 +896,9 @@ def build(
 
                 with _stage(report, "index"):
                     try:
-                        entries = index_site(
-                            archive, staging, config, cache, report, jobs=jobs, progress=progress
-                        )
+                        entries, reused_shards, indexed_shards = search_index.finish(progress)
+                        report.shards_reused += reused_shards
+                        report.shards_indexed += indexed_shards
                     except SearchError as exc:
                         raise fail(f"search index: {exc}; the previous site is unchanged") from exc
                 report.search_entries = entries
@@ -1008,7 +908,8 @@ def build(
                         "records; nothing was published"
                     )
                 with _stage(report, "write"):
-                    report.bytes = _tree_bytes(staging.root)
+                    # One walk gives the size report and the no-change stamp.
+                    stamp, report.bytes = fingerprint.tree_stamp(staging.root)
                     staging.publish(background_cleanup=background_cleanup)
                     cache.save()
             break
@@ -1025,9 +926,7 @@ def build(
     if strict and report.warnings:
         raise fail(f"{report.warnings} warning(s) under --strict")
     if use_cache:
-        fingerprint.save(
-            cache_dir, inputs, fingerprint.out_stamp(out, MARKER), _report_data(report)
-        )
+        fingerprint.save(cache_dir, inputs, stamp, _report_data(report))
     return report
 
 
@@ -1054,14 +953,6 @@ def _unchanged_report(data: dict[str, Any], seconds: float) -> BuildReport:
     return report
 
 
-def _tree_bytes(root: Path) -> int:
-    total = 0
-    for dirpath, _dirnames, filenames in os.walk(root):
-        for name in filenames:
-            total += os.lstat(os.path.join(dirpath, name)).st_size
-    return total
-
-
 __all__ = [
     "ADVICE",
     "RECOMMENDED",
@@ -1074,7 +965,6 @@ __all__ = [
     "build",
     "default_jobs",
     "discover",
-    "index_site",
     "load",
     "read_one",
     "record_key",

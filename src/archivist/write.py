@@ -7,6 +7,7 @@ be empty, absent, or carry our marker file: we never replace a folder we did not
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -78,7 +79,9 @@ class Staging:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.root = out.parent / f".{out.name}.staging-{os.getpid()}"
-        self.written: dict[str, PurePosixPath] = {}
+        self._root = str(self.root)
+        self._dirs: set[str] = set()
+        self.written: dict[str, str] = {}
         self.published = False
 
     def __enter__(self) -> Staging:
@@ -95,23 +98,36 @@ class Staging:
     def claim(self, rel: str | PurePosixPath) -> PurePosixPath:
         """Check `rel` is safe and no other output claims the same file (case and
         Unicode normalization blind); record it as written."""
-        safe = safe_relpath(rel)
-        key = collision_key(safe)
+        return PurePosixPath(*self._claim(str(rel)))
+
+    def _claim(self, rel: str) -> list[str]:
+        # Plain strings, not PurePosixPath: a large archive claims 60,000 files a build.
+        parts = rel.split("/")
+        if rel.startswith("/") or any(
+            p in ("", ".", "..") or "\x00" in p or "\\" in p or len(p) > 63 for p in parts
+        ):
+            parts = list(safe_relpath(rel).parts)  # the slow path names the problem
+            rel = "/".join(parts)
+        key = rel.lower() if rel.isascii() else collision_key(PurePosixPath(rel))
         other = self.written.get(key)
-        if other is not None and other != safe:
-            raise OutputError(f"two pages would share one file: {other} and {safe}")
-        self.written[key] = safe
-        return safe
+        if other is not None and str(other) != rel:
+            raise OutputError(f"two pages would share one file: {other} and {rel}")
+        self.written[key] = rel
+        return parts
+
+    def _target(self, parts: list[str]) -> str:
+        parent = os.path.join(self._root, *parts[:-1])
+        if parent not in self._dirs:
+            try:
+                os.makedirs(parent, exist_ok=True)
+            except OSError as exc:
+                raise os_error(exc, Path(parent)) from exc
+            self._dirs.add(parent)
+        return os.path.join(parent, parts[-1])
 
     def path(self, rel: str | PurePosixPath) -> Path:
         """The staging path for `rel`, created parents and all, after safety checks."""
-        safe = self.claim(rel)
-        target = self.root.joinpath(*safe.parts)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise os_error(exc, target.parent) from exc
-        return target
+        return Path(self._target(self._claim(str(rel))))
 
     def write(self, rel: str | PurePosixPath, data: str | bytes) -> None:
         write_file(self.path(rel), data)
@@ -119,8 +135,11 @@ class Staging:
     def link(self, rel: str | PurePosixPath, source: Path) -> None:
         """Put an unchanged file from the previous site in place: a hard link (no copy,
         no new bytes), or a copy where links are not possible."""
-        target = self.path(rel)
-        link_or_copy(source, target)
+        target = self._target(self._claim(str(rel)))
+        try:
+            os.link(source, target, follow_symlinks=False)
+        except OSError:
+            link_or_copy(source, Path(target))
 
     def publish(self, *, background_cleanup: bool = False) -> None:
         """Swap the staging folder in place of `out`; the old site goes only after.
@@ -276,6 +295,7 @@ class BuildLock:
                 f"another archivist build is writing {self.path.parent} (lock {self.path}); "
                 "wait for it to finish"
             ) from None
+        _HELD.add(self.fd)
         return self
 
     def __exit__(
@@ -285,6 +305,21 @@ class BuildLock:
         tb: TracebackType | None,
     ) -> None:
         if self.fd is not None:
+            _HELD.discard(self.fd)
             fcntl.flock(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
+
+
+# Lock descriptors this process holds: a forked helper closes its copies, so a helper
+# that outlives a killed build never keeps the next build locked out.
+_HELD: set[int] = set()
+
+
+def forget_locks() -> None:
+    """In a forked child: close the inherited build-lock descriptors (the lock stays
+    with the parent, which holds the same open file)."""
+    for fd in list(_HELD):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()

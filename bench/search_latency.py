@@ -1,0 +1,104 @@
+"""How fast the search page answers: `python bench/search_latency.py SITE [--query Q] [--runs N]`.
+
+Serves a built site on 127.0.0.1 and opens `/search/?q=Q` in Debian's headless Chromium
+(Playwright with executable_path), a fresh browser context (empty cache) per run. Prints
+the median of:
+
+- ready: navigation start until the search status says how many records were found
+  (manifest, Pagefind, every shard merged, every filter loaded, the query run and the
+  first page of results rendered);
+- typed: on the loaded page, typing a second query until its results are rendered
+  (includes the page's 200 ms typing debounce);
+- bytes: what the browser fetched for `ready`.
+
+Use it to compare shard layouts of one archive, e.g. builds with search_shard_size
+1000 and 5000: same machine, same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import statistics
+import threading
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {  # noqa: RUF012 - the base class declares it as a class attribute
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".json": "application/json",
+    }
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    ready: list[float] = []
+    typed: list[float] = []
+    fetched: list[float] = []
+    done_js = "() => /found|No records/.test(document.getElementById('search-status').textContent)"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"]
+            )
+            for _ in range(runs):
+                context = browser.new_context()
+                page = context.new_page()
+                sizes: list[int] = []
+                page.on(
+                    "response",
+                    lambda r, sizes=sizes: sizes.append(int(r.headers.get("content-length", 0))),
+                )
+                t0 = time.perf_counter()
+                page.goto(f"{base}search/?q={query}")
+                page.wait_for_function(done_js, timeout=120_000)
+                ready.append(time.perf_counter() - t0)
+                fetched.append(sum(sizes) / 1e6)
+                page.evaluate("document.getElementById('search-status').textContent = ''")
+                t1 = time.perf_counter()
+                page.fill("#search-q", second)
+                page.wait_for_function(done_js, timeout=120_000)
+                typed.append(time.perf_counter() - t1)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return {
+        "ready_s": statistics.median(ready),
+        "typed_s": statistics.median(typed),
+        "fetched_mb": statistics.median(fetched),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--query", default="government")
+    parser.add_argument("--second", default="minister")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    result = measure(args.site, args.query, args.second, args.runs)
+    shards = len(list((args.site / "pagefind").glob("shard-*"))) + 1
+    print(
+        f"{args.site}: {shards} shard(s); ready {result['ready_s']:.2f} s, "
+        f"typed {result['typed_s']:.2f} s, fetched {result['fetched_mb']:.1f} MB "
+        f"(medians of {args.runs})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,344 @@
+"""The search stage, run beside rendering: shards planned, reused or indexed in a
+forked process while the pages render.
+
+Index entries need only the records, not the rendered pages, so the search bundle does
+not have to wait for rendering. `BackgroundIndex.start` forks one process (before the
+render workers exist, so no thread is ever forked) that, shard by shard, builds the
+index entries, keys them, and either names the shard as reusable from the last build or
+indexes it with Pagefind into a work folder inside staging — at most `jobs` Pagefind
+processes at once, and only the entries of the shards in flight held in memory.
+`finish` waits for it, links the reused shards, moves the new ones into place, records
+them in the build cache and writes the manifest.
+
+Sharding, keys and bundles are those of `search.build_index`: a shard's bytes depend
+only on its records, never on the order in which shards finish.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import ctypes
+import multiprocessing
+import os
+import shutil
+import signal
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from archivist import search, site
+from archivist.cache import BuildCache, FileStamp, digest
+from archivist.config import Config
+from archivist.model import Archive, Record
+from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, shard_dir
+from archivist.searchdoc import index_entry, sort_keys
+from archivist.write import Staging, forget_locks
+
+WORK = ".index"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ShardDone:
+    """One shard as the index process left it."""
+
+    n: int
+    rank: int
+    key: str
+    entries: int
+    reused: bool
+    fragments: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexResult:
+    shards: tuple[ShardDone, ...]
+    order: tuple[IndexEntry, ...]  # url and sort keys of every entry, for date order
+
+
+def shard_plan(records: Sequence[Record], shard_size: int) -> list[tuple[int, list[Record]]]:
+    """The non-empty shards, in shard order, each with its records by id."""
+    ordered = sorted(records, key=lambda r: r.id)
+    count = max(1, -(-len(ordered) // max(1, shard_size)))
+    groups: list[list[Record]] = [[] for _ in range(count)]
+    for record in ordered:
+        groups[search.shard_of(record.id, count)].append(record)
+    return [(n, group) for n, group in enumerate(groups) if group]
+
+
+def shard_key(
+    version: str,
+    tool: str,
+    n: int,
+    count: int,
+    primary: bool,
+    language: str,
+    rows: Sequence[str],
+) -> str:
+    """Everything a shard's bundle is made from: change any of it and it is re-indexed.
+
+    `rows` name each record's own inputs (id, digest of the record, participant names):
+    an index entry is a function of those, the site language and the code version.
+    """
+    return digest(version, tool, f"{n}/{count}/{primary}", language, *rows)
+
+
+def entry_inputs(record: Record, archive: Archive, digests: Mapping[str, str]) -> str:
+    names = [p.name for p, _ in archive.participant_slugs.get(record.id, ())]
+    return "\0".join([record.id, digests[record.id], *names])
+
+
+def tool_stamp(binary: Path) -> str:
+    st = binary.stat()
+    return digest(str(binary), str(st.st_size), str(st.st_mtime_ns))
+
+
+def _index_all(
+    archive: Archive,
+    digests: Mapping[str, str],
+    root: Path,
+    config: Config,
+    cache: BuildCache,
+    binary: Path,
+    jobs: int,
+    deadline: float,
+) -> IndexResult:
+    """Plan every shard; reuse or index each. Runs in the index process."""
+    plan = shard_plan(archive.records, config.search_shard_size)
+    count = max(1, -(-len(archive.records) // max(1, config.search_shard_size)))
+    tool = tool_stamp(binary) if plan else ""
+    work = root / WORK
+    order: list[IndexEntry] = []
+    done: list[ShardDone] = []
+    running: dict[concurrent.futures.Future[dict[str, str]], tuple[int, int, str, int]] = {}
+
+    def collect(block: bool) -> None:
+        if not running:
+            return
+        timeout = max(0.0, deadline - time.monotonic())
+        finished, _ = concurrent.futures.wait(
+            running,
+            timeout=timeout if block else 0,
+            return_when=concurrent.futures.FIRST_COMPLETED,
+        )
+        if block and not finished:
+            raise SearchError("Pagefind did not finish in time (raise search_timeout)")
+        for future in finished:
+            n, rank, key, size = running.pop(future)
+            done.append(ShardDone(n, rank, key, size, False, future.result()))
+
+    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+        for rank, (n, group) in enumerate(plan):
+            order.extend(
+                IndexEntry("/" + site.record_url(r.id), "", config.language, sort=sort_keys(r))
+                for r in group
+            )
+            rows = [entry_inputs(r, archive, digests) for r in group]
+            key = shard_key(cache.version, tool, n, count, rank == 0, config.language, rows)
+            unit = cache.reusable(f"shard:{n}", key)
+            if unit is not None:
+                found = cache.noted(f"shard:{n}", key)
+                if not isinstance(found, dict):
+                    rel = shard_dir(Path(), 0 if rank == 0 else n)
+                    found = search.read_fragments(cache.out / rel)
+                done.append(ShardDone(n, rank, key, len(group), True, found))
+                continue
+            entries = [index_entry(r, archive, config.language) for r in group]
+            while len(running) >= max(1, jobs):
+                collect(block=True)
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise SearchError("Pagefind did not finish in time (raise search_timeout)")
+            future = pool.submit(
+                search.index_shard, binary, entries, work / str(n), left, primary=rank == 0
+            )
+            running[future] = (n, rank, key, len(entries))
+        while running:
+            collect(block=True)
+    done.sort(key=lambda s: s.rank)
+    return IndexResult(tuple(done), tuple(order))
+
+
+def _die_with(parent: int) -> None:
+    """Make the kernel end this process when the build process dies (Linux): a killed
+    build must not leave an indexer running."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _child(conn: Connection, parent: int, *args: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with(parent)
+    forget_locks()
+    try:
+        result: tuple[str, Any] = ("ok", _index_all(*args))
+    except SearchError as exc:
+        result = ("error", str(exc))
+    except Exception as exc:  # a bug must fail the build loudly, not hang it
+        result = ("error", f"the search index crashed ({type(exc).__name__}: {exc})\n"
+                  + traceback.format_exc())  # fmt: skip
+    conn.send(result)
+    conn.close()
+
+
+class BackgroundIndex:
+    """The search stage of one build, indexing in a forked process until `finish`."""
+
+    def __init__(
+        self,
+        archive: Archive,
+        digests: Mapping[str, str],
+        staging: Staging,
+        config: Config,
+        cache: BuildCache,
+        *,
+        jobs: int,
+    ) -> None:
+        self.archive = archive
+        self.digests = digests
+        self.staging = staging
+        self.root = staging.root.resolve()
+        self.config = config
+        self.cache = cache
+        self.jobs = jobs
+        self.deadline = time.monotonic() + config.search_timeout
+        self._conn: Connection | None = None
+        self._proc: multiprocessing.process.BaseProcess | None = None
+        self._result: IndexResult | None = None
+
+    def start(self) -> None:
+        """Fork the index process (or index right here when forking is unavailable)."""
+        binary = search.pagefind_binary()
+        if self.archive.records and not binary.is_file():
+            raise SearchError(f"the Pagefind binary is missing ({binary})")
+        args = (self.archive, self.digests, self.root, self.config, self.cache, binary, self.jobs,
+                self.deadline)  # fmt: skip
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self._result = _index_all(*args)
+            return
+        context = multiprocessing.get_context("fork")
+        parent, child = context.Pipe(duplex=False)
+        self._proc = context.Process(target=_child, args=(child, os.getpid(), *args), daemon=True)
+        self._proc.start()
+        child.close()
+        self._conn = parent
+
+    def _wait(self) -> IndexResult:
+        if self._result is not None:
+            return self._result
+        assert self._conn is not None and self._proc is not None
+        left = max(0.0, self.deadline - time.monotonic()) + 5
+        try:
+            ready = self._conn.poll(left)
+            message = self._conn.recv() if ready else None
+        except (EOFError, OSError):
+            message = None
+        finally:
+            self._conn.close()
+            self._conn = None
+        if message is None:
+            alive = self._proc.is_alive()
+            self.stop()
+            if alive:
+                raise SearchError("Pagefind did not finish in time (raise search_timeout)")
+            raise SearchError("the search indexing process died (out of memory?)")
+        self._proc.join()
+        self._proc = None
+        status, value = message
+        if status != "ok":
+            raise SearchError(str(value))
+        assert isinstance(value, IndexResult)
+        self._result = value
+        return value
+
+    def stop(self) -> None:
+        """End the index process if it still runs (the build failed elsewhere)."""
+        if self._proc is not None:
+            if self._proc.is_alive():
+                self._proc.terminate()
+            self._proc.join()
+            self._proc = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def finish(self, progress: Progress | None = None) -> tuple[int, int, int]:
+        """Put every shard in place and write the manifest.
+
+        Returns (entries, shards reused, shards indexed).
+        """
+        result = self._wait()
+        root, cache = self.root, self.cache
+        work = root / WORK
+        placed: list[tuple[ShardDone, Path]] = []
+        for shard in result.shards:
+            folder = shard_dir(root, 0 if shard.rank == 0 else shard.n)
+            if shard.reused:
+                unit = cache.reusable(f"shard:{shard.n}", shard.key)
+                if unit is None:
+                    raise SearchError("the last build's search index changed during this build")
+                for f in unit.files:
+                    self.staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")))
+                cache.store_unit(f"shard:{shard.n}", shard.key, unit.files)
+            placed.append((shard, folder))
+        for shard, folder in placed:
+            if shard.reused:
+                continue
+            source = work / str(shard.n)
+            if folder.exists():  # the primary folder exists when later shards were linked
+                for child in source.iterdir():
+                    os.replace(child, folder / child.name)
+            else:
+                folder.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, folder)
+        for shard, folder in placed:
+            if not shard.reused:
+                cache.store_unit(f"shard:{shard.n}", shard.key, shard_files(folder, root))
+            cache.note(f"shard:{shard.n}", shard.key, shard.fragments)
+        if work.exists():
+            shutil.rmtree(work)
+        listed = [
+            {"path": folder.relative_to(root).as_posix() + "/", "entries": shard.entries}
+            for shard, folder in placed
+        ]
+        manifest = search.write_manifest(
+            root, result.order, listed, [(s.rank, s.fragments) for s in result.shards]
+        )
+        reused = sum(s.reused for s in result.shards)
+        if progress:
+            progress("index", len(result.shards), len(result.shards))
+        return int(manifest["entries"]), reused, len(result.shards) - reused
+
+    def __enter__(self) -> BackgroundIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def shard_files(folder: Path, top: Path) -> list[FileStamp]:
+    """Every file of one shard bundle (shard 0 holds the others' folders: skip them)."""
+    out: list[FileStamp] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        if Path(dirpath) == folder:
+            dirnames[:] = [d for d in dirnames if not d.startswith("shard-")]
+        dirnames.sort()
+        for name in sorted(filenames):
+            if Path(dirpath) == folder and name in (MANIFEST, ORDER):
+                continue
+            path = Path(dirpath) / name
+            out.append(FileStamp.of(path.relative_to(top).as_posix(), path))
+    return out
+
+
+__all__ = ["BackgroundIndex", "IndexResult", "ShardDone", "shard_key", "shard_plan"]
