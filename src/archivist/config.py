@@ -50,8 +50,10 @@ class Config:
     # Foreign front-matter key paths per model field, e.g. {"date": "doc_date",
     # "source": "naa_refs[].reference"}; tried before the model's own names.
     field_map: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    # Search: records per Pagefind shard, and seconds a Pagefind run may take.
-    search_shard_size: int = 5000
+    # Search: records per Pagefind shard, and seconds a Pagefind run may take. Pagefind
+    # holds ~0.4 MB per record while it indexes, and an edit re-indexes its record's
+    # whole shard; the search page merges shards, and 10-20 cost it little (bench/).
+    search_shard_size: int = 1000
     search_timeout: int = 1800
     # Seconds one record may take to read or render before it is reported as an error.
     record_timeout: float = 20.0
