@@ -1620,6 +1620,14 @@ def _derive(record: Record, authority: Authority | None) -> tuple[list[_Mention]
     return list(merged.values()), still
 
 
+def derive_names(
+    record: Record, authority: Authority | None = None
+) -> tuple[tuple[Participant, ...], tuple[str, ...]]:
+    """`derive_participants` and `unresolved_names` at once (one pass over the record)."""
+    mentions, unresolved = _derive(record, authority)
+    return tuple(m.participant() for m in mentions), tuple(unresolved)
+
+
 def derive_participants(
     record: Record, authority: Authority | None = None
 ) -> tuple[Participant, ...]:
