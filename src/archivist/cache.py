@@ -3,7 +3,8 @@
 An incremental build must give exactly the bytes a clean build gives, so every reuse
 is keyed by a hash of *all* its inputs and checked against the file on disk:
 
-- reads: a content file's bytes + the settings + the code version → its `ReadResult`;
+- reads: a content file's bytes + the settings + the code version → its `ReadResult`,
+  and with the authority file's bytes → what `load` derived from its records;
 - units: a unit of output (one record's files, one search shard) has a key computed
   by the pipeline from everything it shows; when the key matches the last build and
   each of its files in `--out` is still the very file that build wrote (same inode,
@@ -120,6 +121,10 @@ class BuildCache:
         self.version = code_version()
         self._reads: dict[str, tuple[str, ReadResult]] = {}
         self._reads_used: dict[str, tuple[str, ReadResult]] = {}
+        # What load derived from each file's records (keyed by its read key and the
+        # authority file): derivation costs as much as reading.
+        self._checked: dict[str, tuple[str, object]] = {}
+        self._checked_used: dict[str, tuple[str, object]] = {}
         self._units: dict[str, Unit] = {}
         self._units_new: dict[str, Unit] = {}
         self._notes: dict[str, Any] = {}
@@ -145,12 +150,13 @@ class BuildCache:
                 reads = pickle.load(fh)
             if isinstance(reads, dict) and reads.get("version") == self.version:
                 self._reads = reads["reads"]
+                self._checked = reads.get("checked", {})
         except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError) as exc:
             log.debug("build cache ignored (%s)", exc)
-            self._reads, self._units, self._notes = {}, {}, {}
+            self._reads, self._units, self._checked, self._notes = {}, {}, {}, {}
         except Exception as exc:  # a damaged pickle may raise anything; start afresh
             log.debug("build cache ignored (%s)", exc)
-            self._reads, self._units, self._notes = {}, {}, {}
+            self._reads, self._units, self._checked, self._notes = {}, {}, {}, {}
 
     def save(self) -> None:
         """Keep what this build read and wrote; best effort (a full disk only costs time)."""
@@ -158,13 +164,17 @@ class BuildCache:
             return
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            if self._reads_used.keys() != self._reads.keys() or any(
-                self._reads_used[k][0] != self._reads[k][0] for k in self._reads_used
+            if _changed(self._reads_used, self._reads) or _changed(
+                self._checked_used, self._checked
             ):
                 _atomic_write(
                     self.dir / _READS,
                     pickle.dumps(
-                        {"version": self.version, "reads": self._reads_used},
+                        {
+                            "version": self.version,
+                            "reads": self._reads_used,
+                            "checked": self._checked_used,
+                        },
                         protocol=pickle.HIGHEST_PROTOCOL,
                     ),
                 )
@@ -198,6 +208,27 @@ class BuildCache:
     def store_read(self, name: str, key: str, result: ReadResult) -> None:
         if self.enabled:
             self._reads_used[name] = (key, result)
+
+    def peek_read(self, name: str, key: str) -> ReadResult | None:
+        """What `read` would give, without marking it used (for worker processes)."""
+        found = self._reads.get(name)
+        return found[1] if found is not None and found[0] == key else None
+
+    def checked(self, name: str, key: str) -> object | None:
+        """What load derived from a file's records last time, when `key` matches."""
+        found = self._checked.get(name)
+        if found is not None and found[0] == key:
+            self._checked_used[name] = found
+            return found[1]
+        return None
+
+    def has_checked(self, name: str, key: str) -> bool:
+        found = self._checked.get(name)
+        return found is not None and found[0] == key
+
+    def store_checked(self, name: str, key: str, value: object) -> None:
+        if self.enabled:
+            self._checked_used[name] = (key, value)
 
     # -- output units -------------------------------------------------------------
 
@@ -233,6 +264,10 @@ class BuildCache:
     @property
     def units(self) -> Mapping[str, Unit]:
         return MappingProxyType(self._units_new)
+
+
+def _changed(used: Mapping[str, tuple[str, Any]], loaded: Mapping[str, tuple[str, Any]]) -> bool:
+    return used.keys() != loaded.keys() or any(used[k][0] != loaded[k][0] for k in used)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -36,6 +36,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from archivist.model import ArchiveDate
 
@@ -86,6 +87,10 @@ class _Clean:
     text: str
     origin: tuple[int, ...]  # index in the text as written, one per character
     supplied: tuple[bool, ...]  # inside editorial brackets
+    any_supplied: bool = True
+
+
+_KEPT_AS_IS = re.compile(r"[^\[\]*_]*")
 
 
 def _clean(raw: str) -> _Clean:
@@ -109,6 +114,8 @@ def _clean(raw: str) -> _Clean:
     for m in _GLUED.finditer(raw):
         group = next(i for i in (1, 2, 3) if m.group(i) is not None)
         mark(m.start(group), m.end(group))
+    if not any(drop) and _KEPT_AS_IS.fullmatch(raw):  # the common case: nothing to drop
+        return _Clean(raw, tuple(range(len(raw))), (False,) * len(raw), False)
     chars: list[str] = []
     origin: list[int] = []
     supplied: list[bool] = []
@@ -127,7 +134,7 @@ def _clean(raw: str) -> _Clean:
         chars.append(ch)
         origin.append(i)
         supplied.append(depth > 0)
-    return _Clean("".join(chars), tuple(origin), tuple(supplied))
+    return _Clean("".join(chars), tuple(origin), tuple(supplied), any(supplied))
 
 
 # --- pass 2: tokens ----------------------------------------------------------------
@@ -154,8 +161,9 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Tok:
+class _Tok(NamedTuple):
+    """One token (a tuple: made for every word of every line a date is looked for in)."""
+
     kind: str  # time, compact, num, word, dash, punct, other
     text: str
     start: int  # in the cleaned text
@@ -166,10 +174,11 @@ class _Tok:
 
 def _tokenize(clean: _Clean) -> list[_Tok]:
     toks: list[_Tok] = []
+    supplied = clean.supplied if clean.any_supplied else None
     for m in _TOKEN.finditer(clean.text):
         if m["space"]:
             continue
-        sup = any(clean.supplied[m.start() : m.end()])
+        sup = supplied is not None and any(supplied[m.start() : m.end()])
         kind, value = _kind(m)
         toks.append(_Tok(kind, m.group(), m.start(), m.end(), value, sup))
     return _merge_time_ranges(toks)
@@ -389,6 +398,12 @@ _OPEN = (
 )
 
 
+_OPEN_FIRST = frozenset(words[0] for words, _ in _OPEN)
+_FOUR_DIGITS = re.compile(r"(?:\D*\d){4}")
+# Words a date expression can start with (see `_expression`, `_point`).
+_STARTS = frozenset(_MONTHS) | _WEEKDAYS | _APPROX | _OPEN_FIRST | {"between"}
+
+
 def _expression(toks: Sequence[_Tok], i: int, strict: bool) -> _Match | None:
     """Read a date expression starting at token `i` (qualifiers, point, range)."""
     first = i
@@ -400,10 +415,11 @@ def _expression(toks: Sequence[_Tok], i: int, strict: bool) -> _Match | None:
     between = _word(toks, i) == "between"
     i += between
     open_kind = None
-    for words, kind in _OPEN:
-        if all(_word(toks, i + n) == w for n, w in enumerate(words)):
-            open_kind, i = kind, i + len(words)
-            break
+    if _word(toks, i) in _OPEN_FIRST:
+        for words, kind in _OPEN:
+            if all(_word(toks, i + n) == w for n, w in enumerate(words)):
+                open_kind, i = kind, i + len(words)
+                break
     if i < len(toks) and toks[i].kind == "slashed":
         return _slashed(toks, first, i, approx)
     got = _point(toks, i, strict)
@@ -642,6 +658,8 @@ def find_date(text: str) -> ArchiveDate | None:
     follows it, as in `25 November 1946, 4.30 p.m.`). None when the line has none.
     """
     raw = text[:MAX_LINE]
+    if _FOUR_DIGITS.match(raw) is None:
+        return None  # a full date has a four-digit year (digits are never added)
     clean = _clean(raw)
     toks = _tokenize(clean)
     for i, t in enumerate(toks):
@@ -649,6 +667,8 @@ def find_date(text: str) -> ArchiveDate | None:
             continue
         if t.kind == "num" and not _is_day(t):
             continue
+        if t.kind == "word" and t.text.lower().rstrip(".") not in _STARTS:
+            continue  # `_expression` reads nothing from a word it cannot start with
         match = _expression(toks, i, strict=True)
         if match is None or not _is_full(match.value):
             continue

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from archivist.config import Config
 from archivist.model import Location, Person, Problem, Record, Severity
-from archivist.people import Authority, derive_participants, load_authority, unresolved_names
+from archivist.people import Authority, derive_names, load_authority
 
 AUTHORITY_FILE = "people.yaml"
 
@@ -40,12 +40,12 @@ def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
     Unresolved short names are only reported when the archive keeps an authority
     file: without one, every surname-only title would warn.
     """
-    participants = derive_participants(record, context.authority)
+    participants, unresolved = derive_names(record, context.authority)
     problems: list[Problem] = []
     if context.authority is not None:
         where = record.origin.get("participants") or record.origin.get("title")
         location = where or Location(record.path)
-        for name in unresolved_names(record, context.authority):
+        for name in unresolved:
             problems.append(
                 Problem(
                     location,

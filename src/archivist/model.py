@@ -7,13 +7,37 @@ only the `Archive`. Nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
+from operator import attrgetter
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal, TypeVar
+
+_T = TypeVar("_T")
 
 
+def _fast_pickle(cls: type[_T]) -> type[_T]:
+    """Pickle a frozen dataclass as its constructor and field values, in one C call.
+
+    The default for slotted dataclasses calls `fields()` and `setattr` per object:
+    records travel from read workers to the parent and into the build cache, where
+    that was a third of the cost.
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values: Callable[[Any], Any] = attrgetter(*names)
+    if len(names) == 1:
+        one = values
+        values = lambda obj: (one(obj),)  # noqa: E731
+
+    def __reduce__(self: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[method-assign]
+    return cls
+
+
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Location:
     """Where a value came from: a file and a 1-based line and column."""
@@ -31,6 +55,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input, reported as `path:line:col: field: message`."""
@@ -48,6 +73,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class ArchiveDate:
     """An archival date: the text as written plus its normalized reading.
@@ -81,6 +107,7 @@ class ArchiveDate:
         return (0, self.earliest.isoformat(), latest)
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Participant:
     """A person or body taking part in a record.
@@ -93,6 +120,7 @@ class Participant:
     role: str | None = None
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Person:
     """One person (or body) across the archive: one people page each.
@@ -111,6 +139,7 @@ class Person:
     description: str | None = None
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Note:
     """A footnote: its label as written in the text (`1`, `*`) and its text."""
@@ -130,6 +159,7 @@ def _empty_extra() -> Mapping[str, object]:
     return MappingProxyType({})
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Record:
     """One archival record, the single source of truth for every page and export.
@@ -180,6 +210,7 @@ class Record:
         return (date_key, self.title.casefold(), self.id)
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class ReadResult:
     """What a reader returns for one file: records (one or more) and problems."""
@@ -197,6 +228,7 @@ class Term:
     record_ids: tuple[str, ...]
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class PersonEntry:
     """A person and the records they appear in, with their roles in each."""

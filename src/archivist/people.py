@@ -223,8 +223,13 @@ def name_key(name: str) -> str:
     return " ".join(tokens)
 
 
+_ANY_BRACKET = re.compile(r"[()\[\]{}]")
+
+
 def _depths(text: str) -> list[int]:
     """Bracket depth at each character; all zero when brackets are unbalanced."""
+    if _ANY_BRACKET.search(text) is None:  # most text: no per-character walk
+        return [0] * len(text)
     depth = 0
     out = []
     for ch in text:
@@ -1030,6 +1035,8 @@ def _plain_label_ok(label: str, said: str) -> bool:
 
 
 def _line_labels(line: str) -> list[_Label]:
+    if ":" not in line[: MAX_LINE * 20]:
+        return []  # every label and interjection has a colon; most lines do not
     head = line[:MAX_LINE]
     out: list[_Label] = []
     m = _LABEL_BRACKETED.match(head)
@@ -1618,6 +1625,14 @@ def _derive(record: Record, authority: Authority | None) -> tuple[list[_Mention]
         merged[key] = _merge_role(before, m) if before else replace(m, name=name)
     still = [n for n in unresolved if authority.resolve(n) is None]
     return list(merged.values()), still
+
+
+def derive_names(
+    record: Record, authority: Authority | None = None
+) -> tuple[tuple[Participant, ...], tuple[str, ...]]:
+    """`derive_participants` and `unresolved_names` at once (one pass over the record)."""
+    mentions, unresolved = _derive(record, authority)
+    return tuple(m.participant() for m in mentions), tuple(unresolved)
 
 
 def derive_participants(

@@ -287,18 +287,26 @@ def read_one(
         cached = cache.read(display, key)
         if cached is not None:
             return cached
+    result = _read_data(data, display, config, stem, path.suffix)
+    if cache:
+        cache.store_read(display, key, result)
+    return result
+
+
+def _read_data(data: bytes, display: str, config: Config, stem: str, suffix: str) -> ReadResult:
+    """`read_data` under the time budget; any failure becomes a problem."""
     try:
         with time_limit(config.record_timeout):
-            result = read_data(data, display, config, stem, path.suffix)
+            return read_data(data, display, config, stem, suffix)
     except RecordTimeout:
-        result = ReadResult(problems=(_timeout_problem(display, "read", config),))
+        return ReadResult(problems=(_timeout_problem(display, "read", config),))
     except RecursionError:
-        result = ReadResult(
+        return ReadResult(
             problems=(Problem(Location(display), "file", "nested too deeply to read"),)
         )
     except Exception as exc:  # a reader bug must not stop the build or lose the record
         log.debug("reader crashed on %s", display, exc_info=True)
-        result = ReadResult(
+        return ReadResult(
             problems=(
                 Problem(
                     Location(display),
@@ -308,9 +316,6 @@ def read_one(
                 ),
             )
         )
-    if cache:
-        cache.store_read(display, key, result)
-    return result
 
 
 def _timeout_problem(path: str, what: str, config: Config) -> Problem:
@@ -423,6 +428,117 @@ def advise(record: Record) -> list[Problem]:
     return [p for rule in ADVICE for p in rule(record)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """What load makes of one record read: its unsafe-text errors, and when it has
+    none, the record with participants derived (None: unchanged) and its warnings."""
+
+    unsafe: tuple[Problem, ...] = ()
+    derived: Record | None = None
+    warnings: tuple[Problem, ...] = ()
+
+
+def _check(record: Record, context: derive.Context) -> _Checked:
+    bad = unsafe_text(record)
+    if bad:
+        return _Checked(tuple(bad))
+    # derive() is where participant names are resolved through the authority file;
+    # the names it cannot resolve come back here as warnings.
+    new, found = derive.derive(record, context)
+    return _Checked((), None if new is record else new, (*found, *advise(new)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One load: what reading and checking each file needs (workers inherit it)."""
+
+    files: tuple[tuple[Path, str, str], ...]  # path, display path, id stem
+    config: Config
+    context: derive.Context
+    cache: BuildCache | None
+    read_key: str  # settings + code, for the read cache
+    check_key: str  # + the authority file, for what load derives
+
+
+@dataclass(frozen=True, slots=True)
+class _FileDone:
+    """One file read and checked. None stands for "in the cache under this key" (the
+    parent takes it from there: a cache hit never travels between processes)."""
+
+    read_key: str
+    result: ReadResult | None
+    check_key: str
+    checked: tuple[_Checked, ...] | None
+
+
+def _read_and_check(job: _Job, i: int) -> _FileDone:
+    """Read file `i` of the job (or find it in the cache) and check its records."""
+    path, display, stem = job.files[i]
+    cache = job.cache
+    data = read_bytes(path, display)
+    key = ""
+    result: ReadResult | None
+    if isinstance(data, ReadResult):  # unreadable: never cached
+        result = data
+    else:
+        key = digest(job.read_key, display, stem, data) if cache else ""
+        if cache and cache.peek_read(display, key) is not None:
+            result = None
+        else:
+            result = _read_data(data, display, job.config, stem, path.suffix)
+        del data
+    check_key = digest(job.check_key, key) if key else ""
+    if cache and check_key and cache.has_checked(display, check_key):
+        return _FileDone(key, result, check_key, None)
+    found = result or (cache.peek_read(display, key) if cache else None)
+    assert found is not None
+    records = found.records
+    return _FileDone(key, result, check_key, tuple(_check(r, job.context) for r in records))
+
+
+# Set in the parent just before forking read workers; they inherit it.
+_READ_JOB: _Job | None = None
+
+
+def _read_chunk(indices: Sequence[int]) -> list[_FileDone]:
+    assert _READ_JOB is not None
+    return [_read_and_check(_READ_JOB, i) for i in indices]
+
+
+def _read_files(job: _Job, jobs: int, progress: Progress | None) -> Iterator[_FileDone]:
+    """Every file of the job read and checked, in file order; in parallel worker
+    processes when jobs > 1 (each reads its own files: no file's bytes pass through
+    the parent)."""
+    total = len(job.files)
+    if jobs <= 1 or total < 64 or "fork" not in multiprocessing.get_all_start_methods():
+        for n in range(total):
+            yield _read_and_check(job, n)
+            if progress and (n % 100 == 0 or n + 1 == total):
+                progress("read", n + 1, total)
+        return
+    global _READ_JOB
+    _READ_JOB = job
+    size = max(4, min(64, total // (jobs * 8) or 1))
+    chunks = [range(s, min(s + size, total)) for s in range(0, total, size)]
+    pool = concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+    )
+    done = 0
+    try:
+        for results in pool.map(_read_chunk, chunks):
+            yield from results
+            done += len(results)
+            if progress:
+                progress("read", done, total)
+    except concurrent.futures.process.BrokenProcessPool as exc:
+        raise BuildFailed(
+            "a reading process died (out of memory? try --jobs 1); nothing was published"
+        ) from exc
+    finally:
+        _READ_JOB = None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def load(
     site_root: Path,
     config: Config,
@@ -430,41 +546,71 @@ def load(
     drafts: bool = False,
     cache: BuildCache | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> Loaded:
-    """Read and validate every record: the part of a build that writes nothing."""
+    """Read and validate every record: the part of a build that writes nothing.
+
+    Files are read and their records checked (unsafe text, participants, advice) in
+    `jobs` worker processes (default: every available core); the results are joined
+    in file order, so records and problems are the same as reading one by one.
+    """
     files, problems = discover(site_root, config)
-    records: list[Record] = []
-    cache_key = digest(cache.version, repr(config)) if cache else ""
     content = site_root / config.content_dir
-    for n, path in enumerate(files):
-        display = _display(path, site_root)
-        stem = file_id(path.relative_to(content).parts)
-        result = read_one(path, display, config, stem, cache=cache, cache_key=cache_key)
-        records.extend(result.records)
+    context, context_problems = derive.load_context(site_root, config)
+    read_key = digest(cache.version, repr(config)) if cache else ""
+    check_key = ""
+    if cache:
+        authority = content / derive.AUTHORITY_FILE
+        check_key = digest(read_key, authority.read_bytes() if authority.is_file() else b"")
+    job = _Job(
+        tuple(
+            (path, _display(path, site_root), file_id(path.relative_to(content).parts))
+            for path in files
+        ),
+        config,
+        context,
+        cache,
+        read_key,
+        check_key,
+    )
+    read: list[tuple[Record, _Checked]] = []
+    jobs = jobs if jobs and jobs > 0 else default_jobs()
+    for (_path, display, _stem), done in zip(
+        job.files, _read_files(job, jobs, progress), strict=True
+    ):
+        result, checked = done.result, done.checked
+        if result is None:
+            assert cache is not None
+            result = cache.read(display, done.read_key)
+            assert result is not None
+        elif cache and done.read_key:
+            cache.store_read(display, done.read_key, result)
+        if checked is None:
+            assert cache is not None
+            checked = cache.checked(display, done.check_key)  # type: ignore[assignment]
+            assert checked is not None
+        elif cache and done.check_key:
+            cache.store_checked(display, done.check_key, checked)
         problems.extend(result.problems)
         if not result.records and not any(p.is_error for p in result.problems):
             problems.append(Problem(Location(display), "file", "no record found"))
-        if progress and (n % 100 == 0 or n + 1 == len(files)):
-            progress("read", n + 1, len(files))
-    clean: list[Record] = []
-    for record in records:
-        bad = unsafe_text(record)
-        problems.extend(bad)
-        if not bad:
-            clean.append(record)
-    records, id_problems = _validate(clean)
+        read.extend(zip(result.records, checked, strict=True))
+    # Problems in the order of the stages as written one after another: unsafe text,
+    # ids, the authority file, then each kept record's derived warnings.
+    clean: list[tuple[Record, _Checked]] = []
+    for record, check in read:
+        problems.extend(check.unsafe)
+        if not check.unsafe:
+            clean.append((record, check))
+    kept, id_problems = _validate([record for record, _ in clean])
     problems.extend(id_problems)
-    context, context_problems = derive.load_context(site_root, config)
     problems.extend(context_problems)
-    derived: list[Record] = []
-    for record in records:
-        # derive() is where participant names are resolved through the authority file;
-        # the names it cannot resolve come back here as warnings.
-        new, found = derive.derive(record, context)
-        derived.append(new)
-        problems.extend(found)
-        problems.extend(advise(new))
-    records = derived
+    records: list[Record] = []
+    pairs = iter(clean)
+    for record in kept:  # kept is a subsequence of clean, in order
+        check = next(c for r, c in pairs if r is record)
+        records.append(check.derived or record)
+        problems.extend(check.warnings)
     withheld: list[str] = []
     today = _today()
     published: list[Record] = []
@@ -774,7 +920,7 @@ def build(
     cache = BuildCache(out, clean=clean, enabled=use_cache)
 
     with _stage(report, "read"):
-        loaded = load(site_root, config, drafts=drafts, cache=cache, progress=progress)
+        loaded = load(site_root, config, drafts=drafts, cache=cache, progress=progress, jobs=jobs)
     problems = list(loaded.problems)
     failed_files = loaded.failed_files
     report.withheld = len(loaded.withheld)

@@ -56,6 +56,11 @@ _CORE_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _NULLS = ("", "~", "null", "Null", "NULL")
+# Tuples, not unions: isinstance() on a tuple is faster, and it runs for every event.
+_SKIP = (events.StreamStartEvent, events.DocumentStartEvent)
+_STOP = (events.DocumentEndEvent, events.StreamEndEvent)
+_OPEN = (events.MappingStartEvent, events.SequenceStartEvent)
+_CLOSE = (events.MappingEndEvent, events.SequenceEndEvent)
 
 
 def _position(mark: object) -> tuple[int, int]:
@@ -74,14 +79,17 @@ class _Builder:
         self._key_lines: dict[int, dict[str, tuple[int, int]]] = {}
 
     def check(self, event: events.Event) -> None:
-        line, col = _position(event.start_mark)
+        # Positions are worked out only for an error: this runs for every event.
         if isinstance(event, events.AliasEvent):
+            line, col = _position(event.start_mark)
             raise YamlError(line, col, "aliases (*name) are not allowed")
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
+            line, col = _position(event.start_mark)
             raise YamlError(line, col, f"anchors (&{anchor}) are not allowed")
         tag = getattr(event, "tag", None)
         if tag is not None and tag != "!" and tag not in _CORE_TAGS:
+            line, col = _position(event.start_mark)
             raise YamlError(line, col, f"tags such as {tag!r} are not allowed")
 
     def build(self, stream: list[events.Event]) -> YamlValue:
@@ -91,9 +99,9 @@ class _Builder:
         root: YamlValue = None
         have_root = False
         for event in stream:
-            if isinstance(event, events.StreamStartEvent | events.DocumentStartEvent):
+            if isinstance(event, _SKIP):
                 continue
-            if isinstance(event, events.DocumentEndEvent | events.StreamEndEvent):
+            if isinstance(event, _STOP):
                 break
             self.check(event)
             value: YamlValue
@@ -102,7 +110,7 @@ class _Builder:
                 plain = event.style is None or event.style == ""
                 # An empty plain value (`key:`) or `~`/`null` is no value; quoted text is.
                 value = None if plain and text in _NULLS else text
-            elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
+            elif isinstance(event, _OPEN):
                 if len(stack) >= MAX_DEPTH:
                     line, col = _position(event.start_mark)
                     raise YamlError(line, col, f"nested deeper than {MAX_DEPTH} levels")
@@ -113,7 +121,7 @@ class _Builder:
                 # Remember where this container's key was, for top-level positions.
                 self._start_marks.append(event.start_mark)
                 continue
-            elif isinstance(event, events.MappingEndEvent | events.SequenceEndEvent):
+            elif isinstance(event, _CLOSE):
                 finished, pending = stack.pop()
                 self._start_marks.pop()
                 if pending is not None:
