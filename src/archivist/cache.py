@@ -24,11 +24,11 @@ import json
 import logging
 import os
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, BinaryIO
 
 import archivist
 from archivist.model import ReadResult
@@ -167,34 +167,35 @@ class BuildCache:
             if _changed(self._reads_used, self._reads) or _changed(
                 self._checked_used, self._checked
             ):
+                reads = {
+                    "version": self.version,
+                    "reads": self._reads_used,
+                    "checked": self._checked_used,
+                }
+                # Streamed to the file: a 100,000-record cache is never one bytes object.
                 _atomic_write(
                     self.dir / _READS,
-                    pickle.dumps(
-                        {
-                            "version": self.version,
-                            "reads": self._reads_used,
-                            "checked": self._checked_used,
-                        },
-                        protocol=pickle.HIGHEST_PROTOCOL,
-                    ),
+                    lambda fh: pickle.dump(reads, fh, protocol=pickle.HIGHEST_PROTOCOL),
                 )
-            units = {
-                name: {"key": u.key, "files": [[f.rel, f.size, f.mtime_ns, f.ino] for f in u.files]}
-                for name, u in sorted(self._units_new.items())
-            }
-            text = json.dumps(
-                {
-                    "format": _FORMAT,
-                    "version": self.version,
-                    "units": units,
-                    "notes": dict(sorted(self._notes_new.items())),
-                }
-            )
-            _atomic_write(self.dir / _UNITS, text.encode("utf-8"))
+            _atomic_write(self.dir / _UNITS, self._write_units)
         except OSError as exc:
             log.warning("could not save the build cache in %s (%s)", self.dir, exc.strerror)
         except (pickle.PicklingError, TypeError, RecursionError) as exc:
             log.warning("could not save the build cache (%s)", exc)
+
+    def _write_units(self, fh: BinaryIO) -> None:
+        """units.json, one unit at a time (one JSON document, written in pieces)."""
+        head = {"format": _FORMAT, "version": self.version}
+        fh.write(json.dumps(head)[:-1].encode("utf-8") + b', "units": {')
+        for n, (name, u) in enumerate(sorted(self._units_new.items())):
+            files = [[f.rel, f.size, f.mtime_ns, f.ino] for f in u.files]
+            item = json.dumps(name) + ": " + json.dumps({"key": u.key, "files": files})
+            fh.write(((", " if n else "") + item).encode("utf-8"))
+        fh.write(b'}, "notes": {')
+        for n, (name, note) in enumerate(sorted(self._notes_new.items())):
+            item = json.dumps(name) + ": " + json.dumps(note)
+            fh.write(((", " if n else "") + item).encode("utf-8"))
+        fh.write(b"}}")
 
     # -- reads --------------------------------------------------------------------
 
@@ -270,11 +271,11 @@ def _changed(used: Mapping[str, tuple[str, Any]], loaded: Mapping[str, tuple[str
     return used.keys() != loaded.keys() or any(used[k][0] != loaded[k][0] for k in used)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            write(fh)
         os.replace(tmp, path)
     finally:
         if tmp.exists():
