@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,8 @@ class Item:
     type: str | None
     summary: str | None
     roles: tuple[str, ...] = ()
+    # The entry as `_item.html` renders it, for lists (see SiteRenderer.listed).
+    html: Markup = field(default=Markup(""), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +151,7 @@ class SiteRenderer:
                 by_slug.setdefault(t.slug, t)
         self._facet_slugs = metadata.facet_slug_sets(archive)
         self._items: dict[str, Item] = {}
+        self._listed: dict[tuple[str, tuple[str, ...]], Item] = {}
 
     # -- helpers ---------------------------------------------------------------
 
@@ -167,6 +170,21 @@ class SiteRenderer:
         if not roles:
             return base
         return Item(base.url, base.title, base.date, base.type, base.summary, tuple(roles))
+
+    def listed(self, record_id: str, roles: Sequence[str] = ()) -> Item:
+        """The item with its list entry (`_item.html`) rendered, once per record and
+        roles: a record is in a dozen lists (its year, people, facets, related)."""
+        key = (record_id, tuple(roles))
+        found = self._listed.get(key)
+        if found is None:
+            item = self.item(record_id, roles)
+            template = self.env.get_template("_item.html")
+            # A shared context over the globals: `render` would merge them into a new
+            # context per call, most of the cost of so small a template.
+            context = template.new_context({**self.env.globals, "item": item}, shared=True)
+            html = Markup("".join(template.root_render_func(context)))
+            found = self._listed[key] = replace(item, html=html)
+        return found
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
@@ -287,7 +305,7 @@ class SiteRenderer:
             notes=Markup(notes),
             prev=self.item(prev_id) if prev_id else None,
             next=self.item(next_id) if next_id else None,
-            related=[self.item(rid) for rid in self.archive.related[record.id]],
+            related=[self.listed(rid) for rid in self.archive.related[record.id]],
             crumbs=crumbs,
             json_url=site.record_json_url(record.id),
         )
@@ -370,11 +388,11 @@ class SiteRenderer:
             yield from self.list_pages(
                 site.year_url(year),
                 f"Records from {year}",
-                [self.item(i) for i in ids],
+                [self.listed(i) for i in ids],
                 years_crumbs,
             )
         yield from self.list_pages(
-            site.undated_url(), "Undated records", [self.item(i) for i in a.undated], years_crumbs
+            site.undated_url(), "Undated records", [self.listed(i) for i in a.undated], years_crumbs
         )
         # People.
         yield (
@@ -396,7 +414,7 @@ class SiteRenderer:
         )
         people_crumbs = [Crumb("Home", ""), Crumb("People", site.facet_url("people"))]
         for entry in a.people:
-            items = [self.item(rid, roles) for rid, roles in entry.records]
+            items = [self.listed(rid, roles) for rid, roles in entry.records]
             yield from self.list_pages(
                 site.person_url(entry.person.slug),
                 entry.person.name,
@@ -426,7 +444,7 @@ class SiteRenderer:
                 yield from self.list_pages(
                     site.facet_url(facet, term.slug),
                     f"{singular}: {term.label}",
-                    [self.item(i) for i in term.record_ids],
+                    [self.listed(i) for i in term.record_ids],
                     crumbs,
                 )
         yield (
@@ -464,7 +482,7 @@ class SiteRenderer:
             page_title=self.config.title,
             count=len(a.records),
             span=span,
-            newest=[self.item(r.id) for r in newest],
+            newest=[self.listed(r.id) for r in newest],
             ways=ways,
             crumbs=[],
         )

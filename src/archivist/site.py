@@ -50,14 +50,14 @@ def paged(url: str, page: int) -> str:
 
 
 @lru_cache(maxsize=16)
-def _prefixes(base_url: str) -> tuple[str, str]:
-    """(base path, absolute prefix) for a `base_url`: both are pure functions of it.
+def _prefixes(base_url: str) -> tuple[str, str, str | None]:
+    """(base path, absolute prefix, site URL) for a `base_url`: pure functions of it.
 
     `Config.base_path` and `.site_url` run a regex on every call, and a build asks for
     them hundreds of thousands of times (every link of every page).
     """
     config = Config(base_url=base_url)
-    return config.base_path, config.site_url or config.base_path
+    return config.base_path, config.site_url or config.base_path, config.site_url
 
 
 def base_path(config: Config) -> str:
@@ -68,6 +68,11 @@ def base_path(config: Config) -> str:
 def absolute_prefix(config: Config) -> str:
     """What `absolute` prefixes: the site URL when known, else the base path."""
     return _prefixes(config.base_url)[1]
+
+
+def site_url(config: Config) -> str | None:
+    """`Config.site_url`, computed once per base URL."""
+    return _prefixes(config.base_url)[2]
 
 
 def href(config: Config, url: str) -> str:
