@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,14 @@ class SiteRenderer:
         self._facet_slugs = metadata.facet_slug_sets(archive)
         self._items: dict[str, Item] = {}
         self._listed: dict[tuple[str, tuple[str, ...]], Item] = {}
+        # Every record is in a year's list, so every list entry is needed anyway:
+        # render them now, before record workers fork, and their related-records
+        # lists reuse them too. A template error surfaces later, where it is reported.
+        try:
+            for record in archive.records:
+                self.listed(record.id)
+        except jinja2.TemplateError:
+            self._listed.clear()
 
     # -- helpers ---------------------------------------------------------------
 
@@ -183,7 +191,8 @@ class SiteRenderer:
             # context per call, most of the cost of so small a template.
             context = template.new_context({**self.env.globals, "item": item}, shared=True)
             html = Markup("".join(template.root_render_func(context)))
-            found = self._listed[key] = replace(item, html=html)
+            found = Item(item.url, item.title, item.date, item.type, item.summary, key[1], html)
+            self._listed[key] = found
         return found
 
     def render(self, template: str, **context: Any) -> str:
