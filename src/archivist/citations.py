@@ -43,9 +43,15 @@ def _and(names: list[str]) -> str:
     return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
-def _kind(record: Record) -> str:
+def _kind(record: Record, names: list[str] | None = None, to: list[str] | None = None) -> str:
+    """`letter`, `interview` or `manuscript`; pass the record's authors and recipients
+    when they are at hand (each format needs them anyway)."""
     kind = (record.type or "").strip().casefold()
-    if kind in CORRESPONDENCE or (authors(record) and recipients(record)):
+    if names is None:
+        names = authors(record)
+    if to is None:
+        to = recipients(record)
+    if kind in CORRESPONDENCE or (names and to):
         return "letter"
     if kind in CONVERSATION:
         return "interview"
@@ -73,8 +79,9 @@ class ChicagoNote:
 def chicago_note(record: Record, config: Config) -> ChicagoNote:
     """`Anna Keller to Tomas Brenner, “Letter …,” June 1977, <source>, <site>, <url>.`"""
     parts: list[str] = []
-    lead = _and(authors(record))
-    to = _and(recipients(record))
+    names, to_names = authors(record), recipients(record)
+    lead = _and(names)
+    to = _and(to_names)
     if lead and to:
         lead = f"{lead} to {to}"
     if lead:
@@ -82,7 +89,7 @@ def chicago_note(record: Record, config: Config) -> ChicagoNote:
     # Correspondence is cited by sender and recipient, not by title (CMOS 14.232);
     # everything else by its title, the comma inside the closing quotation mark.
     title = _flat(record.title).rstrip(",")
-    letter = _kind(record) == "letter" and bool(to) and bool(lead)
+    letter = _kind(record, names, to_names) == "letter" and bool(to) and bool(lead)
     if not letter:
         parts.append(f"“{title},”")
     rest: list[str] = []
@@ -118,17 +125,16 @@ def _csl_name(name: str) -> dict[str, str]:
 
 def csl_item(record: Record, config: Config) -> dict[str, Any]:
     """One CSL-JSON item (the format citeproc, Zotero and Pandoc read)."""
+    names, to = authors(record), recipients(record)
     item: dict[str, Any] = {
         "id": record.id,
-        "type": _kind(record),
+        "type": _kind(record, names, to),
         "title": _flat(record.title),
         "URL": _url(config, record),
         "container-title": config.title,
     }
-    names = authors(record)
     if names:
         item["author"] = [_csl_name(n) for n in names]
-    to = recipients(record)
     if to:
         item["recipient"] = [_csl_name(n) for n in to]
     if record.translators:
@@ -252,16 +258,15 @@ def bibtex(record: Record, config: Config) -> str:
 
 def ris_entry(record: Record, config: Config) -> dict[str, Any]:
     """The record as a `rispy` entry (RIS tag names through rispy's mapping)."""
+    names, to = authors(record), recipients(record)
     entry: dict[str, Any] = {
-        "type_of_reference": "PCOMM" if _kind(record) == "letter" else "MANSCPT",
+        "type_of_reference": "PCOMM" if _kind(record, names, to) == "letter" else "MANSCPT",
         "title": _flat(record.title),
         "urls": [_url(config, record)],
         "name_of_database": _flat(config.title),
     }
-    names = authors(record)
     if names:
         entry["authors"] = [_flat(n) for n in names]
-    to = recipients(record)
     if to:
         entry["secondary_authors"] = [_flat(n) for n in to]
     if record.translators:
@@ -306,9 +311,17 @@ class _RisWriter(rispy.RisWriter):  # type: ignore[misc]
         return ""
 
 
+_RIS_WRITER: _RisWriter | None = None
+
+
 def ris(record: Record, config: Config) -> str:
     """The record as an RIS file (each value on one line: RIS has no continuations)."""
-    text: str = rispy.dumps([ris_entry(record, config)], implementation=_RisWriter)
+    global _RIS_WRITER
+    # One writer for every record: `rispy.dumps` makes a new one per call, and each
+    # inverts rispy's whole tag mapping (most of the cost of a small entry).
+    if _RIS_WRITER is None:
+        _RIS_WRITER = _RisWriter()
+    text: str = _RIS_WRITER.formats([ris_entry(record, config)])
     return text
 
 

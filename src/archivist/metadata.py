@@ -10,9 +10,10 @@ row away.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from archivist import site
 from archivist.config import Config
@@ -58,30 +59,51 @@ LANGUAGE_TAGS: dict[str, str] = {
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")
 
 
+@lru_cache(maxsize=65536)
+def slug_of(text: str) -> str:
+    """`slugify`, remembered: facet values recur in thousands of records."""
+    return slugify(text)
+
+
+# Roles and names recur across thousands of records and every output asks about them
+# (page head, JSON-LD, three citation formats, OAI, feed): classify each one once.
+@lru_cache(maxsize=4096)
+def _role_function(role: str | None) -> str:
+    """The role's function (`sender (Ambassador)` → `sender`), case-folded."""
+    function, _ = role_parts(role)
+    return (function or role or "").strip().casefold()
+
+
 def is_author(participant: Participant) -> bool:
-    function, _ = role_parts(participant.role)
-    return (function or participant.role or "").strip().casefold() in AUTHOR_ROLES
+    return _role_function(participant.role) in AUTHOR_ROLES
 
 
 def is_recipient(participant: Participant) -> bool:
-    function, _ = role_parts(participant.role)
-    return (function or participant.role or "").strip().casefold() in RECIPIENT_ROLES
+    return _role_function(participant.role) in RECIPIENT_ROLES
 
 
 def authors(record: Record) -> list[str]:
     """Names of the record's authors (senders, writers), in record order, once each."""
-    return list(dict.fromkeys(p.name for p in record.participants if is_author(p)))
+    return list(
+        dict.fromkeys(p.name for p in record.participants if _role_function(p.role) in AUTHOR_ROLES)
+    )
 
 
 def recipients(record: Record) -> list[str]:
-    return list(dict.fromkeys(p.name for p in record.participants if is_recipient(p)))
+    return list(
+        dict.fromkeys(
+            p.name for p in record.participants if _role_function(p.role) in RECIPIENT_ROLES
+        )
+    )
 
 
+@lru_cache(maxsize=16384)
 def is_body(name: str) -> bool:
     """`Foreign Office` is a body, `Edmund Harrow` a person (a heuristic, for types)."""
     return bool(_BODY_WORDS.search(name))
 
 
+@lru_cache(maxsize=1024)
 def language_tag(name: str) -> str | None:
     """`Russian` → `ru`; a value that already is a tag (`zh-Hant`) is kept."""
     key = " ".join(name.split()).casefold()
@@ -132,6 +154,7 @@ class DateParts:
         return self.iso.replace("-", "/")
 
 
+@lru_cache(maxsize=16384)
 def date_parts(date: ArchiveDate | None) -> DateParts | None:
     """The most precise date the record's date is certain to (None when undated).
 
@@ -174,9 +197,12 @@ def url(config: Config, path: str) -> str:
 # -- the page head -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Meta:
-    """One `<meta>` tag: `attr` is `name` or `property`."""
+class Meta(NamedTuple):
+    """One `<meta>` tag: `attr` is `name` or `property`.
+
+    A named tuple, not a dataclass: a page has forty of them, and a frozen
+    dataclass costs several times more to make.
+    """
 
     attr: str
     key: str
@@ -184,7 +210,7 @@ class Meta:
 
 
 def _meta(out: list[Meta], attr: str, key: str, value: str | None) -> None:
-    if value and value.strip():
+    if value and not value.isspace():
         out.append(Meta(attr, key, " ".join(value.split())))
 
 
@@ -275,8 +301,16 @@ def _agent(name: str, page: str | None = None) -> dict[str, Any]:
     return node
 
 
-def json_ld(record: Record, archive: Archive, config: Config) -> dict[str, Any]:
-    """schema.org `ArchiveComponent` (a `CreativeWork`) describing the record."""
+def json_ld(
+    record: Record,
+    archive: Archive,
+    config: Config,
+    facet_slugs: Mapping[str, frozenset[str]] | None = None,
+) -> dict[str, Any]:
+    """schema.org `ArchiveComponent` (a `CreativeWork`) describing the record.
+
+    `facet_slugs` (facet → the slugs of its terms) saves rebuilding them per record.
+    """
     page = url(config, site.record_url(record.id))
     home = url(config, "")
     people = archive.participant_slugs.get(record.id, ())
@@ -304,7 +338,7 @@ def json_ld(record: Record, archive: Archive, config: Config) -> dict[str, Any]:
         data["mentions"] = [
             _agent(n, by_name.get(n)) for n in dict.fromkeys(p.name for p, _ in people)
         ]
-    subjects = _term_nodes(archive, config, "subjects", record.subjects)
+    subjects = _term_nodes(archive, config, "subjects", record.subjects, facet_slugs)
     if subjects:
         data["about"] = subjects
     if record.summary:
@@ -334,14 +368,29 @@ def json_ld(record: Record, archive: Archive, config: Config) -> dict[str, Any]:
     return data
 
 
+def facet_slug_sets(archive: Archive) -> dict[str, frozenset[str]]:
+    """Facet → the slugs of its terms (what `json_ld` links to)."""
+    return {facet: frozenset(t.slug for t in terms) for facet, terms in archive.facets.items()}
+
+
 def _term_nodes(
-    archive: Archive, config: Config, facet: str, values: Sequence[str]
+    archive: Archive,
+    config: Config,
+    facet: str,
+    values: Sequence[str],
+    facet_slugs: Mapping[str, frozenset[str]] | None = None,
 ) -> list[dict[str, Any]]:
-    slugs = {t.slug for t in archive.facets.get(facet, ())}
+    if not values:
+        return []
+    if facet_slugs is not None:
+        slugs: Set[str] = facet_slugs.get(facet, frozenset())
+    else:
+        slugs = {t.slug for t in archive.facets.get(facet, ())}
     out: list[dict[str, Any]] = []
     for value in values:
         node: dict[str, Any] = {"@type": "Thing", "name": value}
-        if slugify(value) in slugs:
-            node["url"] = url(config, site.facet_url(facet, slugify(value)))
+        slug = slug_of(value)
+        if slug in slugs:
+            node["url"] = url(config, site.facet_url(facet, slug))
         out.append(node)
     return out

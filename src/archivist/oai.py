@@ -9,6 +9,7 @@ Datestamps come from the records' uploaded dates, never from the clock.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
@@ -28,8 +29,13 @@ _text = xml_text
 
 def repository_identifier(config: Config) -> str:
     """The `repositoryIdentifier` of oai-identifiers: the site's host name."""
-    host = urlsplit(config.site_url or "").hostname
-    return host or "localhost"
+    return _host(site.site_url(config) or "")
+
+
+@lru_cache(maxsize=16)
+def _host(url: str) -> str:
+    # Asked once per record: parse the site URL once.
+    return urlsplit(url).hostname or "localhost"
 
 
 def oai_identifier(config: Config, record_id: str) -> str:

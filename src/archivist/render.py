@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from archivist import citations, metadata, site
 from archivist.config import Config
 from archivist.markup import BodyContext, BodyRenderer
 from archivist.model import Archive, ArchiveDate, Record, Term
 from archivist.people import role_parts
-from archivist.slugs import slugify
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,9 +50,17 @@ def make_env(config: Config, site_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # One environment per build: templates do not change during it, and checking
+        # would stat every template file (and its base and includes) on every page.
+        auto_reload=False,
     )
     env.globals["config"] = config
-    env.filters["href"] = lambda url: site.href(config, url)
+    base = site.base_path(config)  # once: every page has dozens of links
+
+    def href(url: str) -> str:
+        return base + url.lstrip("/")
+
+    env.filters["href"] = href
     return env
 
 
@@ -87,6 +94,8 @@ class Item:
     type: str | None
     summary: str | None
     roles: tuple[str, ...] = ()
+    # The entry as `_item.html` renders it, for lists (see SiteRenderer.listed).
+    html: Markup = field(default=Markup(""), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,19 +140,60 @@ class SiteRenderer:
         self.env = make_env(config, site_root)
         self.bodies = BodyRenderer(config.markdown_html)
         self._person_names = {e.person.slug: e.person.name for e in archive.people}
+        # Per-site lookups every record page needs, built once instead of per record.
+        self._terms_by_label = {
+            facet: {t.label: t for t in terms} for facet, terms in archive.facets.items()
+        }
+        self._terms_by_slug: dict[str, dict[str, Term]] = {}
+        for facet, terms in archive.facets.items():
+            by_slug = self._terms_by_slug[facet] = {}
+            for t in terms:
+                by_slug.setdefault(t.slug, t)
+        self._facet_slugs = metadata.facet_slug_sets(archive)
+        self._items: dict[str, Item] = {}
+        self._listed: dict[tuple[str, tuple[str, ...]], Item] = {}
+        # Every record is in a year's list, so every list entry is needed anyway:
+        # render them now, before record workers fork, and their related-records
+        # lists reuse them too. A template error surfaces later, where it is reported.
+        try:
+            for record in archive.records:
+                self.listed(record.id)
+        except jinja2.TemplateError:
+            self._listed.clear()
 
     # -- helpers ---------------------------------------------------------------
 
     def item(self, record_id: str, roles: Sequence[str] = ()) -> Item:
-        r = self.archive.by_id[record_id]
-        return Item(
-            site.record_url(r.id),
-            r.title,
-            date_text(r),
-            r.type,
-            summary_snippet(r.summary),
-            tuple(roles),
-        )
+        """A record as list pages show it; made once per record (it is in many lists)."""
+        base = self._items.get(record_id)
+        if base is None:
+            r = self.archive.by_id[record_id]
+            base = self._items[record_id] = Item(
+                site.record_url(r.id),
+                r.title,
+                date_text(r),
+                r.type,
+                summary_snippet(r.summary),
+            )
+        if not roles:
+            return base
+        return Item(base.url, base.title, base.date, base.type, base.summary, tuple(roles))
+
+    def listed(self, record_id: str, roles: Sequence[str] = ()) -> Item:
+        """The item with its list entry (`_item.html`) rendered, once per record and
+        roles: a record is in a dozen lists (its year, people, facets, related)."""
+        key = (record_id, tuple(roles))
+        found = self._listed.get(key)
+        if found is None:
+            item = self.item(record_id, roles)
+            template = self.env.get_template("_item.html")
+            # A shared context over the globals: `render` would merge them into a new
+            # context per call, most of the cost of so small a template.
+            context = template.new_context({**self.env.globals, "item": item}, shared=True)
+            html = Markup("".join(template.root_render_func(context)))
+            found = Item(item.url, item.title, item.date, item.type, item.summary, key[1], html)
+            self._listed[key] = found
+        return found
 
     def render(self, template: str, **context: Any) -> str:
         return self.env.get_template(template).render(**context)
@@ -187,12 +237,10 @@ class SiteRenderer:
             rows.append(Field("Participants", links=links))
 
         def term_links(facet: str, values: Sequence[str]) -> tuple[Link, ...]:
-            by_label = {t.label: t for t in a.facets[facet]}
+            by_label = self._terms_by_label[facet]
             found = []
             for v in values:
-                term = by_label.get(v) or next(
-                    (t for t in a.facets[facet] if t.slug == slugify(v)), None
-                )
+                term = by_label.get(v) or self._terms_by_slug[facet].get(metadata.slug_of(v))
                 found.append(Link(v, site.facet_url(facet, term.slug)) if term else Link(v, ""))
             return tuple(found)
 
@@ -243,13 +291,17 @@ class SiteRenderer:
             Crumb(str(year), site.year_url(year)) if year else Crumb("Undated", site.undated_url())
         )
         cite = citations.chicago_note(record, self.config)
+        head_meta = metadata.head_meta(record, self.config)
         return self.render(
             "record.html",
             page_url=site.record_url(record.id),
             page_title=record.title,
             record=record,
-            head_meta=metadata.head_meta(record, self.config),
-            json_ld=json_script(metadata.json_ld(record, self.archive, self.config)),
+            head_meta=head_meta,
+            head_tags=meta_tags(head_meta),
+            json_ld=json_script(
+                metadata.json_ld(record, self.archive, self.config, self._facet_slugs)
+            ),
             canonical=site.absolute(self.config, site.record_url(record.id))
             if self.config.site_url
             else None,
@@ -262,7 +314,7 @@ class SiteRenderer:
             notes=Markup(notes),
             prev=self.item(prev_id) if prev_id else None,
             next=self.item(next_id) if next_id else None,
-            related=[self.item(rid) for rid in self.archive.related[record.id]],
+            related=[self.listed(rid) for rid in self.archive.related[record.id]],
             crumbs=crumbs,
             json_url=site.record_json_url(record.id),
         )
@@ -345,11 +397,11 @@ class SiteRenderer:
             yield from self.list_pages(
                 site.year_url(year),
                 f"Records from {year}",
-                [self.item(i) for i in ids],
+                [self.listed(i) for i in ids],
                 years_crumbs,
             )
         yield from self.list_pages(
-            site.undated_url(), "Undated records", [self.item(i) for i in a.undated], years_crumbs
+            site.undated_url(), "Undated records", [self.listed(i) for i in a.undated], years_crumbs
         )
         # People.
         yield (
@@ -371,7 +423,7 @@ class SiteRenderer:
         )
         people_crumbs = [Crumb("Home", ""), Crumb("People", site.facet_url("people"))]
         for entry in a.people:
-            items = [self.item(rid, roles) for rid, roles in entry.records]
+            items = [self.listed(rid, roles) for rid, roles in entry.records]
             yield from self.list_pages(
                 site.person_url(entry.person.slug),
                 entry.person.name,
@@ -401,7 +453,7 @@ class SiteRenderer:
                 yield from self.list_pages(
                     site.facet_url(facet, term.slug),
                     f"{singular}: {term.label}",
-                    [self.item(i) for i in term.record_ids],
+                    [self.listed(i) for i in term.record_ids],
                     crumbs,
                 )
         yield (
@@ -439,7 +491,7 @@ class SiteRenderer:
             page_title=self.config.title,
             count=len(a.records),
             span=span,
-            newest=[self.item(r.id) for r in newest],
+            newest=[self.listed(r.id) for r in newest],
             ways=ways,
             crumbs=[],
         )
@@ -462,6 +514,20 @@ def _life(born: str | None, died: str | None) -> str | None:
     if not born and not died:
         return None
     return f"{born or '?'}–{died or ''}"
+
+
+def meta_tags(metas: Sequence[metadata.Meta]) -> Markup:
+    """The page head's `<meta>` tags, one a line, every value escaped.
+
+    Made here rather than in a template loop: forty tags a page made the loop the
+    costliest part of rendering a record page's template.
+    """
+    return Markup(
+        "".join(
+            f'<meta {escape(attr)}="{escape(key)}" content="{escape(content)}">\n'
+            for attr, key, content in metas
+        )
+    )
 
 
 def json_script(data: object) -> Markup:

@@ -6,6 +6,7 @@ base path, `output_path` turns it into the file written under the output folder.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from archivist.config import Config
@@ -48,15 +49,40 @@ def paged(url: str, page: int) -> str:
     return url if page <= 1 else f"{url}page/{page}/"
 
 
+@lru_cache(maxsize=16)
+def _prefixes(base_url: str) -> tuple[str, str, str | None]:
+    """(base path, absolute prefix, site URL) for a `base_url`: pure functions of it.
+
+    `Config.base_path` and `.site_url` run a regex on every call, and a build asks for
+    them hundreds of thousands of times (every link of every page).
+    """
+    config = Config(base_url=base_url)
+    return config.base_path, config.site_url or config.base_path, config.site_url
+
+
+def base_path(config: Config) -> str:
+    """The configured base path (`/` or `/archive/`), computed once per base URL."""
+    return _prefixes(config.base_url)[0]
+
+
+def absolute_prefix(config: Config) -> str:
+    """What `absolute` prefixes: the site URL when known, else the base path."""
+    return _prefixes(config.base_url)[1]
+
+
+def site_url(config: Config) -> str | None:
+    """`Config.site_url`, computed once per base URL."""
+    return _prefixes(config.base_url)[2]
+
+
 def href(config: Config, url: str) -> str:
     """A link to a site-relative URL, under the configured base path."""
-    return config.base_path + url.lstrip("/")
+    return _prefixes(config.base_url)[0] + url.lstrip("/")
 
 
 def absolute(config: Config, url: str) -> str:
     """An absolute URL when the site URL is known, else the base-path link."""
-    site = config.site_url
-    return site + url.lstrip("/") if site else href(config, url)
+    return _prefixes(config.base_url)[1] + url.lstrip("/")
 
 
 def output_path(url: str) -> PurePosixPath:
