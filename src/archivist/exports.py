@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
@@ -107,17 +107,33 @@ CSV_SCHEMA: dict[str, tuple[str, str]] = {
 CSV_COLUMNS = tuple(CSV_SCHEMA)
 
 
+def records_json_chunks(data: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """`dumps({"records": data})` in pieces, a record at a time: the whole file of a
+    large archive is never one string."""
+    yield '{"records":['
+    for n, d in enumerate(data):
+        yield ("," if n else "") + json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+    yield "]}\n"
+
+
 def records_csv(
     archive: Archive, config: Config, data: Sequence[dict[str, Any]] | None = None
 ) -> str:
-    """Every record, one row each, every field (lists joined by `; `).
+    """Every record, one row each, every field (lists joined by `; `)."""
+    return "".join(records_csv_chunks(archive, config, data))
+
+
+def records_csv_chunks(
+    archive: Archive, config: Config, data: Iterable[dict[str, Any]] | None = None
+) -> Iterator[str]:
+    """The rows of `records_csv`, one at a time.
 
     `data` is `record_data` of every record, in order, when the caller has it already
     (records.json is made from the same objects).
     """
     if data is None:
-        data = [record_data(record, archive, config) for record in archive.records]
-    rows = [_csv_row(CSV_COLUMNS)]
+        data = (record_data(record, archive, config) for record in archive.records)
+    yield _csv_row(CSV_COLUMNS)
     for d in data:
         people = "; ".join(
             f"{p['name']} ({p['role']})" if p["role"] else p["name"] for p in d["participants"]
@@ -129,8 +145,7 @@ def records_csv(
             "participants": people,
             "notes": "\n\n".join(f"[{n['label']}] {n['text']}" for n in d["notes"]),
         }
-        rows.append(_csv_row([_cell(row.get(col)) for col in CSV_COLUMNS]))
-    return "".join(rows)
+        yield _csv_row([_cell(row.get(col)) for col in CSV_COLUMNS])
 
 
 def _csv_row(cells: Sequence[str]) -> str:

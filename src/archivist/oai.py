@@ -9,6 +9,7 @@ Datestamps come from the records' uploaded dates, never from the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
@@ -84,7 +85,15 @@ def dublin_core(record: Record, archive: Archive, config: Config) -> list[tuple[
 
 
 def static_repository(config: Config, archive: Archive, admin_email: str | None = None) -> str:
-    """The whole static repository document.
+    """The whole static repository document (see `static_repository_chunks`)."""
+    return "".join(static_repository_chunks(config, archive, admin_email))
+
+
+def static_repository_chunks(
+    config: Config, archive: Archive, admin_email: str | None = None
+) -> Iterator[str]:
+    """The static repository document in pieces, one record at a time, so a large
+    archive's file is written as it is made, never held whole.
 
     `baseURL` is this file's own URL; a gateway that serves it rewrites it to its own
     form. `adminEmail` is required by the schema and written when configured.
@@ -116,8 +125,9 @@ def static_repository(config: Config, archive: Archive, admin_email: str | None 
         "</ListMetadataFormats>",
         '<ListRecords metadataPrefix="oai_dc">',
     ]
+    yield "\n".join(out) + "\n"
     for record in records:
-        out.append("<oai:record>")
+        out = ["<oai:record>"]
         out.append("<oai:header>")
         out.append(f"<oai:identifier>{_text(oai_identifier(config, record.id))}</oai:identifier>")
         out.append(f"<oai:datestamp>{datestamp(record).isoformat()}</oai:datestamp>")
@@ -132,6 +142,5 @@ def static_repository(config: Config, archive: Archive, admin_email: str | None 
         out.append("</oai_dc:dc>")
         out.append("</oai:metadata>")
         out.append("</oai:record>")
-    out.append("</ListRecords>")
-    out.append("</Repository>")
-    return "\n".join(out) + "\n"
+        yield "\n".join(out) + "\n"
+    yield "</ListRecords>\n</Repository>\n"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import gc
 import logging
 import multiprocessing
 import os
@@ -44,6 +45,7 @@ from archivist.slugs import file_id
 from archivist.write import (
     MARKER,
     BuildLock,
+    Content,
     OutputError,
     Staging,
     check_output_dir,
@@ -634,7 +636,7 @@ def sorted_problems(problems: Sequence[Problem]) -> list[Problem]:
 # -- render --------------------------------------------------------------------------
 
 
-def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, str | bytes]]:
+def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, Content]]:
     """The files of one record (its page, its data); keyed together by `record_key`."""
     archive = renderer.archive
     yield str(site.output_path(site.record_url(record.id))), renderer.record_page(record)
@@ -649,20 +651,18 @@ def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str
     yield cite["json"], citations.csl_json(record, config)
 
 
-def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, str | bytes]]:
+def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, Content]]:
     """Every output file that is not one record's: lists, browse pages, data, feeds."""
     archive = renderer.archive
     browse: list[str] = []
     for url, html in renderer.pages():
         browse.append(url)
         yield str(site.output_path(url)), html
-    yield (
-        "data/records.json",
-        exports.dumps(
-            {"records": [exports.record_data(r, archive, config) for r in archive.records]}
-        ),
-    )
-    yield "data/records.csv", exports.records_csv(archive, config)
+    # The two data files share one `record_data` per record and are written in pieces.
+    data = [exports.record_data(r, archive, config) for r in archive.records]
+    yield "data/records.json", exports.records_json_chunks(data)
+    yield "data/records.csv", exports.records_csv_chunks(archive, config, data)
+    del data
     yield "data/datapackage.json", exports.dumps(exports.datapackage(config, archive))
     yield (
         "data/index.html",
@@ -673,10 +673,13 @@ def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, 
     yield "sitemap.xml", exports.sitemap(config, _sitemap_urls(archive, browse))
     yield "robots.txt", exports.robots(config)
     yield "feed.xml", exports.feed(config, archive)
-    yield "oai.xml", oai.static_repository(config, archive, getattr(config, "admin_email", None))
+    yield (
+        "oai.xml",
+        oai.static_repository_chunks(config, archive, getattr(config, "admin_email", None)),
+    )
 
 
-def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, str | bytes]]:
+def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, Content]]:
     """Every output file as (site-relative path, content), records first."""
     for record in renderer.archive.records:
         yield from record_outputs(renderer, record)
@@ -732,6 +735,8 @@ class _Rendered:
     fatal: str | None = None
 
 
+# Folders this process has made in staging (each worker its own copy).
+_MADE: set[Path] = set()
 # Set in the parent just before forking render workers; they inherit it.
 _WORK: tuple[SiteRenderer, Path, tuple[Record, ...], float] | None = None
 
@@ -769,10 +774,12 @@ def _render_record(i: int) -> _Rendered:
             except OutputError as exc:  # the record's id makes an unusable path
                 return _Rendered(i, problem=Problem(record.where("id"), "id", str(exc)))
             target = root.joinpath(*safe.parts)
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise os_error(exc, target.parent) from exc
+            if target.parent not in _MADE:  # a record's files share one folder
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise os_error(exc, target.parent) from exc
+                _MADE.add(target.parent)
             write_file(target, content)
             stamps.append(FileStamp.of(str(safe), target))
     except OutputError as exc:  # the disk, not the record: stop the build
@@ -825,6 +832,7 @@ def _render_records(
     """
     global _WORK
     _WORK = (renderer, staging.root, tuple(todo), renderer.config.record_timeout)
+    _MADE.clear()
     try:
         if jobs <= 1 or len(todo) < 32 or "fork" not in multiprocessing.get_all_start_methods():
             for i in range(len(todo)):
@@ -893,6 +901,39 @@ def build(
     `jobs` worker processes render record pages (default: every available core);
     `clean` ignores the build cache; `use_cache=False` neither reads nor writes it.
     """
+    try:
+        return _build(
+            site_root,
+            out,
+            base_url=base_url,
+            strict=strict,
+            keep_going=keep_going,
+            drafts=drafts,
+            progress=progress,
+            jobs=jobs,
+            clean=clean,
+            use_cache=use_cache,
+            background_cleanup=background_cleanup,
+        )
+    finally:
+        gc.unfreeze()  # the archive was frozen for forking; let it go (serve rebuilds)
+
+
+def _build(
+    site_root: Path,
+    out: Path,
+    *,
+    base_url: str | None = None,
+    strict: bool = False,
+    keep_going: bool = False,
+    drafts: bool = False,
+    progress: Progress | None = None,
+    jobs: int | None = None,
+    clean: bool = False,
+    use_cache: bool = True,
+    background_cleanup: bool = False,
+) -> BuildReport:
+    """The build itself; see `build`."""
     start = time.perf_counter()
     report = BuildReport()
     out = out.absolute()
@@ -966,6 +1007,9 @@ def build(
                 ) as search_index,
             ):
                 # Forked before the render workers: indexing needs records, not pages.
+                # Frozen first: a collector walking the archive in a forked process
+                # would write to (and so copy) every page of it.
+                gc.freeze()
                 try:
                     search_index.start()
                 except SearchError as exc:

@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -129,7 +130,7 @@ class Staging:
         """The staging path for `rel`, created parents and all, after safety checks."""
         return Path(self._target(self._claim(str(rel))))
 
-    def write(self, rel: str | PurePosixPath, data: str | bytes) -> None:
+    def write(self, rel: str | PurePosixPath, data: Content) -> None:
         write_file(self.path(rel), data)
 
     def link(self, rel: str | PurePosixPath, source: Path) -> None:
@@ -173,15 +174,27 @@ class Staging:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def write_file(target: Path, data: str | bytes) -> None:
+Content = str | bytes | Iterable[str]
+
+
+def write_file(target: Path, data: Content) -> None:
     """Write a new file; an existing one is unlinked first, so a hard link to the
-    previous site is replaced, never written through."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    previous site is replaced, never written through. `data` may come in pieces
+    (an iterable of text), written as they come."""
     try:
-        if target.is_symlink() or target.exists():
+        try:
+            fh = open(target, "xb")  # noqa: SIM115 - closed by the `with` below
+        except FileExistsError:  # also a symlink, dangling or not
             target.unlink()
-        with open(target, "xb") as fh:
-            fh.write(payload)
+            fh = open(target, "xb")  # noqa: SIM115
+        with fh:
+            if isinstance(data, bytes):
+                fh.write(data)
+            elif isinstance(data, str):
+                fh.write(data.encode("utf-8"))
+            else:
+                for piece in data:
+                    fh.write(piece.encode("utf-8"))
     except OSError as exc:
         raise os_error(exc, target) from exc
 
