@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import datetime as dt
+import functools
 import gc
 import logging
 import multiprocessing
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import jinja2
 
@@ -56,6 +57,8 @@ from archivist.write import (
 )
 
 log = logging.getLogger("archivist")
+P = ParamSpec("P")
+R = TypeVar("R")
 
 Progress = Callable[[str, int, int], None]
 
@@ -882,6 +885,21 @@ def copy_static(staging: Staging, site_root: Path, config: Config) -> int:
 # -- build ---------------------------------------------------------------------------
 
 
+def _unfreezing(fn: Callable[P, R]) -> Callable[P, R]:
+    """`fn`, then `gc.unfreeze()`: a build freezes the archive for forking; serve
+    rebuilds in one process and must get that memory back."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.unfreeze()
+
+    return wrapper
+
+
+@_unfreezing
 def build(
     site_root: Path,
     out: Path,
@@ -901,39 +919,6 @@ def build(
     `jobs` worker processes render record pages (default: every available core);
     `clean` ignores the build cache; `use_cache=False` neither reads nor writes it.
     """
-    try:
-        return _build(
-            site_root,
-            out,
-            base_url=base_url,
-            strict=strict,
-            keep_going=keep_going,
-            drafts=drafts,
-            progress=progress,
-            jobs=jobs,
-            clean=clean,
-            use_cache=use_cache,
-            background_cleanup=background_cleanup,
-        )
-    finally:
-        gc.unfreeze()  # the archive was frozen for forking; let it go (serve rebuilds)
-
-
-def _build(
-    site_root: Path,
-    out: Path,
-    *,
-    base_url: str | None = None,
-    strict: bool = False,
-    keep_going: bool = False,
-    drafts: bool = False,
-    progress: Progress | None = None,
-    jobs: int | None = None,
-    clean: bool = False,
-    use_cache: bool = True,
-    background_cleanup: bool = False,
-) -> BuildReport:
-    """The build itself; see `build`."""
     start = time.perf_counter()
     report = BuildReport()
     out = out.absolute()
