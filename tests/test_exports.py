@@ -226,3 +226,20 @@ def test_outputs_do_not_depend_on_the_clock(
             }
         )
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [],
+        [{"id": "a", "body": "x"}],
+        [
+            {"id": "a", "body": 'quote " and \\ and </script>'},
+            {"id": "b", "t": ["é", "中文", None]},
+        ],
+    ],
+)
+def test_records_json_written_in_pieces_is_the_one_document(rows: list[dict[str, object]]) -> None:
+    # A large archive's records.json is streamed a record at a time; a reader must
+    # get exactly the document `dumps` would have written.
+    assert "".join(exports.records_json_chunks(rows)) == exports.dumps({"records": rows})
