@@ -62,6 +62,9 @@ from measure import (
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 OUT = BENCH / "_out"
+# Where builds write (Hugo's site and public/, archivist's output, the floor's copy):
+# OUT unless --work names another folder, e.g. a tmpfs, to take the disk out of it.
+WORK = OUT
 SHARED = Path(os.environ.get("ARCHIVIST_SHARED") or REPO.parent / "shared").resolve()
 DAFP = SHARED / "corpus" / "dafp"
 DAFP_FIELDS = {"date": "doc_date", "source": "naa_refs[].reference"}
@@ -126,7 +129,7 @@ def dafp_corpus() -> Corpus:
 
 def hugo_site_for(corpus: Corpus) -> Path:
     """The Hugo baseline site for a corpus, converted once and cached."""
-    site = OUT / f"hugo-{corpus.key}"
+    site = WORK / f"hugo-{corpus.key}"
     stamp = site / "converted.json"
     source_stamp = corpus.site / "generated.json"
     want = source_stamp.read_text() if source_stamp.is_file() else corpus.key
@@ -200,10 +203,13 @@ def archivist_build(
     inside through `--timings` when the build supports it)."""
     timings_file = OUT / f"timings-{corpus.key}.json"
     timings_file.unlink(missing_ok=True)
-    if clean:
-        remove_tree(out)
-        remove_tree(corpus.site / ".archivist-cache")
     argv = [sys.executable, "-m", "archivist", "build", "--out", str(out), *extra]
+    if clean:
+        # The build cache lives beside --out: .archivist-cache/<out name>/.
+        remove_tree(out)
+        remove_tree(out.parent / ".archivist-cache" / out.name)
+        remove_tree(corpus.site / ".archivist-cache")
+        argv.append("--clean")
     if timings:
         argv += ["--timings", str(timings_file)]
     total = run_command(argv, cwd=corpus.site, env=_env())
@@ -265,7 +271,16 @@ def main(argv: list[str] | None = None) -> int:
         "--archivist-arg", action="append", default=[], help="extra argument for archivist build"
     )
     parser.add_argument("--json", type=Path, help="also write all results here")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="folder the builds write to (default bench/_out; e.g. /dev/shm to leave the disk out)",
+    )
     args = parser.parse_args(argv)
+    global WORK
+    if args.work:
+        WORK = args.work.resolve()
+        WORK.mkdir(parents=True, exist_ok=True)
     if args.runs < 1 or args.records < 1:
         parser.error("--runs and --records must be at least 1")
     if args.hugo and shutil.which("hugo") is None:
@@ -282,8 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"skipping archivist build: {missing}")
     else:
         log(f"archivist: {probe.where}" + ("" if probe.timings else " (no --timings: totals only)"))
-    out = OUT / f"site-{corpus.key}"
-    floor_dst = OUT / "floor-copy"
+    out = WORK / f"site-{corpus.key}"
+    floor_dst = WORK / "floor-copy"
 
     load_before = os.getloadavg()[0]
     hugo_runs: list[Timing] = []
