@@ -288,7 +288,7 @@ class BackgroundIndex:
                 if unit is None:
                     raise SearchError("the last build's search index changed during this build")
                 for f in unit.files:
-                    self.staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")))
+                    self.staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")), f.ino)
                 cache.store_unit(f"shard:{shard.n}", shard.key, unit.files)
             placed.append((shard, folder))
         for shard, folder in placed:

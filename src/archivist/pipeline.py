@@ -986,7 +986,9 @@ def build(
                 digests = record_digests(archive.records)
             render_problems: list[Problem] = []
             with (
-                Staging(out) as staging,
+                Staging(
+                    out, spare_dir=cache_dir / "spare" if use_cache else None, spare=not clean
+                ) as staging,
                 BackgroundIndex(
                     archive, digests, staging, config, cache, jobs=jobs
                 ) as search_index,
@@ -1014,7 +1016,7 @@ def build(
                             continue
                         t = time.perf_counter()
                         for f in unit.files:
-                            staging.link(f.rel, out.joinpath(*f.rel.split("/")))
+                            staging.link(f.rel, out.joinpath(*f.rel.split("/")), f.ino)
                         write_seconds += time.perf_counter() - t
                         cache.store_unit(f"record:{record.id}", key, unit.files)
                         files_of[record.id] = unit.files
@@ -1083,6 +1085,7 @@ def build(
                         "records; nothing was published"
                     )
                 with _stage(report, "write"):
+                    staging.prune()
                     # One walk gives the size report and the no-change stamp.
                     stamp, report.bytes = fingerprint.tree_stamp(staging.root)
                     staging.publish(background_cleanup=background_cleanup)
