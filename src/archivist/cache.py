@@ -97,12 +97,15 @@ class FileStamp:
         st = path.lstat()
         return cls(rel, st.st_size, st.st_mtime_ns, st.st_ino)
 
-    def matches(self, path: Path) -> bool:
+    def matches_path(self, path: str) -> bool:
         try:
-            st = path.lstat()
+            st = os.lstat(path)
         except OSError:
             return False
         return (st.st_size, st.st_mtime_ns, st.st_ino) == (self.size, self.mtime_ns, self.ino)
+
+    def matches(self, path: Path) -> bool:
+        return self.matches_path(str(path))
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,7 @@ class BuildCache:
 
     def __init__(self, out: Path, *, clean: bool = False, enabled: bool = True) -> None:
         self.out = out
+        self._out = str(out)
         self.dir = out.parent / CACHE_DIR / out.name
         self.enabled = enabled
         self.version = code_version()
@@ -240,7 +244,8 @@ class BuildCache:
         if unit is None or unit.key != key:
             self.misses += 1
             return None
-        if not all(f.matches(self.out.joinpath(*f.rel.split("/"))) for f in unit.files):
+        # Plain string paths: this runs for every file of the site on every rebuild.
+        if not all(f.matches_path(os.path.join(self._out, f.rel)) for f in unit.files):
             self.misses += 1
             return None
         self.hits += 1

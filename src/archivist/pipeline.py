@@ -1008,6 +1008,7 @@ def build(
                     files_of: dict[str, tuple[FileStamp, ...]] = {}
                     total = len(archive.records)
                     reused = 0
+                    out_dir = str(out)
                     for record in archive.records:
                         key = keys[record.id] = record_key(base, archive, digests, record)
                         unit = cache.reusable(f"record:{record.id}", key)
@@ -1016,7 +1017,7 @@ def build(
                             continue
                         t = time.perf_counter()
                         for f in unit.files:
-                            staging.link(f.rel, out.joinpath(*f.rel.split("/")), f.ino)
+                            staging.link(f.rel, os.path.join(out_dir, f.rel), f.ino)
                         write_seconds += time.perf_counter() - t
                         cache.store_unit(f"record:{record.id}", key, unit.files)
                         files_of[record.id] = unit.files

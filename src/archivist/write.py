@@ -150,7 +150,7 @@ class Staging:
     def write(self, rel: str | PurePosixPath, data: Content) -> None:
         write_file(self.path(rel), data)
 
-    def link(self, rel: str | PurePosixPath, source: Path, ino: int | None = None) -> None:
+    def link(self, rel: str | PurePosixPath, source: str | Path, ino: int | None = None) -> None:
         """Put an unchanged file from the previous site in place: a hard link (no copy,
         no new bytes), or a copy where links are not possible. `ino`, the source's
         inode when known, lets a reused staging folder keep a link it already has."""
@@ -166,7 +166,7 @@ class Staging:
         try:
             os.link(source, target, follow_symlinks=False)
         except OSError:
-            link_or_copy(source, Path(target))
+            link_or_copy(Path(source), Path(target))
 
     def _take_inventory(self) -> None:
         for dirpath, _dirnames, filenames in os.walk(self._root):
