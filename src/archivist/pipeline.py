@@ -59,6 +59,7 @@ from archivist.write import (
 log = logging.getLogger("archivist")
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 
 Progress = Callable[[str, int, int], None]
 
@@ -523,24 +524,41 @@ def _read_files(job: _Job, jobs: int, progress: Progress | None) -> Iterator[_Fi
         return
     global _READ_JOB
     _READ_JOB = job
-    size = max(4, min(64, total // (jobs * 8) or 1))
-    chunks = [range(s, min(s + size, total)) for s in range(0, total, size)]
+    try:
+        yield from _fork_map(_read_chunk, total, jobs, progress, "read", "reading", 0, total)
+    finally:
+        _READ_JOB = None
+
+
+def _fork_map(
+    work: Callable[[Sequence[int]], list[T]],
+    count: int,
+    jobs: int,
+    progress: Progress | None,
+    stage: str,
+    doing: str,
+    done_before: int,
+    total: int,
+) -> Iterator[T]:
+    """`work` over items 0..count-1 in forked worker processes, in chunks, results in
+    item order. The workers inherit what the caller set up before the call."""
+    size = max(4, min(64, count // (jobs * 8) or 1))
+    chunks = [range(s, min(s + size, count)) for s in range(0, count, size)]
     pool = concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
     )
-    done = 0
+    done = done_before
     try:
-        for results in pool.map(_read_chunk, chunks):
+        for results in pool.map(work, chunks):
             yield from results
             done += len(results)
             if progress:
-                progress("read", done, total)
+                progress(stage, done, total)
     except concurrent.futures.process.BrokenProcessPool as exc:
         raise BuildFailed(
-            "a reading process died (out of memory? try --jobs 1); nothing was published"
+            f"a {doing} process died (out of memory? try --jobs 1); nothing was published"
         ) from exc
     finally:
-        _READ_JOB = None
         pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -843,25 +861,9 @@ def _render_records(
                 if progress and (i % 100 == 0 or i + 1 == len(todo)):
                     progress("render", done_before + i + 1, total)
             return
-        size = max(4, min(64, len(todo) // (jobs * 8) or 1))
-        chunks = [list(range(s, min(s + size, len(todo)))) for s in range(0, len(todo), size)]
-        context = multiprocessing.get_context("fork")
-        pool = concurrent.futures.ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_worker_init
+        yield from _fork_map(
+            _render_chunk, len(todo), jobs, progress, "render", "rendering", done_before, total
         )
-        done = done_before
-        try:
-            for results in pool.map(_render_chunk, chunks):
-                yield from results
-                done += len(results)
-                if progress:
-                    progress("render", done, total)
-        except concurrent.futures.process.BrokenProcessPool as exc:
-            raise BuildFailed(
-                "a rendering process died (out of memory? try --jobs 1); nothing was published"
-            ) from exc
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         _WORK = None
 
