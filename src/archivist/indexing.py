@@ -60,14 +60,16 @@ class IndexResult:
     order: tuple[IndexEntry, ...]  # url and sort keys of every entry, for date order
 
 
-def shard_plan(records: Sequence[Record], shard_size: int) -> list[tuple[int, list[Record]]]:
-    """The non-empty shards, in shard order, each with its records by id."""
-    ordered = sorted(records, key=lambda r: r.id)
-    count = max(1, -(-len(ordered) // max(1, shard_size)))
+def shard_plan(
+    records: Sequence[Record], shard_size: int
+) -> tuple[int, list[tuple[int, list[Record]]]]:
+    """(the shard count, the non-empty shards in shard order, each with its records by
+    id): the sharding of `search.shard_groups`, over records instead of entries."""
+    count = search.shard_count(len(records), shard_size)
     groups: list[list[Record]] = [[] for _ in range(count)]
-    for record in ordered:
+    for record in sorted(records, key=lambda r: r.id):
         groups[search.shard_of(record.id, count)].append(record)
-    return [(n, group) for n, group in enumerate(groups) if group]
+    return count, [(n, group) for n, group in enumerate(groups) if group]
 
 
 def shard_key(
@@ -108,8 +110,7 @@ def _index_all(
     deadline: float,
 ) -> IndexResult:
     """Plan every shard; reuse or index each. Runs in the index process."""
-    plan = shard_plan(archive.records, config.search_shard_size)
-    count = max(1, -(-len(archive.records) // max(1, config.search_shard_size)))
+    count, plan = shard_plan(archive.records, config.search_shard_size)
     tool = tool_stamp(binary) if plan else ""
     work = root / WORK
     order: list[IndexEntry] = []

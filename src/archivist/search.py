@@ -301,12 +301,17 @@ def shard_dir(out: Path, shard: int) -> Path:
     return out / "pagefind" if shard == 0 else out / "pagefind" / f"shard-{shard}"
 
 
+def shard_count(records: int, shard_size: int) -> int:
+    """How many shards `records` records make (at least one)."""
+    return max(1, -(-records // max(1, shard_size)))
+
+
 def shard_groups(
     entries: Iterable[tuple[str, IndexEntry]], shard_size: int
 ) -> tuple[list[IndexEntry], list[list[IndexEntry]]]:
     """(all entries by record id, the entries of each shard)."""
     items = sorted(entries, key=lambda item: item[0])
-    shards = max(1, -(-len(items) // max(1, shard_size)))
+    shards = shard_count(len(items), shard_size)
     groups: list[list[IndexEntry]] = [[] for _ in range(shards)]
     for record_id, entry in items:
         groups[shard_of(record_id, shards)].append(entry)
