@@ -6,6 +6,7 @@ previous site) is then compared, whole tree, with a clean build of the edited si
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -235,3 +236,58 @@ def test_a_chain_of_edits_equals_clean_at_every_step(tmp_path: Path) -> None:
         assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == [], change
         assert_invariants(incremental, out)
     assert spare.is_dir()  # the spare was in play
+
+
+def _replace(path: Path) -> None:
+    path.unlink()
+    path.write_bytes(b"tampered")
+
+
+def _edit_in_place(path: Path) -> None:
+    with path.open("ab") as fh:  # same inode, new size and time
+        fh.write(b"<!-- tampered -->")
+
+
+@pytest.mark.parametrize("tamper", [_replace, _edit_in_place, Path.unlink])
+@pytest.mark.parametrize("page", ["records/rec-004/index.html", "people/index.html"])
+def test_a_hand_edited_output_file_is_rebuilt_when_the_spare_is_in_play(
+    tmp_path: Path, tamper: Callable[[Path], None], page: str
+) -> None:
+    """The reused staging folder (the site before last) holds a link to every kept
+    file; a published file replaced, edited or deleted by hand must still be made anew."""
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "out" / "_site"
+    build(site, out, jobs=1)
+    _edit_title(site)
+    build(site, out, jobs=1)
+    assert (tmp_path / "out" / ".archivist-cache" / "_site" / "spare").is_dir()
+    original = (out / page).read_bytes()
+    tamper(out / page)
+    _edit_body(site)  # not a no-change build: the record and list pages are keyed
+    build(site, out, jobs=1)
+    assert (out / page).read_bytes() == original
+    clean_out = tmp_path / "clean" / "_site"
+    build(site, clean_out, jobs=1, use_cache=False)
+    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+
+
+def test_a_content_file_changed_under_the_same_size_and_time_is_read_again(
+    tmp_path: Path,
+) -> None:
+    """Unchanged files are known by their stat, not read; a change that keeps the size
+    and puts the modification time back still changes the inode's change time."""
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "_site"
+    path = site / "content" / "rec-005.md"
+    st = path.stat()
+    old = st.st_mtime_ns - 10_000_000_000  # older than the racy window
+    os.utime(path, ns=(old, old))
+    build(site, out, jobs=1)
+    text = path.read_text("utf-8")
+    assert "The text of record number 5." in text
+    path.write_text(text.replace("number 5.", "number V."), "utf-8")  # same size
+    os.utime(path, ns=(old, old))
+    build(site, out, jobs=1)
+    assert "The text of record number V." in (out / "records" / "rec-005" / "index.html").read_text(
+        "utf-8"
+    )

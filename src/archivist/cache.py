@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import pickle
+import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,9 @@ log = logging.getLogger("archivist")
 
 CACHE_DIR = ".archivist-cache"
 _FORMAT = 1
-_READS = "reads.pickle"
+_READS = "reads-{:02d}.pickle"
+# Reads are kept in buckets by file name, so an edit re-saves one bucket, not all.
+_BUCKETS = 16
 _UNITS = "units.json"
 
 
@@ -129,12 +132,17 @@ class BuildCache:
         # authority file): derivation costs as much as reading.
         self._checked: dict[str, tuple[str, object]] = {}
         self._checked_used: dict[str, tuple[str, object]] = {}
+        # File name → (stat signature, read settings, read key): a file whose stat is
+        # as it was need not be read again to find its key (see `key_by_stat`).
+        self._stats: dict[str, tuple[Stat, str, str]] = {}
+        self._stats_used: dict[str, tuple[Stat, str, str]] = {}
         self._units: dict[str, Unit] = {}
         self._units_new: dict[str, Unit] = {}
         self._notes: dict[str, Any] = {}
         self._notes_new: dict[str, Any] = {}
         self.hits = 0
         self.misses = 0
+        self._loaded = False  # every bucket read, of this version
         if enabled and not clean:
             self._load()
 
@@ -150,17 +158,25 @@ class BuildCache:
                 for name, u in meta["units"].items()
             }
             self._notes = meta.get("notes", {})
-            with open(self.dir / _READS, "rb") as fh:
-                reads = pickle.load(fh)
-            if isinstance(reads, dict) and reads.get("version") == self.version:
-                self._reads = reads["reads"]
-                self._checked = reads.get("checked", {})
+            for n in range(_BUCKETS):
+                with open(self.dir / _READS.format(n), "rb") as fh:
+                    reads = pickle.load(fh)
+                if not isinstance(reads, dict) or reads.get("version") != self.version:
+                    raise ValueError("a bucket of another version")
+                self._reads.update(reads["reads"])
+                self._checked.update(reads["checked"])
+                self._stats.update(reads["stats"])
+            self._loaded = True
         except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError) as exc:
             log.debug("build cache ignored (%s)", exc)
-            self._reads, self._units, self._checked, self._notes = {}, {}, {}, {}
+            self._forget()
         except Exception as exc:  # a damaged pickle may raise anything; start afresh
             log.debug("build cache ignored (%s)", exc)
-            self._reads, self._units, self._checked, self._notes = {}, {}, {}, {}
+            self._forget()
+
+    def _forget(self) -> None:
+        self._loaded = False
+        self._reads, self._units, self._checked, self._notes, self._stats = {}, {}, {}, {}, {}
 
     def save(self) -> None:
         """Keep what this build read and wrote; best effort (a full disk only costs time)."""
@@ -168,18 +184,30 @@ class BuildCache:
             return
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            if _changed(self._reads_used, self._reads) or _changed(
-                self._checked_used, self._checked
-            ):
+            new = [_bucketed(self._reads_used), _bucketed(self._checked_used)]
+            old = [_bucketed(self._reads), _bucketed(self._checked)]
+            stats_new, stats_old = _bucketed(self._stats_used), _bucketed(self._stats)
+            for n in range(_BUCKETS):
+                path = self.dir / _READS.format(n)
+                if (
+                    path.is_file()
+                    and self._loaded
+                    and not any(
+                        _changed(a.get(n, {}), b.get(n, {})) for a, b in zip(new, old, strict=True)
+                    )
+                    and stats_new.get(n, {}) == stats_old.get(n, {})
+                ):
+                    continue
                 reads = {
                     "version": self.version,
-                    "reads": self._reads_used,
-                    "checked": self._checked_used,
+                    "reads": new[0].get(n, {}),
+                    "checked": new[1].get(n, {}),
+                    "stats": stats_new.get(n, {}),
                 }
                 # Streamed to the file: a 100,000-record cache is never one bytes object.
                 _atomic_write(
-                    self.dir / _READS,
-                    lambda fh: pickle.dump(reads, fh, protocol=pickle.HIGHEST_PROTOCOL),
+                    path,
+                    lambda fh, r=reads: pickle.dump(r, fh, protocol=pickle.HIGHEST_PROTOCOL),  # type: ignore[misc]
                 )
             _atomic_write(self.dir / _UNITS, self._write_units)
         except OSError as exc:
@@ -235,6 +263,21 @@ class BuildCache:
         if self.enabled:
             self._checked_used[name] = (key, value)
 
+    def key_by_stat(self, name: str, stat: Stat, settings: str) -> str | None:
+        """The read key `name` had when its file had this stat signature and the read
+        settings were the same; None when either differs."""
+        found = self._stats.get(name)
+        if found is not None and found[0] == stat and found[1] == settings:
+            return found[2]
+        return None
+
+    def store_stat(self, name: str, stat: Stat, settings: str, key: str, since_ns: int) -> None:
+        """Remember a file's read key by its stat signature. A file changed within two
+        seconds before `since_ns` (when reading began) is not remembered: a second edit
+        in the same clock tick could keep size and time (git's "racily clean" files)."""
+        if self.enabled and stat[1] < since_ns - 2_000_000_000:
+            self._stats_used[name] = (stat, settings, key)
+
     # -- output units -------------------------------------------------------------
 
     def reusable(self, name: str, key: str) -> Unit | None:
@@ -251,6 +294,11 @@ class BuildCache:
         self.hits += 1
         return unit
 
+    def unit(self, name: str, key: str) -> Unit | None:
+        """The last build's unit when its key is unchanged (its files unchecked)."""
+        unit = self._units.get(name)
+        return unit if unit is not None and unit.key == key else None
+
     def store_unit(self, name: str, key: str, files: Iterable[FileStamp]) -> None:
         if self.enabled:
             self._units_new[name] = Unit(key, tuple(files))
@@ -262,6 +310,13 @@ class BuildCache:
             return note.get("value")
         return None
 
+    def last_note(self, name: str) -> tuple[str, Any] | None:
+        """(key, value) of what the last build noted under `name`, whatever the key."""
+        note = self._notes.get(name)
+        if isinstance(note, dict) and isinstance(note.get("key"), str):
+            return note["key"], note.get("value")
+        return None
+
     def note(self, name: str, key: str, value: Any) -> None:
         """Keep some JSON data for the next build, valid while `key` is unchanged."""
         if self.enabled:
@@ -270,6 +325,27 @@ class BuildCache:
     @property
     def units(self) -> Mapping[str, Unit]:
         return MappingProxyType(self._units_new)
+
+
+# size, modification time, inode and change time (ns): what `stat` says of a file.
+Stat = tuple[int, int, int, int]
+
+
+def file_stat(path: str | Path) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+def _bucketed(items: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for name, value in items.items():
+        out.setdefault(zlib.crc32(name.encode("utf-8", "surrogatepass")) % _BUCKETS, {})[name] = (
+            value
+        )
+    return out
 
 
 def _changed(used: Mapping[str, tuple[str, Any]], loaded: Mapping[str, tuple[str, Any]]) -> bool:
@@ -287,4 +363,14 @@ def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
             tmp.unlink()
 
 
-__all__ = ["CACHE_DIR", "BuildCache", "FileStamp", "Unit", "code_version", "digest", "tree_digest"]
+__all__ = [
+    "CACHE_DIR",
+    "BuildCache",
+    "FileStamp",
+    "Stat",
+    "Unit",
+    "code_version",
+    "digest",
+    "file_stat",
+    "tree_digest",
+]

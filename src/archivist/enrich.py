@@ -9,9 +9,10 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import MappingProxyType
 
+from archivist.cache import digest
 from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
 from archivist.slugs import slugify
 
@@ -75,7 +76,7 @@ def _facet(
 
 def _related(
     records: tuple[Record, ...],
-    slugs: dict[str, tuple[str, ...]],
+    slugs: Mapping[str, tuple[str, ...]],
     count: int,
 ) -> dict[str, tuple[str, ...]]:
     """Records sharing people and subjects, then close in date; explicit links first."""
@@ -111,10 +112,34 @@ def _related(
     return out
 
 
+def related_key(
+    records: tuple[Record, ...], slugs: Mapping[str, tuple[str, ...]], count: int
+) -> str:
+    """Everything `_related` reads: the order of the records, their people, subjects
+    and explicit links. An edit to a record's text leaves it unchanged."""
+    return digest(
+        str(count),
+        *(
+            "\x1f".join((r.id, *slugs[r.id], "\x1e", *r.subjects, "\x1e", *r.related))
+            for r in records
+        ),
+    )
+
+
+RelatedMemo = MutableMapping[str, Mapping[str, tuple[str, ...]]]
+
+
 def build_archive(
-    records: Iterable[Record], person_for: PersonFor = _default_person, related_count: int = 5
+    records: Iterable[Record],
+    person_for: PersonFor = _default_person,
+    related_count: int = 5,
+    memo: RelatedMemo | None = None,
 ) -> Archive:
-    """Sort the records and derive every cross-record index the site shows."""
+    """Sort the records and derive every cross-record index the site shows.
+
+    `memo` (related-records lists by `related_key`) spares recomputing them when
+    the last build had the same key; it is left holding this build's lists.
+    """
     ordered = tuple(sorted(records, key=lambda r: r.sort_key))
     # Resolve every participant name once to one Person (the authority file may merge
     # names); a name recurs in thousands of records.
@@ -164,6 +189,13 @@ def build_archive(
         next_id = ordered[i + 1].id if i + 1 < len(ordered) else None
         neighbours[record.id] = (prev_id, next_id)
 
+    key = related_key(ordered, record_slugs, related_count)
+    related = memo.get(key) if memo is not None else None
+    if related is None:
+        related = _related(ordered, record_slugs, related_count)
+    if memo is not None:
+        memo.clear()
+        memo[key] = related
     return Archive(
         records=ordered,
         by_id=MappingProxyType({r.id: r for r in ordered}),
@@ -173,5 +205,5 @@ def build_archive(
         undated=tuple(undated),
         facets=MappingProxyType({name: _facet(ordered, fn) for name, fn in FACETS.items()}),
         neighbours=MappingProxyType(neighbours),
-        related=MappingProxyType(_related(ordered, record_slugs, related_count)),
+        related=MappingProxyType(related),
     )

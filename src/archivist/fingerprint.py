@@ -1,7 +1,7 @@
 """A no-change rebuild in milliseconds: fingerprint every input before doing anything.
 
 The fingerprint covers the code, the settings and build flags, the day (embargoes end),
-`SOURCE_DATE_EPOCH`, and the name, size, modification time and inode of every file
+`SOURCE_DATE_EPOCH`, and the name, size, modification and change times and inode of every file
 in the content, templates and static folders, the theme and `archivist.yaml`. When it
 equals the one stored after the last successful build — and every file under `--out` is
 still the very file that build wrote — the build has nothing to do and says so.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,9 @@ def _epoch() -> str:
 def _stamp(h: hashlib._Hash, path: str) -> None:
     try:
         st = os.stat(path)
-        line = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n"
+        # The change time too: an edit that keeps the size and puts the modification
+        # time back (an archive tool, `touch -r`) cannot set it back.
+        line = f"{path}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_ctime_ns}\n"
     except OSError:
         line = f"{path}\0missing\n"
     h.update(line.encode("utf-8", "surrogateescape"))
@@ -96,15 +99,19 @@ def save(cache_dir: Path, fingerprint: str, stamp: str | None, report: dict[str,
     os.replace(tmp, cache_dir / LAST_BUILD)
 
 
-def unchanged(cache_dir: Path, fingerprint: str, stamp: str | None) -> dict[str, Any] | None:
-    """The last build's report when nothing changed since, else None."""
-    if stamp is None:
-        return None
+def unchanged(
+    cache_dir: Path, fingerprint: str, stamp: Callable[[], str | None]
+) -> dict[str, Any] | None:
+    """The last build's report when nothing changed since, else None. The output
+    tree is stamped (`stamp()`, a walk of every file) only once the inputs match."""
     try:
         data = json.loads((cache_dir / LAST_BUILD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if data.get("fingerprint") != fingerprint or data.get("out") != stamp:
+    if data.get("fingerprint") != fingerprint:
+        return None
+    out = stamp()
+    if out is None or data.get("out") != out:
         return None
     report = data.get("report")
     return report if isinstance(report, dict) else None

@@ -34,7 +34,15 @@ from typing import Any, ParamSpec, TypeVar
 import jinja2
 
 from archivist import citations, derive, exports, fingerprint, oai, site
-from archivist.cache import CACHE_DIR, BuildCache, FileStamp, code_version, digest, tree_digest
+from archivist.cache import (
+    CACHE_DIR,
+    BuildCache,
+    FileStamp,
+    code_version,
+    digest,
+    file_stat,
+    tree_digest,
+)
 from archivist.config import CONFIG_NAME, Config, load_config
 from archivist.enrich import build_archive
 from archivist.indexing import BackgroundIndex
@@ -117,6 +125,8 @@ class Loaded:
     files: int
     withheld: tuple[str, ...] = ()
     context: derive.Context = field(default_factory=derive.Context)
+    # Each record's `record_digest`, made where the record was read (and cached with it).
+    digests: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -442,6 +452,7 @@ class _Checked:
     unsafe: tuple[Problem, ...] = ()
     derived: Record | None = None
     warnings: tuple[Problem, ...] = ()
+    digest: str = ""  # record_digest of the record as published
 
 
 def _check(record: Record, context: derive.Context) -> _Checked:
@@ -451,7 +462,7 @@ def _check(record: Record, context: derive.Context) -> _Checked:
     # derive() is where participant names are resolved through the authority file;
     # the names it cannot resolve come back here as warnings.
     new, found = derive.derive(record, context)
-    return _Checked((), None if new is record else new, (*found, *advise(new)))
+    return _Checked((), None if new is record else new, (*found, *advise(new)), record_digest(new))
 
 
 @dataclass(frozen=True, slots=True)
@@ -598,9 +609,26 @@ def load(
     )
     read: list[tuple[Record, _Checked]] = []
     jobs = jobs if jobs and jobs > 0 else default_jobs()
-    for (_path, display, _stem), done in zip(
-        job.files, _read_files(job, jobs, progress), strict=True
-    ):
+    # A file whose stat is as the cache last saw it is not read at all: its key, what
+    # it read as and what was derived from it are all in the cache.
+    since = time.time_ns()
+    stats = [file_stat(path) for path, _, _ in job.files] if cache else []
+    known: dict[int, _FileDone] = {}
+    if cache:
+        for i, (_path, display, _stem) in enumerate(job.files):
+            stat = stats[i]
+            key = cache.key_by_stat(display, stat, read_key) if stat else None
+            if key and cache.peek_read(display, key) is not None:
+                checked_key = digest(check_key, key)
+                if cache.has_checked(display, checked_key):
+                    known[i] = _FileDone(key, None, checked_key, None)
+    rest = replace(job, files=tuple(f for i, f in enumerate(job.files) if i not in known))
+    fresh = _read_files(rest, jobs, progress)
+    for i, (_path, display, _stem) in enumerate(job.files):
+        done = known.get(i) or next(fresh)
+        stat = stats[i] if cache else None
+        if cache and stat and done.read_key:
+            cache.store_stat(display, stat, read_key, done.read_key, since)
         result, checked = done.result, done.checked
         if result is None:
             assert cache is not None
@@ -618,6 +646,7 @@ def load(
         if not result.records and not any(p.is_error for p in result.problems):
             problems.append(Problem(Location(display), "file", "no record found"))
         read.extend(zip(result.records, checked, strict=True))
+    assert next(fresh, None) is None  # runs the reader to its end (its workers stop)
     # Problems in the order of the stages as written one after another: unsafe text,
     # ids, the authority file, then each kept record's derived warnings.
     clean: list[tuple[Record, _Checked]] = []
@@ -629,10 +658,13 @@ def load(
     problems.extend(id_problems)
     problems.extend(context_problems)
     records: list[Record] = []
+    digests: dict[str, str] = {}
     pairs = iter(clean)
     for record in kept:  # kept is a subsequence of clean, in order
         check = next(c for r, c in pairs if r is record)
-        records.append(check.derived or record)
+        final = check.derived or record
+        records.append(final)
+        digests[final.id] = check.digest
         problems.extend(check.warnings)
     withheld: list[str] = []
     today = _today()
@@ -644,7 +676,9 @@ def load(
             withheld.append(record.id)
         else:
             published.append(record)
-    return Loaded(config, tuple(published), tuple(problems), len(files), tuple(withheld), context)
+    return Loaded(
+        config, tuple(published), tuple(problems), len(files), tuple(withheld), context, digests
+    )
 
 
 def sorted_problems(problems: Sequence[Problem]) -> list[Problem]:
@@ -674,29 +708,57 @@ def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str
 
 def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, Content]]:
     """Every output file that is not one record's: lists, browse pages, data, feeds."""
+    for rel, _key, make in site_units(renderer, config):
+        yield rel, make()
+
+
+SiteUnit = tuple[str, str | None, Callable[[], Content]]
+
+
+def site_units(renderer: SiteRenderer, config: Config) -> Iterator[SiteUnit]:
+    """Every output file that is not one record's, not yet made: (path, key, make).
+
+    A page's key names everything it shows but the templates and settings (see
+    `site_key`), so an unchanged page is reused; `None` (the data files, which
+    show every record) means it is made every time.
+    """
     archive = renderer.archive
     browse: list[str] = []
-    for url, html in renderer.pages():
-        browse.append(url)
-        yield str(site.output_path(url)), html
-    # The two data files share one `record_data` per record and are written in pieces.
-    data = [exports.record_data(r, archive, config) for r in archive.records]
-    yield "data/records.json", exports.records_json_chunks(data)
-    yield "data/records.csv", exports.records_csv_chunks(archive, config, data)
-    del data
-    yield "data/datapackage.json", exports.dumps(exports.datapackage(config, archive))
+    for page in renderer.page_plan():
+        browse.append(page.url)
+        yield str(site.output_path(page.url)), page.key, page.render
+
+    # The two data files share one `record_data` per record, written in pieces.
+    rows: list[list[dict[str, Any]]] = []
+
+    def data() -> list[dict[str, Any]]:
+        if not rows:
+            rows.append([exports.record_data(r, archive, config) for r in archive.records])
+        return rows[0]
+
+    yield "data/records.json", None, lambda: exports.records_json_chunks(data())
+    yield "data/records.csv", None, lambda: exports.records_csv_chunks(archive, config, data())
+    rows.clear()  # both are written by now
+    yield (
+        "data/datapackage.json",
+        None,
+        lambda: exports.dumps(exports.datapackage(config, archive)),
+    )
+    count = len(archive.records)
     yield (
         "data/index.html",
-        renderer.render(
-            "data.html", page_url="data/", page_title="Data", crumbs=[], count=len(archive.records)
+        f"data\0{count}",
+        lambda: renderer.render(
+            "data.html", page_url="data/", page_title="Data", crumbs=[], count=count
         ),
     )
-    yield "sitemap.xml", exports.sitemap(config, _sitemap_urls(archive, browse))
-    yield "robots.txt", exports.robots(config)
-    yield "feed.xml", exports.feed(config, archive)
+    yield "sitemap.xml", None, lambda: exports.sitemap(config, _sitemap_urls(archive, browse))
+    yield "robots.txt", "robots", lambda: exports.robots(config)
+    yield "feed.xml", None, lambda: exports.feed(config, archive)
     yield (
         "oai.xml",
-        oai.static_repository_chunks(config, archive, getattr(config, "admin_email", None)),
+        None,
+        lambda: oai.static_repository_chunks(config, archive, getattr(config, "admin_email", None)),
     )
 
 
@@ -718,9 +780,42 @@ def _sitemap_urls(archive: Archive, browse: list[str]) -> Iterator[tuple[str, st
     yield "data/", None
 
 
-def record_digests(records: Sequence[Record]) -> dict[str, str]:
-    """A hash of everything each record holds (its repr names every field)."""
-    return {r.id: digest(repr(r)) for r in records}
+def _reuse(
+    cache: BuildCache, staging: Staging, name: str, key: str, out_dir: str
+) -> tuple[FileStamp, ...] | None:
+    """Put a unit's files from the last build in place when its key is unchanged and
+    they are still the files that build published; their stamps, else None."""
+    unit = cache.unit(name, key)
+    if unit is None:
+        return None
+    if not staging.keep(unit.files):  # not already in the reused staging folder
+        if cache.reusable(name, key) is None:
+            return None
+        for f in unit.files:
+            staging.link(f.rel, os.path.join(out_dir, f.rel), f.ino)
+    cache.store_unit(name, key, unit.files)
+    return unit.files
+
+
+def _related_memo(cache: BuildCache) -> dict[str, Mapping[str, tuple[str, ...]]]:
+    """The last build's related-records lists, by their `related_key`."""
+    note = cache.last_note("related")
+    if note is None:
+        return {}
+    key, value = note
+    if not isinstance(value, dict):
+        return {}
+    return {key: {rid: tuple(ids) for rid, ids in value.items()}}
+
+
+def record_digest(record: Record) -> str:
+    """A hash of everything a record holds (its repr names every field)."""
+    return digest(repr(record))
+
+
+def record_digests(records: Sequence[Record], known: Mapping[str, str]) -> dict[str, str]:
+    """Each record's `record_digest`, taken from `known` where it was made already."""
+    return {r.id: known.get(r.id) or record_digest(r) for r in records}
 
 
 def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: Record) -> str:
@@ -731,7 +826,8 @@ def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: 
     return digest(
         base,
         digests[record.id],
-        repr(archive.participant_slugs[record.id]),
+        # The participants are in the record's digest; their pages' slugs are not.
+        "\0".join(slug for _, slug in archive.participant_slugs[record.id]),
         *(f"{i}:{digests[i]}" if i else "-" for i in linked),
     )
 
@@ -942,7 +1038,7 @@ def build(
     )
     cache_dir = out.parent / CACHE_DIR / out.name
     if use_cache and not clean:
-        last = fingerprint.unchanged(cache_dir, inputs, fingerprint.out_stamp(out, MARKER))
+        last = fingerprint.unchanged(cache_dir, inputs, lambda: fingerprint.out_stamp(out, MARKER))
         if last is not None:
             return _unchanged_report(last, time.perf_counter() - start)
     cache = BuildCache(out, clean=clean, enabled=use_cache)
@@ -981,11 +1077,14 @@ def build(
         # site is rendered once more without it, so no page links to a missing one.
         for _attempt in range(3):
             with _stage(report, "enrich"):
+                memo = _related_memo(cache)
                 archive = build_archive(
-                    records, loaded.context.person_for, related_count=config.related_count
+                    records, loaded.context.person_for, config.related_count, memo
                 )
+                for memo_key, related in memo.items():
+                    cache.note("related", memo_key, {k: list(v) for k, v in related.items()})
                 renderer = SiteRenderer(config, archive, site_root)
-                digests = record_digests(archive.records)
+                digests = record_digests(archive.records, loaded.digests)
             render_problems: list[Problem] = []
             with (
                 Staging(
@@ -1013,18 +1112,18 @@ def build(
                     out_dir = str(out)
                     for record in archive.records:
                         key = keys[record.id] = record_key(base, archive, digests, record)
-                        unit = cache.reusable(f"record:{record.id}", key)
-                        if unit is None:
+                        t = time.perf_counter()
+                        kept = _reuse(cache, staging, f"record:{record.id}", key, out_dir)
+                        write_seconds += time.perf_counter() - t
+                        if kept is None:
                             todo.append(record)
                             continue
-                        t = time.perf_counter()
-                        for f in unit.files:
-                            staging.link(f.rel, os.path.join(out_dir, f.rel), f.ino)
-                        write_seconds += time.perf_counter() - t
-                        cache.store_unit(f"record:{record.id}", key, unit.files)
-                        files_of[record.id] = unit.files
+                        files_of[record.id] = kept
                         reused += 1
                     report.reused, report.rendered = reused, len(todo)
+                    if len(todo) * 4 > total:
+                        renderer.prepare_lists()
+                        gc.freeze()  # the entries too, before the workers fork
                     failed: set[str] = set()
                     for result in _render_records(
                         renderer,
@@ -1059,11 +1158,23 @@ def build(
                         raise fail(f"{len(render_problems)} error(s); nothing was published")
                     try:
                         pages = 0
-                        for rel, content in site_outputs(renderer, config):
-                            t = time.perf_counter()
-                            staging.write(rel, content)
-                            write_seconds += time.perf_counter() - t
+                        for rel, page_key, make in site_units(renderer, config):
                             pages += rel.endswith(".html")
+                            name = f"page:{rel}"
+                            if page_key is not None:
+                                page_key = digest(base, page_key)
+                                t = time.perf_counter()
+                                kept = _reuse(cache, staging, name, page_key, out_dir)
+                                write_seconds += time.perf_counter() - t
+                                if kept is not None:
+                                    continue
+                            content = make()
+                            t = time.perf_counter()
+                            target = staging.path(rel)
+                            write_file(target, content)
+                            if page_key is not None:
+                                cache.store_unit(name, page_key, [FileStamp.of(rel, target)])
+                            write_seconds += time.perf_counter() - t
                     except jinja2.TemplateError as exc:
                         raise fail(f"{_template_message(exc)}; nothing was published") from exc
                     report.pages = pages + sum(

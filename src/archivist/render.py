@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from archivist import citations, metadata, site
+from archivist.cache import digest
 from archivist.config import Config
 from archivist.markup import BodyContext, BodyRenderer
 from archivist.model import Archive, ArchiveDate, Record, Term
@@ -99,6 +100,16 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Page:
+    """A page other than a record page, not yet rendered: `key` names everything it
+    shows except the templates and settings (which the build keys once for all)."""
+
+    url: str
+    key: str
+    render: Callable[[], str]
+
+
+@dataclass(frozen=True, slots=True)
 class Pager:
     page: int
     pages: int
@@ -152,11 +163,15 @@ class SiteRenderer:
         self._facet_slugs = metadata.facet_slug_sets(archive)
         self._items: dict[str, Item] = {}
         self._listed: dict[tuple[str, tuple[str, ...]], Item] = {}
-        # Every record is in a year's list, so every list entry is needed anyway:
-        # render them now, before record workers fork, and their related-records
-        # lists reuse them too. A template error surfaces later, where it is reported.
+        self._item_keys: dict[str, str] = {}
+
+    def prepare_lists(self) -> None:
+        """Render every record's list entry now. When most pages are to be made, every
+        entry is needed anyway (each record is in a year's list): made here, before the
+        record workers fork, their related-records lists share them. A template error
+        surfaces later, where it is reported."""
         try:
-            for record in archive.records:
+            for record in self.archive.records:
                 self.listed(record.id)
         except jinja2.TemplateError:
             self._listed.clear()
@@ -321,13 +336,19 @@ class SiteRenderer:
 
     # -- lists -------------------------------------------------------------------
 
-    def paginate(
-        self, url: str, items: Sequence[Item]
-    ) -> Iterator[tuple[str, Sequence[Item], Pager]]:
+    def list_pages(
+        self,
+        url: str,
+        title: str,
+        entries: Sequence[tuple[str, Sequence[str]]],
+        crumbs: list[Crumb],
+        **extra: Any,
+    ) -> Iterator[Page]:
+        """A list of records (id and roles each), split into pages of `page_size`."""
         size = self.config.page_size
-        pages = max(1, -(-len(items) // size))
+        pages = max(1, -(-len(entries) // size))
         for page in range(1, pages + 1):
-            chunk = items[(page - 1) * size : page * size]
+            chunk = entries[(page - 1) * size : page * size]
             pager = Pager(
                 page,
                 pages,
@@ -335,32 +356,57 @@ class SiteRenderer:
                 site.paged(url, page + 1) if page < pages else None,
                 tuple((n, site.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else (),
             )
-            yield site.paged(url, page), chunk, pager
-
-    def list_pages(
-        self, url: str, title: str, items: Sequence[Item], crumbs: list[Crumb], **extra: Any
-    ) -> Iterator[tuple[str, str]]:
-        for page_url, chunk, pager in self.paginate(url, items):
-            heading = title if pager.page == 1 else f"{title} (page {pager.page} of {pager.pages})"
-            yield (
-                page_url,
-                self.render(
-                    "list.html",
-                    page_url=page_url,
-                    page_title=heading,
-                    heading=title,
-                    items=chunk,
-                    total=len(items),
-                    pager=pager,
-                    crumbs=crumbs,
-                    **extra,
-                ),
+            page_url = site.paged(url, page)
+            heading = title if page == 1 else f"{title} (page {page} of {pages})"
+            yield self._page(
+                "list.html",
+                chunk,
+                page_url=page_url,
+                page_title=heading,
+                heading=title,
+                total=len(entries),
+                pager=pager,
+                crumbs=crumbs,
+                **extra,
             )
+
+    def _page(
+        self,
+        template: str,
+        entries: Sequence[tuple[str, Sequence[str]]] = (),
+        *,
+        items_as: str = "items",
+        **context: Any,
+    ) -> Page:
+        """A page of `template`, keyed by its context and the list entries it shows
+        (records by id and roles, rendered only if the page must be made)."""
+        key = digest(
+            template,
+            items_as,
+            repr(sorted(context.items())),
+            *(f"{rid}\0{'|'.join(roles)}\0{self.item_key(rid)}" for rid, roles in entries),
+        )
+
+        def render() -> str:
+            items = [self.listed(rid, roles) for rid, roles in entries]
+            return self.render(template, **context, **{items_as: items})
+
+        return Page(context["page_url"], key, render)
+
+    def item_key(self, record_id: str) -> str:
+        """A hash of what lists show of a record: an edit to its body changes no list."""
+        found = self._item_keys.get(record_id)
+        if found is None:
+            i = self.item(record_id)
+            found = self._item_keys[record_id] = digest(
+                i.url, i.title, i.date, i.type or "\0", i.summary or "\0"
+            )
+        return found
 
     def term_index(
         self, url: str, title: str, terms: Sequence[tuple[str, str, int, str | None]], intro: str
-    ) -> str:
-        return self.render(
+    ) -> Page:
+        return self._page(
             "terms.html",
             page_url=url,
             page_title=title,
@@ -371,63 +417,58 @@ class SiteRenderer:
 
     def pages(self) -> Iterator[tuple[str, str]]:
         """Every page except the record pages (which `record_page` renders)."""
+        for page in self.page_plan():
+            yield page.url, page.render()
+
+    def page_plan(self) -> Iterator[Page]:
+        """Every page except the record pages, each keyed and not yet rendered."""
         a = self.archive
-        yield "", self.home()
+        yield self.home()
         # Years: a timeline, a page per year, and one for undated records.
         decades: dict[int, list[tuple[int, int]]] = {}
         for year, ids in a.years.items():
             decades.setdefault(year // 10 * 10, []).append((year, len(ids)))
-        yield (
-            site.facet_url("years"),
-            self.render(
-                "years.html",
-                page_url=site.facet_url("years"),
-                page_title="Browse by year",
-                decades=[
-                    (decade, sum(n for _, n in years), [(y, n, site.year_url(y)) for y, n in years])
-                    for decade, years in sorted(decades.items())
-                ],
-                undated=len(a.undated),
-                undated_url=site.undated_url(),
-                crumbs=[Crumb("Home", "")],
-            ),
+        yield self._page(
+            "years.html",
+            page_url=site.facet_url("years"),
+            page_title="Browse by year",
+            decades=[
+                (decade, sum(n for _, n in years), [(y, n, site.year_url(y)) for y, n in years])
+                for decade, years in sorted(decades.items())
+            ],
+            undated=len(a.undated),
+            undated_url=site.undated_url(),
+            crumbs=[Crumb("Home", "")],
         )
         years_crumbs = [Crumb("Home", ""), Crumb("Years", site.facet_url("years"))]
         for year, ids in a.years.items():
             yield from self.list_pages(
-                site.year_url(year),
-                f"Records from {year}",
-                [self.listed(i) for i in ids],
-                years_crumbs,
+                site.year_url(year), f"Records from {year}", [(i, ()) for i in ids], years_crumbs
             )
         yield from self.list_pages(
-            site.undated_url(), "Undated records", [self.listed(i) for i in a.undated], years_crumbs
+            site.undated_url(), "Undated records", [(i, ()) for i in a.undated], years_crumbs
         )
         # People.
-        yield (
+        yield self.term_index(
             site.facet_url("people"),
-            self.term_index(
-                site.facet_url("people"),
-                "People",
-                [
-                    (
-                        e.person.name,
-                        site.person_url(e.person.slug),
-                        len(e.records),
-                        _life(e.person.born, e.person.died),
-                    )
-                    for e in a.people
-                ],
-                "Everyone who appears in the records, with the number of records.",
-            ),
+            "People",
+            [
+                (
+                    e.person.name,
+                    site.person_url(e.person.slug),
+                    len(e.records),
+                    _life(e.person.born, e.person.died),
+                )
+                for e in a.people
+            ],
+            "Everyone who appears in the records, with the number of records.",
         )
         people_crumbs = [Crumb("Home", ""), Crumb("People", site.facet_url("people"))]
         for entry in a.people:
-            items = [self.listed(rid, roles) for rid, roles in entry.records]
             yield from self.list_pages(
                 site.person_url(entry.person.slug),
                 entry.person.name,
-                items,
+                entry.records,
                 people_crumbs,
                 person=entry.person,
                 life=_life(entry.person.born, entry.person.died),
@@ -436,38 +477,26 @@ class SiteRenderer:
         for facet, terms in a.facets.items():
             plural, singular = site.FACET_TITLES[facet]
             # The index exists even when empty: the site navigation links to it.
-            yield (
+            yield self.term_index(
                 site.facet_url(facet),
-                self.term_index(
-                    site.facet_url(facet),
-                    plural,
-                    [
-                        (t.label, site.facet_url(facet, t.slug), len(t.record_ids), None)
-                        for t in terms
-                    ],
-                    f"Records by {singular.lower()}." if terms else "No records here yet.",
-                ),
+                plural,
+                [(t.label, site.facet_url(facet, t.slug), len(t.record_ids), None) for t in terms],
+                f"Records by {singular.lower()}." if terms else "No records here yet.",
             )
             crumbs = [Crumb("Home", ""), Crumb(plural, site.facet_url(facet))]
             for term in terms:
                 yield from self.list_pages(
                     site.facet_url(facet, term.slug),
                     f"{singular}: {term.label}",
-                    [self.listed(i) for i in term.record_ids],
+                    [(i, ()) for i in term.record_ids],
                     crumbs,
                 )
-        yield (
-            "search/",
-            self.render(
-                "search.html", page_url="search/", page_title="Search", crumbs=[Crumb("Home", "")]
-            ),
+        yield self._page(
+            "search.html", page_url="search/", page_title="Search", crumbs=[Crumb("Home", "")]
         )
-        yield (
-            "404.html",
-            self.render("404.html", page_url="404.html", page_title="Page not found", crumbs=[]),
-        )
+        yield self._page("404.html", page_url="404.html", page_title="Page not found", crumbs=[])
 
-    def home(self) -> str:
+    def home(self) -> Page:
         a = self.archive
         uploaded = [r for r in a.records if r.uploaded]
         if uploaded:
@@ -485,13 +514,14 @@ class SiteRenderer:
                 ways.append(
                     Link(site.FACET_TITLES[facet][0], site.facet_url(facet), f"{len(terms)}")
                 )
-        return self.render(
+        return self._page(
             "home.html",
+            [(r.id, ()) for r in newest],
+            items_as="newest",
             page_url="",
             page_title=self.config.title,
             count=len(a.records),
             span=span,
-            newest=[self.listed(r.id) for r in newest],
             ways=ways,
             crumbs=[],
         )

@@ -15,9 +15,10 @@ import os
 import shutil
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from types import TracebackType
+from typing import Protocol
 
 MARKER = ".archivist-site"
 MARKER_TEXT = "This folder is written by archivist; a build replaces it whole.\n"
@@ -168,6 +169,32 @@ class Staging:
         except OSError:
             link_or_copy(Path(source), Path(target))
 
+    def keep(self, files: Sequence[Stamped]) -> bool:
+        """Claim files a reused staging folder already holds as the very files of the
+        published site; False, claiming nothing, unless every one of them is.
+
+        A file counts when it has the inode, size and modification time the last build
+        recorded and a second link: the published copy. A published file replaced or
+        deleted since leaves this one with a single link; one edited in place changes
+        its size or time. So one `lstat` here stands for checking both sites.
+        """
+        if not self._existing:
+            return False
+        for f in files:
+            if f.rel not in self._existing:
+                return False
+            try:
+                st = os.lstat(os.path.join(self._root, f.rel))
+            except OSError:
+                return False
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != (f.ino, f.size, f.mtime_ns) or (
+                st.st_nlink < 2
+            ):
+                return False
+        for f in files:
+            self._claim(f.rel)
+        return True
+
     def _take_inventory(self) -> None:
         for dirpath, _dirnames, filenames in os.walk(self._root):
             self._dirs.add(dirpath)
@@ -244,6 +271,19 @@ class Staging:
 
 
 Content = str | bytes | Iterable[str]
+
+
+class Stamped(Protocol):
+    """What identifies a file as one a build wrote (cache.FileStamp)."""
+
+    @property
+    def rel(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def mtime_ns(self) -> int: ...
+    @property
+    def ino(self) -> int: ...
 
 
 def write_file(target: Path, data: Content) -> None:
