@@ -116,6 +116,18 @@ def records_json_chunks(data: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "]}\n"
 
 
+def records_json_of(files: Iterable[bytes]) -> Iterator[bytes]:
+    """records.json made from each record's own record.json (`dumps` of the same
+    `record_data`, so the same bytes plus a newline), in order: the data are
+    serialized once per build of a record, not again for the archive file."""
+    yield b'{"records":['
+    for n, data in enumerate(files):
+        if not data.endswith(b"\n"):
+            raise ValueError("a record.json that does not end with a newline")
+        yield (b"," if n else b"") + data[:-1]
+    yield b"]}\n"
+
+
 def records_csv(
     archive: Archive, config: Config, data: Sequence[dict[str, Any]] | None = None
 ) -> str:

@@ -279,39 +279,43 @@ class BackgroundIndex:
         Returns (entries, shards reused, shards indexed).
         """
         result = self._wait()
-        root, cache = self.root, self.cache
+        root, cache, staging = self.root, self.cache, self.staging
         work = root / WORK
         placed: list[tuple[ShardDone, Path]] = []
         for shard in result.shards:
             folder = shard_dir(root, 0 if shard.rank == 0 else shard.n)
+            name = f"shard:{shard.n}"
             if shard.reused:
-                unit = cache.reusable(f"shard:{shard.n}", shard.key)
+                unit = cache.unit(name, shard.key)
                 if unit is None:
                     raise SearchError("the last build's search index changed during this build")
-                for f in unit.files:
-                    self.staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")), f.ino)
-                cache.store_unit(f"shard:{shard.n}", shard.key, unit.files)
-            placed.append((shard, folder))
-        for shard, folder in placed:
-            if shard.reused:
-                continue
-            source = work / str(shard.n)
-            if folder.exists():  # the primary folder exists when later shards were linked
-                for child in source.iterdir():
-                    os.replace(child, folder / child.name)
+                # In a reused staging folder the shard is most often in place already.
+                if not staging.keep(unit.files):
+                    if cache.reusable(name, shard.key) is None:
+                        raise SearchError("the last build's search index changed during this build")
+                    for f in unit.files:
+                        staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")), f.ino)
+                cache.store_unit(name, shard.key, unit.files)
             else:
-                folder.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(source, folder)
-        for shard, folder in placed:
-            if not shard.reused:
-                cache.store_unit(f"shard:{shard.n}", shard.key, shard_files(folder, root))
-            cache.note(f"shard:{shard.n}", shard.key, shard.fragments)
+                # File by file: the folder may hold the old shard (pruned after) and,
+                # for the primary bundle, the other shards' folders.
+                source = work / str(shard.n)
+                stamps: list[FileStamp] = []
+                for rel in _files_under(source):
+                    target = staging.path(f"{folder.relative_to(root).as_posix()}/{rel}")
+                    os.replace(source / rel, target)
+                    stamps.append(FileStamp.of(target.relative_to(root).as_posix(), target))
+                cache.store_unit(name, shard.key, stamps)
+            cache.note(name, shard.key, shard.fragments)
+            placed.append((shard, folder))
         if work.exists():
             shutil.rmtree(work)
         listed = [
             {"path": folder.relative_to(root).as_posix() + "/", "entries": shard.entries}
             for shard, folder in placed
         ]
+        for name in (MANIFEST, ORDER):  # claimed, or a reused staging folder's go
+            staging.claim(f"pagefind/{name}")
         manifest = search.write_manifest(
             root, result.order, listed, [(s.rank, s.fragments) for s in result.shards]
         )
@@ -327,19 +331,14 @@ class BackgroundIndex:
         self.stop()
 
 
-def shard_files(folder: Path, top: Path) -> list[FileStamp]:
-    """Every file of one shard bundle (shard 0 holds the others' folders: skip them)."""
-    out: list[FileStamp] = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        if Path(dirpath) == folder:
-            dirnames[:] = [d for d in dirnames if not d.startswith("shard-")]
-        dirnames.sort()
-        for name in sorted(filenames):
-            if Path(dirpath) == folder and name in (MANIFEST, ORDER):
-                continue
-            path = Path(dirpath) / name
-            out.append(FileStamp.of(path.relative_to(top).as_posix(), path))
-    return out
+def _files_under(folder: Path) -> list[str]:
+    """Every file under `folder`, as sorted relative POSIX paths."""
+    found: list[str] = []
+    top = str(folder)
+    for dirpath, _dirnames, filenames in os.walk(top):
+        rel = os.path.relpath(dirpath, top)
+        found.extend(name if rel == "." else f"{rel}/{name}" for name in filenames)
+    return sorted(found)
 
 
 __all__ = ["BackgroundIndex", "IndexResult", "ShardDone", "shard_key", "shard_plan"]

@@ -715,12 +715,15 @@ def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, 
 SiteUnit = tuple[str, str | None, Callable[[], Content]]
 
 
-def site_units(renderer: SiteRenderer, config: Config) -> Iterator[SiteUnit]:
+def site_units(
+    renderer: SiteRenderer, config: Config, written: Path | None = None
+) -> Iterator[SiteUnit]:
     """Every output file that is not one record's, not yet made: (path, key, make).
 
     A page's key names everything it shows but the templates and settings (see
     `site_key`), so an unchanged page is reused; `None` (the data files, which
-    show every record) means it is made every time.
+    show every record) means it is made every time. `written`, a folder holding
+    every record's files already, lets records.json be joined from their record.json.
     """
     archive = renderer.archive
     browse: list[str] = []
@@ -736,7 +739,14 @@ def site_units(renderer: SiteRenderer, config: Config) -> Iterator[SiteUnit]:
             rows.append([exports.record_data(r, archive, config) for r in archive.records])
         return rows[0]
 
-    yield "data/records.json", None, lambda: exports.records_json_chunks(data())
+    def records_json() -> Content:
+        if written is None:
+            return exports.records_json_chunks(data())
+        return exports.records_json_of(
+            written.joinpath(site.record_json_url(r.id)).read_bytes() for r in archive.records
+        )
+
+    yield "data/records.json", None, records_json
     yield "data/records.csv", None, lambda: exports.records_csv_chunks(archive, config, data())
     rows.clear()  # both are written by now
     yield (
@@ -1158,7 +1168,7 @@ def build(
                         raise fail(f"{len(render_problems)} error(s); nothing was published")
                     try:
                         pages = 0
-                        for rel, page_key, make in site_units(renderer, config):
+                        for rel, page_key, make in site_units(renderer, config, staging.root):
                             pages += rel.endswith(".html")
                             name = f"page:{rel}"
                             if page_key is not None:

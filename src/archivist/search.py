@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from archivist.write import write_file
+
 MANIFEST = "search-manifest.json"
 ORDER = "search-order.json"
 _SIGNATURE = b"pagefind_dcd"
@@ -392,7 +394,9 @@ def build_index(
 
 def _write_json(path: Path, data: object) -> None:
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(text + "\n", encoding="utf-8")
+    # Unlinked first: in a reused staging folder the old file is a hard link to the
+    # published one, which must not change before the new site is swapped in.
+    write_file(path, text + "\n")
 
 
 def date_order(

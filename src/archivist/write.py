@@ -101,8 +101,6 @@ class Staging:
                 shutil.rmtree(self.root)
             if self.spare and self.spare_dir and (self.spare_dir / MARKER).is_file():
                 os.replace(self.spare_dir, self.root)
-                # The search bundle is moved in whole by the index stage.
-                shutil.rmtree(self.root / "pagefind", ignore_errors=True)
                 self._take_inventory()
             else:
                 if self.spare_dir is not None:
@@ -270,7 +268,7 @@ class Staging:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-Content = str | bytes | Iterable[str]
+Content = str | bytes | Iterable[str | bytes]
 
 
 class Stamped(Protocol):
@@ -289,7 +287,7 @@ class Stamped(Protocol):
 def write_file(target: Path, data: Content) -> None:
     """Write a new file; an existing one is unlinked first, so a hard link to the
     previous site is replaced, never written through. `data` may come in pieces
-    (an iterable of text), written as they come."""
+    (an iterable of text or bytes), written as they come."""
     try:
         try:
             fh = open(target, "xb")  # noqa: SIM115 - closed by the `with` below
@@ -303,7 +301,7 @@ def write_file(target: Path, data: Content) -> None:
                 fh.write(data.encode("utf-8"))
             else:
                 for piece in data:
-                    fh.write(piece.encode("utf-8"))
+                    fh.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
     except OSError as exc:
         raise os_error(exc, target) from exc
 
