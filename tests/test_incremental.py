@@ -6,14 +6,17 @@ previous site) is then compared, whole tree, with a clean build of the edited si
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from archivist import fingerprint
 from archivist.pipeline import build
 from archivist.render import theme_dir
+from archivist.write import MARKER
 from invariants import (
     assert_invariants,
     comparable,
@@ -291,3 +294,22 @@ def test_a_content_file_changed_under_the_same_size_and_time_is_read_again(
     assert "The text of record number V." in (out / "records" / "rec-005" / "index.html").read_text(
         "utf-8"
     )
+
+
+def test_the_stamp_made_from_claimed_files_equals_a_walk_of_the_published_tree(
+    tmp_path: Path,
+) -> None:
+    """The no-change check walks `--out`; the stamp it compares with is made from what
+    the build claimed. A file written but not claimed would make every later build a
+    full one."""
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "out" / "_site"
+    saved = tmp_path / "out" / ".archivist-cache" / "_site" / fingerprint.LAST_BUILD
+    for change in ("no change", "change a record's title", "add a record", "change a static file"):
+        CASES[change](site)
+        build(site, out, jobs=1)
+        assert json.loads(saved.read_text("utf-8"))["out"] == fingerprint.out_stamp(out, MARKER)
+    # And so the next build has nothing to do: it writes nothing at all.
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    build(site, out, jobs=1)
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -71,21 +71,32 @@ def tree_stamp(root: Path) -> tuple[str, int]:
     Paths are relative to `root`, so a staging folder's stamp stays true after it is
     renamed into place (a rename keeps every inode, size and modification time).
     """
+    files: list[tuple[str, int, int, int]] = []
+    top = str(root)
+    folders = [(top, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                files.append((f"{prefix}{entry.name}", st.st_size, st.st_mtime_ns, st.st_ino))
+    return stamp_of(files)
+
+
+def stamp_of(files: Iterable[tuple[str, int, int, int]]) -> tuple[str, int]:
+    """The stamp of a tree from (path, size, mtime, inode) of each file: what
+    `tree_stamp` gives when these are exactly its files."""
     h = hashlib.sha256()
     total = 0
-    top = str(root)
-    for dirpath, dirnames, filenames in os.walk(top):
-        dirnames.sort()
-        rel = os.path.relpath(dirpath, top)
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.lstat(path)
-                line = f"{rel}/{name}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\n"
-                total += st.st_size
-            except OSError:
-                line = f"{rel}/{name}\0missing\n"
-            h.update(line.encode("utf-8", "surrogateescape"))
+    for rel, size, mtime_ns, ino in sorted(files):
+        h.update(f"{rel}\0{size}\0{mtime_ns}\0{ino}\n".encode("utf-8", "surrogateescape"))
+        total += size
     return h.hexdigest(), total
 
 

@@ -306,6 +306,7 @@ class BackgroundIndex:
                     os.replace(source / rel, target)
                     stamps.append(FileStamp.of(target.relative_to(root).as_posix(), target))
                 cache.store_unit(name, shard.key, stamps)
+                staging.stamped(stamps)
             cache.note(name, shard.key, shard.fragments)
             placed.append((shard, folder))
         if work.exists():

@@ -1155,6 +1155,7 @@ def build(
                             continue
                         for f in result.files:
                             staging.claim(f.rel)
+                        staging.stamped(result.files)
                         cache.store_unit(f"record:{record.id}", keys[record.id], result.files)
                         files_of[record.id] = result.files
                     if failed and keep_going:
@@ -1183,7 +1184,9 @@ def build(
                             target = staging.path(rel)
                             write_file(target, content)
                             if page_key is not None:
-                                cache.store_unit(name, page_key, [FileStamp.of(rel, target)])
+                                made = FileStamp.of(rel, target)
+                                cache.store_unit(name, page_key, [made])
+                                staging.stamped([made])
                             write_seconds += time.perf_counter() - t
                     except jinja2.TemplateError as exc:
                         raise fail(f"{_template_message(exc)}; nothing was published") from exc
@@ -1210,8 +1213,9 @@ def build(
                     )
                 with _stage(report, "write"):
                     staging.prune()
-                    # One walk gives the size report and the no-change stamp.
-                    stamp, report.bytes = fingerprint.tree_stamp(staging.root)
+                    # The no-change stamp and the size report, from what was claimed
+                    # (a walk of the tree would stat every file again).
+                    stamp, report.bytes = fingerprint.stamp_of(staging.file_stamps())
                     staging.publish(background_cleanup=background_cleanup)
                     cache.save()
             break

@@ -15,7 +15,7 @@ import os
 import shutil
 import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import Protocol
@@ -94,6 +94,9 @@ class Staging:
         self.spare_dir = spare_dir
         self.spare = spare and spare_dir is not None
         self._existing: set[str] = set()
+        # (size, mtime, inode) of claimed files, where already known: the no-change
+        # stamp of the finished tree is made from these instead of a walk.
+        self._stamps: dict[str, tuple[int, int, int]] = {}
 
     def __enter__(self) -> Staging:
         try:
@@ -191,16 +194,40 @@ class Staging:
                 return False
         for f in files:
             self._claim(f.rel)
+            self._stamps[f.rel] = (f.size, f.mtime_ns, f.ino)
         return True
 
+    def stamped(self, files: Iterable[Stamped]) -> None:
+        """Note the stamps of claimed files that were written outside `write`."""
+        for f in files:
+            self._stamps[f.rel] = (f.size, f.mtime_ns, f.ino)
+
+    def file_stamps(self) -> Iterator[tuple[str, int, int, int]]:
+        """(path, size, mtime, inode) of every file the finished tree holds: the
+        claimed files and the marker (after `prune`, that is everything)."""
+        for rel in [*self.written.values(), MARKER]:
+            found = self._stamps.get(rel)
+            if found is None:
+                try:
+                    st = os.lstat(os.path.join(self._root, rel))
+                except OSError:
+                    continue
+                found = (st.st_size, st.st_mtime_ns, st.st_ino)
+            yield (rel, *found)
+
     def _take_inventory(self) -> None:
-        for dirpath, _dirnames, filenames in os.walk(self._root):
-            self._dirs.add(dirpath)
-            rel_dir = os.path.relpath(dirpath, self._root)
-            for name in filenames:
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                if rel != MARKER:
-                    self._existing.add(rel)
+        # scandir with path prefixes: no stat and no relpath per entry.
+        folders = [(self._root, "")]
+        while folders:
+            folder, prefix = folders.pop()
+            self._dirs.add(folder)
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
+                    else:
+                        self._existing.add(f"{prefix}{entry.name}")
+        self._existing.discard(MARKER)
 
     def prune(self) -> int:
         """Delete what a reused staging folder still holds that this build did not
