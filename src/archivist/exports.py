@@ -145,19 +145,28 @@ def records_csv_chunks(
     """
     if data is None:
         data = (record_data(record, archive, config) for record in archive.records)
-    yield _csv_row(CSV_COLUMNS)
+    yield csv_head()
     for d in data:
-        people = "; ".join(
-            f"{p['name']} ({p['role']})" if p["role"] else p["name"] for p in d["participants"]
-        )
-        row = {
-            **{k: d[k] for k in CSV_COLUMNS if k in d},
-            "date_text": d["date"]["text"] if d["date"] else "",
-            "date_edtf": (d["date"]["edtf"] or "") if d["date"] else "",
-            "participants": people,
-            "notes": "\n\n".join(f"[{n['label']}] {n['text']}" for n in d["notes"]),
-        }
-        yield _csv_row([_cell(row.get(col)) for col in CSV_COLUMNS])
+        yield csv_record(d)
+
+
+def csv_head() -> str:
+    return _csv_row(CSV_COLUMNS)
+
+
+def csv_record(d: dict[str, Any]) -> str:
+    """One record's row of records.csv, from its `record_data`."""
+    people = "; ".join(
+        f"{p['name']} ({p['role']})" if p["role"] else p["name"] for p in d["participants"]
+    )
+    row = {
+        **{k: d[k] for k in CSV_COLUMNS if k in d},
+        "date_text": d["date"]["text"] if d["date"] else "",
+        "date_edtf": (d["date"]["edtf"] or "") if d["date"] else "",
+        "participants": people,
+        "notes": "\n\n".join(f"[{n['label']}] {n['text']}" for n in d["notes"]),
+    }
+    return _csv_row([_cell(row.get(col)) for col in CSV_COLUMNS])
 
 
 def _csv_row(cells: Sequence[str]) -> str:

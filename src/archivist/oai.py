@@ -98,8 +98,18 @@ def static_repository_chunks(
     `baseURL` is this file's own URL; a gateway that serves it rewrites it to its own
     form. `adminEmail` is required by the schema and written when configured.
     """
-    records = archive.records
-    earliest = min((datestamp(r) for r in records), default=EPOCH)
+    yield static_head(config, archive, admin_email)
+    for record in archive.records:
+        yield static_record(record, archive, config)
+    yield STATIC_TAIL
+
+
+STATIC_TAIL = "</ListRecords>\n</Repository>\n"
+
+
+def static_head(config: Config, archive: Archive, admin_email: str | None = None) -> str:
+    """The static repository up to its first record: Identify, the formats."""
+    earliest = min((datestamp(r) for r in archive.records), default=EPOCH)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<Repository xmlns="{NS_STATIC}" xmlns:oai="{NS_OAI}" xmlns:xsi="{NS_XSI}"'
@@ -125,22 +135,24 @@ def static_repository_chunks(
         "</ListMetadataFormats>",
         '<ListRecords metadataPrefix="oai_dc">',
     ]
-    yield "\n".join(out) + "\n"
-    for record in records:
-        out = ["<oai:record>"]
-        out.append("<oai:header>")
-        out.append(f"<oai:identifier>{_text(oai_identifier(config, record.id))}</oai:identifier>")
-        out.append(f"<oai:datestamp>{datestamp(record).isoformat()}</oai:datestamp>")
-        out.append("</oai:header>")
-        out.append("<oai:metadata>")
-        out.append(
-            f'<oai_dc:dc xmlns:oai_dc="{NS_OAI_DC}" xmlns:dc="{NS_DC}" '
-            f"xsi:schemaLocation={quoteattr(NS_OAI_DC + ' http://www.openarchives.org/OAI/2.0/oai_dc.xsd')}>"
-        )
-        for element, value in dublin_core(record, archive, config):
-            out.append(f"<dc:{element}>{_text(value)}</dc:{element}>")
-        out.append("</oai_dc:dc>")
-        out.append("</oai:metadata>")
-        out.append("</oai:record>")
-        yield "\n".join(out) + "\n"
-    yield "</ListRecords>\n</Repository>\n"
+    return "\n".join(out) + "\n"
+
+
+def static_record(record: Record, archive: Archive, config: Config) -> str:
+    """One record of the static repository, its header and oai_dc metadata."""
+    out = ["<oai:record>"]
+    out.append("<oai:header>")
+    out.append(f"<oai:identifier>{_text(oai_identifier(config, record.id))}</oai:identifier>")
+    out.append(f"<oai:datestamp>{datestamp(record).isoformat()}</oai:datestamp>")
+    out.append("</oai:header>")
+    out.append("<oai:metadata>")
+    out.append(
+        f'<oai_dc:dc xmlns:oai_dc="{NS_OAI_DC}" xmlns:dc="{NS_DC}" '
+        f"xsi:schemaLocation={quoteattr(NS_OAI_DC + ' http://www.openarchives.org/OAI/2.0/oai_dc.xsd')}>"
+    )
+    for element, value in dublin_core(record, archive, config):
+        out.append(f"<dc:{element}>{_text(value)}</dc:{element}>")
+    out.append("</oai_dc:dc>")
+    out.append("</oai:metadata>")
+    out.append("</oai:record>")
+    return "\n".join(out) + "\n"

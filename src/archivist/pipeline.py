@@ -25,7 +25,7 @@ import resource
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -51,6 +51,7 @@ from archivist.readers import RECORD_SUFFIXES, read_bytes, read_data
 from archivist.render import SiteRenderer, theme_dir
 from archivist.search import SearchError
 from archivist.slugs import file_id
+from archivist.splice import Ranges, Splicer, ranges_from
 from archivist.write import (
     MARKER,
     BuildLock,
@@ -716,14 +717,18 @@ SiteUnit = tuple[str, str | None, Callable[[], Content]]
 
 
 def site_units(
-    renderer: SiteRenderer, config: Config, written: Path | None = None
+    renderer: SiteRenderer,
+    config: Config,
+    written: Path | None = None,
+    splicer: Splicer | None = None,
 ) -> Iterator[SiteUnit]:
     """Every output file that is not one record's, not yet made: (path, key, make).
 
     A page's key names everything it shows but the templates and settings (see
     `site_key`), so an unchanged page is reused; `None` (the data files, which
     show every record) means it is made every time. `written`, a folder holding
-    every record's files already, lets records.json be joined from their record.json.
+    every record's files already, lets records.json be joined from their record.json;
+    `splicer` makes records.csv and oai.xml from the last build's copies.
     """
     archive = renderer.archive
     browse: list[str] = []
@@ -747,7 +752,18 @@ def site_units(
         )
 
     yield "data/records.json", None, records_json
-    yield "data/records.csv", None, lambda: exports.records_csv_chunks(archive, config, data())
+
+    def records_csv() -> Content:
+        if splicer is None:
+            return exports.records_csv_chunks(archive, config, data())
+        return splicer.pieces(
+            "data/records.csv",
+            exports.csv_head(),
+            [(r.id, functools.partial(_csv_record, r, archive, config)) for r in archive.records],
+            "",
+        )
+
+    yield "data/records.csv", None, records_csv
     rows.clear()  # both are written by now
     yield (
         "data/datapackage.json",
@@ -765,11 +781,38 @@ def site_units(
     yield "sitemap.xml", None, lambda: exports.sitemap(config, _sitemap_urls(archive, browse))
     yield "robots.txt", "robots", lambda: exports.robots(config)
     yield "feed.xml", None, lambda: exports.feed(config, archive)
-    yield (
-        "oai.xml",
-        None,
-        lambda: oai.static_repository_chunks(config, archive, getattr(config, "admin_email", None)),
-    )
+    admin = getattr(config, "admin_email", None)
+
+    def oai_xml() -> Content:
+        if splicer is None:
+            return oai.static_repository_chunks(config, archive, admin)
+        return splicer.pieces(
+            "oai.xml",
+            oai.static_head(config, archive, admin),
+            [
+                (r.id, functools.partial(oai.static_record, r, archive, config))
+                for r in archive.records
+            ],
+            oai.STATIC_TAIL,
+        )
+
+    yield "oai.xml", None, oai_xml
+
+
+SPLICED = ("data/records.csv", "oai.xml")
+
+
+def _csv_record(record: Record, archive: Archive, config: Config) -> str:
+    return exports.csv_record(exports.record_data(record, archive, config))
+
+
+def _splicer(cache: BuildCache, base: str, out: Path, same: Collection[str]) -> Splicer:
+    """The last build's spliced files that are still as it published them."""
+    previous: dict[str, tuple[Path, Ranges]] = {}
+    for rel in SPLICED:
+        if cache.reusable(f"data:{rel}", base) is not None:
+            previous[rel] = (out / rel, ranges_from(cache.noted(f"splice:{rel}", base)))
+    return Splicer(previous, same)
 
 
 def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, Content]]:
@@ -1117,6 +1160,7 @@ def build(
                     todo: list[Record] = []
                     keys: dict[str, str] = {}
                     files_of: dict[str, tuple[FileStamp, ...]] = {}
+                    kept_ids: set[str] = set()
                     total = len(archive.records)
                     reused = 0
                     out_dir = str(out)
@@ -1128,6 +1172,7 @@ def build(
                         if kept is None:
                             todo.append(record)
                             continue
+                        kept_ids.add(record.id)
                         files_of[record.id] = kept
                         reused += 1
                     report.reused, report.rendered = reused, len(todo)
@@ -1169,7 +1214,9 @@ def build(
                         raise fail(f"{len(render_problems)} error(s); nothing was published")
                     try:
                         pages = 0
-                        for rel, page_key, make in site_units(renderer, config, staging.root):
+                        splicer = _splicer(cache, base, out, kept_ids)
+                        units = site_units(renderer, config, staging.root, splicer)
+                        for rel, page_key, make in units:
                             pages += rel.endswith(".html")
                             name = f"page:{rel}"
                             if page_key is not None:
@@ -1190,6 +1237,10 @@ def build(
                             write_seconds += time.perf_counter() - t
                     except jinja2.TemplateError as exc:
                         raise fail(f"{_template_message(exc)}; nothing was published") from exc
+                    for rel, ranges in splicer.made.items():
+                        made = FileStamp.of(rel, staging.root / rel)
+                        cache.store_unit(f"data:{rel}", base, [made])
+                        cache.note(f"splice:{rel}", base, {k: list(v) for k, v in ranges.items()})
                     report.pages = pages + sum(
                         f.rel.endswith(".html") for fs in files_of.values() for f in fs
                     )

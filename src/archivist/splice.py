@@ -1,0 +1,96 @@
+"""Archive-wide data files remade from the last build's copy, record by record.
+
+records.csv and oai.xml are a head, one piece per record and a tail. A record whose
+files this build reused (its key unchanged, and the key covers everything its piece
+shows) has the very piece it had in the last build, so that piece is copied by byte
+range from the published file instead of being made again: an edit to one record of
+a large archive no longer serializes every record.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import suppress
+from pathlib import Path
+
+Ranges = dict[str, tuple[int, int]]
+
+
+class Splicer:
+    """Makes spliced files for one build and remembers where each piece went."""
+
+    def __init__(self, previous: Mapping[str, tuple[Path, Ranges]], same: Collection[str]) -> None:
+        # previous: file → (the published copy, the byte range of each record in it).
+        self.previous = previous
+        self.same = same
+        self.made: dict[str, Ranges] = {}
+        self.copied = 0
+
+    def pieces(
+        self,
+        rel: str,
+        head: str,
+        records: Sequence[tuple[str, Callable[[], str]]],
+        tail: str,
+    ) -> Iterator[bytes]:
+        """The file `rel` in pieces: `head`, each record's piece (copied when it can
+        be, else made by its function), `tail`."""
+        ranges: Ranges = {}
+        old_path, old_ranges = self.previous.get(rel, (None, {}))
+        old = _map(old_path) if old_path is not None and old_ranges else None
+        try:
+            data = head.encode("utf-8")
+            pos = len(data)
+            yield data
+            for record_id, make in records:
+                span = old_ranges.get(record_id) if record_id in self.same else None
+                if old is not None and span is not None and 0 <= span[0] <= span[1] <= len(old):
+                    data = old[span[0] : span[1]]
+                    self.copied += 1
+                else:
+                    data = make().encode("utf-8")
+                ranges[record_id] = (pos, pos + len(data))
+                pos += len(data)
+                yield data
+            yield tail.encode("utf-8")
+        finally:
+            if old is not None:
+                old.close()
+        self.made[rel] = ranges
+
+
+def _map(path: Path) -> mmap.mmap | None:
+    """The file mapped read-only (no copy of a large file in memory), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        if os.fstat(fd).st_size == 0:
+            return None
+        with suppress(OSError, ValueError):
+            return mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        return None
+    finally:
+        os.close(fd)
+
+
+def ranges_from(value: object) -> Ranges:
+    """Ranges as kept in the build cache (JSON: lists), checked."""
+    if not isinstance(value, dict):
+        return {}
+    out: Ranges = {}
+    for key, span in value.items():
+        if (
+            isinstance(key, str)
+            and isinstance(span, list)
+            and len(span) == 2
+            and all(isinstance(n, int) for n in span)
+        ):
+            out[key] = (span[0], span[1])
+    return out
+
+
+__all__ = ["Ranges", "Splicer", "ranges_from"]
