@@ -384,7 +384,12 @@ class SiteRenderer:
             template,
             items_as,
             repr(sorted(context.items())),
-            *(f"{rid}\0{'|'.join(roles)}\0{self.item_key(rid)}" for rid, roles in entries),
+            # One part, not one per entry: a large archive's lists hold every record
+            # several times over.
+            "\n".join(
+                f"{rid}\0{'|'.join(roles)}\0{self.item_key(rid)}" if roles else self.item_key(rid)
+                for rid, roles in entries
+            ),
         )
 
         def render() -> str:
