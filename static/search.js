@@ -672,12 +672,16 @@ async function start() {
   await run();
 }
 
+// Large archives are indexed in shards; the first is this bundle, the rest merge in.
+// Every merge is asked for at once, and a search need not wait for them: Pagefind
+// adds each shard to its list when asked (in the order asked), and searching a shard
+// waits until that shard has loaded, so the first search loads its words' index
+// chunks of each shard as soon as the shard is ready.
 async function loadPagefind() {
   const module = await import(`${bundle}pagefind.js`);
   await module.options({ baseUrl: base, excerptLength: 32 });
-  // Large archives are indexed in shards; the first is this bundle, the rest merge in,
-  // all at once (Pagefind keeps them in the order they were asked for).
-  await Promise.all(manifest.shards.slice(1).map((shard) => module.mergeIndex(base + shard.path, { baseUrl: base })));
+  const merged = manifest.shards.slice(1).map((shard) => module.mergeIndex(base + shard.path, { baseUrl: base }));
+  Promise.all(merged).catch(failed);
   return module;
 }
 
