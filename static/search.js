@@ -58,7 +58,7 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const pager = document.getElementById("search-pages");
 
-let pagefind = null; // a promise of Pagefind with every shard merged in
+let pagefind = null; // a promise of Pagefind, every shard asked to merge in (loadPagefind)
 let manifest = null;
 let records = null; // a promise of search-order.json, fetched on the first search
 let totals = {}; // every filter value in the archive with its count (the manifest's)
