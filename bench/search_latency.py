@@ -4,9 +4,11 @@ Serves a built site on 127.0.0.1 and opens `/search/?q=Q` in Debian's headless C
 (Playwright with executable_path), a fresh browser context (empty cache) per run. Prints
 the median of:
 
+- idle: navigation to `/search/` (no query) until the page has drawn its facets and can
+  be used (the facets before a search come from the manifest);
 - ready: navigation start until the search status says how many records were found
-  (manifest, Pagefind, every shard merged, every filter loaded, the query run and the
-  first page of results rendered);
+  (manifest, Pagefind, every shard merged, the query run, the results filtered and
+  counted, and the first page of results rendered);
 - typed: on the loaded page, typing a second query until its results are rendered
   (includes the page's 200 ms typing debounce);
 - bytes: what the browser fetched for `ready`.
@@ -49,6 +51,7 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
     ready: list[float] = []
     typed: list[float] = []
     fetched: list[float] = []
+    idle: list[float] = []
     done_js = "() => /found|No records/.test(document.getElementById('search-status').textContent)"
     try:
         with sync_playwright() as p:
@@ -56,6 +59,13 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
                 executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"]
             )
             for _ in range(runs):
+                context = browser.new_context()
+                page = context.new_page()
+                t0 = time.perf_counter()
+                page.goto(f"{base}search/")
+                page.wait_for_selector("#search[data-searches]", state="attached", timeout=120_000)
+                idle.append(time.perf_counter() - t0)
+                context.close()
                 context = browser.new_context()
                 page = context.new_page()
                 sizes: list[int] = []
@@ -78,6 +88,7 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
     finally:
         server.shutdown()
     return {
+        "idle_s": statistics.median(idle),
         "ready_s": statistics.median(ready),
         "typed_s": statistics.median(typed),
         "fetched_mb": statistics.median(fetched),
@@ -94,7 +105,8 @@ def main() -> None:
     result = measure(args.site, args.query, args.second, args.runs)
     shards = len(list((args.site / "pagefind").glob("shard-*"))) + 1
     print(
-        f"{args.site}: {shards} shard(s); ready {result['ready_s']:.2f} s, "
+        f"{args.site}: {shards} shard(s); idle {result['idle_s']:.2f} s, "
+        f"ready {result['ready_s']:.2f} s, "
         f"typed {result['typed_s']:.2f} s, fetched {result['fetched_mb']:.1f} MB "
         f"(medians of {args.runs})"
     )

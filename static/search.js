@@ -58,10 +58,10 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const pager = document.getElementById("search-pages");
 
-let pagefind = null;
+let pagefind = null; // a promise of Pagefind, every shard asked to merge in (loadPagefind)
 let manifest = null;
-let dateOrder = null; // a promise of search-order.json, fetched on the first date sort
-let totals = {}; // every filter value in the archive with its count
+let records = null; // a promise of search-order.json, fetched on the first search
+let totals = {}; // every filter value in the archive with its count (the manifest's)
 let state = readState(location.search);
 let runId = 0;
 let completed = 0;
@@ -189,32 +189,131 @@ function pagefindFilters(s, skip = null) {
   return filters;
 }
 
+// Every record's place in date order and its filter values (search.py, date_order),
+// fetched once. Facets are filtered and counted here, not by Pagefind: Pagefind
+// counts only with every filter file of every shard loaded (seven per shard), and
+// each facet with a choice needs a search of its own in every shard. Here a search is
+// one Pagefind search per shard, without filters, and the counts come from this table.
+function recordTable() {
+  if (!records) {
+    records = fetch(`${bundle}${manifest.order}`).then(async (response) => {
+      if (!response.ok) throw new Error(`${manifest.order}: HTTP ${response.status}`);
+      const table = await response.json();
+      for (const column of Object.values(table.facets)) {
+        column.index = new Map(column.values.map((v, i) => [v, i]));
+      }
+      return table;
+    });
+    records.catch(() => {
+      records = null; // try again on the next search
+    });
+  }
+  return records;
+}
+
+// A result's place in the table; an id two shards share is looked up by its URL.
+async function placeOf(result, table) {
+  const place = table.rank[result.id];
+  if (place !== undefined) return place;
+  const data = await result.data();
+  return table.by_url[data.raw_url] ?? table.by_url[data.url];
+}
+
+async function placesOf(results, table) {
+  const places = results.map((r) => table.rank[r.id]);
+  const missing = [];
+  places.forEach((place, i) => {
+    if (place === undefined) missing.push(i);
+  });
+  await Promise.all(missing.map(async (i) => {
+    places[i] = await placeOf(results[i], table);
+  }));
+  return places;
+}
+
+// What the state asks of a record: for each facet with choices, one of the chosen
+// values (`skip` names the facet, whose own counts leave it out); for a year range,
+// a year in it (never left out: a year's count is what ticking it would add).
+function constraints(s, table) {
+  const out = [];
+  const wanted = (name, values) => {
+    const column = table.facets[name];
+    return { column, wanted: new Set(column ? values.map((v) => column.index.get(v)).filter((i) => i !== undefined) : []) };
+  };
+  for (const name of FACET_NAMES) {
+    if (s.filters[name]) out.push({ skip: name, ...wanted(name, s.filters[name]) });
+  }
+  const range = yearsInRange(s);
+  if (range !== null) out.push({ skip: null, ...wanted("year", range) });
+  return out;
+}
+
+function holds(c, place) {
+  if (place === undefined || !c.column) return false;
+  const v = c.column.of[place];
+  if (v === null || v === undefined) return false;
+  return typeof v === "number" ? c.wanted.has(v) : v.some((i) => c.wanted.has(i));
+}
+
+// Which places match every constraint, and each facet's counts: a facet without
+// choices counts the matches; a facet with choices counts what matches every other
+// constraint (its values are alternatives). Every value of the archive is listed, as
+// Pagefind lists them, with 0 where nothing matches.
+function tally(places, cons, table) {
+  const raw = {};
+  for (const name of FACET_NAMES) {
+    const column = table.facets[name];
+    if (column) raw[name] = new Array(column.values.length).fill(0);
+  }
+  const add = (name, place) => {
+    const column = table.facets[name];
+    const v = column && column.of[place];
+    if (v === null || v === undefined) return;
+    if (typeof v === "number") raw[name][v] += 1;
+    else for (const i of v) raw[name][i] += 1;
+  };
+  const matched = places.map((place) => {
+    if (place === undefined) return cons.length === 0;
+    let failed = null;
+    let fails = 0;
+    for (const c of cons) {
+      if (!holds(c, place)) {
+        fails += 1;
+        failed = c;
+        if (fails > 1) break;
+      }
+    }
+    if (fails === 0) {
+      for (const name of FACET_NAMES) add(name, place);
+    } else if (fails === 1 && failed.skip !== null) {
+      add(failed.skip, place);
+    }
+    return fails === 0;
+  });
+  const counts = {};
+  for (const [name, numbers] of Object.entries(raw)) {
+    const values = table.facets[name].values;
+    counts[name] = Object.fromEntries(numbers.map((n, i) => [values[i], n]));
+  }
+  return { matched, counts };
+}
+
 // Date order is applied here, not by Pagefind: mergeIndex re-sorts the results of
 // merged shards by score, which would scramble a date order across shards. The
 // build writes each result's place in date order (search.py, date_order).
-async function inDateOrder(results, descending) {
-  if (!dateOrder) dateOrder = fetch(`${bundle}${manifest.order}`).then((r) => r.json());
-  const order = await dateOrder;
-  const places = new Map();
-  for (const r of results) {
-    let place = order.rank[r.id];
-    if (place === undefined) {
-      // An id two shards share: find the record by its URL.
-      const data = await r.data();
-      place = order.by_url[data.raw_url] ?? order.by_url[data.url] ?? Number.MAX_SAFE_INTEGER;
-    }
-    places.set(r, place);
-  }
-  const key = (r) => {
-    const place = places.get(r);
-    if (place >= order.dated) return [1, place]; // undated: last either way
+async function inDateOrder(results, places, table, descending) {
+  const key = (i) => {
+    const place = places[i] ?? Number.MAX_SAFE_INTEGER;
+    if (place >= table.dated) return [1, place]; // undated: last either way
     return [0, descending ? -place : place];
   };
-  return [...results].sort((a, b) => {
+  const order = results.map((_, i) => i);
+  order.sort((a, b) => {
     const [ga, pa] = key(a);
     const [gb, pb] = key(b);
     return ga - gb || pa - pb;
   });
+  return order.map((i) => results[i]);
 }
 
 // ---- drawing ----
@@ -418,33 +517,35 @@ async function run({ focusResults = false } = {}) {
   const term = pagefindTerm(state.q);
   const filters = pagefindFilters(state);
   const ends = rangeEnds(term);
-  if (ends) await pagefind.preload(ends);
+  const tableFetch = recordTable();
+  const pf = await pagefind;
   if (id !== runId) return;
-  let results = [];
-  let counts = {};
-  if (filters !== null) {
-    const found = await pagefind.search(term, { filters });
+  let found = null;
+  if (term !== null) {
+    if (ends) await pf.preload(ends);
     if (id !== runId) return;
-    results = found.results;
-    counts = found.filters || {};
-    if (state.sort) results = await inDateOrder(results, state.sort === "date-desc");
+    found = (await pf.search(term)).results;
     if (id !== runId) return;
   }
-  // A facet's own counts ignore its own choices, so each count is what ticking that
-  // value would add: several values of one facet are alternatives (any of them).
-  const own = {};
-  await Promise.all(
-    FACET_NAMES.filter((name) => state.filters[name] || (name === "year" && filters === null)).map(async (name) => {
-      const others = pagefindFilters(state, name);
-      if (others === null) {
-        own[name] = {};
-        return;
-      }
-      const found = await pagefind.search(term, { filters: others });
-      own[name] = (found.filters || {})[name] || {};
-    }),
-  );
+  const table = await tableFetch;
   if (id !== runId) return;
+  // The words' results (every place, when no words are typed) filtered and counted.
+  const foundPlaces = found === null ? Array.from({ length: manifest.entries }, (_, i) => i) : await placesOf(found, table);
+  if (id !== runId) return;
+  const { matched, counts } = tally(foundPlaces, constraints(state, table), table);
+  let results = [];
+  let places = [];
+  if (found !== null) {
+    results = found.filter((_, i) => matched[i]);
+    places = foundPlaces.filter((_, i) => matched[i]);
+  } else if (filters !== null) {
+    // Filters alone: Pagefind finds the records (the result objects read their data).
+    results = (await pf.search(null, { filters })).results;
+    if (id !== runId) return;
+    places = await placesOf(results, table);
+    if (id !== runId) return;
+  }
+  if (state.sort) results = await inDateOrder(results, places, table, state.sort === "date-desc");
   const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
   if (state.page > pages) state.page = pages;
   const slice = results.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE);
@@ -452,7 +553,7 @@ async function run({ focusResults = false } = {}) {
   if (id !== runId) return;
   list.replaceChildren(...data.map(resultItem));
   drawPager(results.length);
-  drawFacets((name) => own[name] || counts[name] || {});
+  drawFacets((name) => counts[name] || {});
   if (results.length) status.textContent = describe(results.length);
   else if (filters === null) status.textContent = "No records: no year in the archive falls in that range.";
   else status.textContent = `No records found${state.q.trim() ? ` for “${state.q.trim()}”` : ""}${Object.keys(state.filters).length ? "; try removing a filter" : ""}.`;
@@ -562,16 +663,26 @@ async function start() {
     status.textContent = "This archive has no records to search yet.";
     return;
   }
-  pagefind = await import(`${bundle}pagefind.js`);
-  await pagefind.options({ baseUrl: base, excerptLength: 32 });
-  // Large archives are indexed in shards; the first is this bundle, the rest merge in.
-  for (const shard of manifest.shards.slice(1)) {
-    await pagefind.mergeIndex(base + shard.path, { baseUrl: base });
-  }
-  // Loading every filter once gives whole-archive counts and makes each search
-  // report counts for every facet, not only the ones it filters on.
-  totals = await pagefind.filters();
+  totals = manifest.totals || {};
+  if (isActive(state)) recordTable().catch(() => {}); // fetched while the shards load
+  // The facets before a search come from the manifest, so the page is usable while
+  // Pagefind loads; a search waits for it.
+  pagefind = loadPagefind();
+  pagefind.catch(failed);
   await run();
+}
+
+// Large archives are indexed in shards; the first is this bundle, the rest merge in.
+// Every merge is asked for at once, and a search need not wait for them: Pagefind
+// adds each shard to its list when asked (in the order asked), and searching a shard
+// waits until that shard has loaded, so the first search loads its words' index
+// chunks of each shard as soon as the shard is ready.
+async function loadPagefind() {
+  const module = await import(`${bundle}pagefind.js`);
+  await module.options({ baseUrl: base, excerptLength: 32 });
+  const merged = manifest.shards.slice(1).map((shard) => module.mergeIndex(base + shard.path, { baseUrl: base }));
+  Promise.all(merged).catch(failed);
+  return module;
 }
 
 start().catch(failed);

@@ -364,6 +364,45 @@ def test_each_facet_narrows_results_with_true_counts(search: SearchPage) -> None
         search.open(f"?q={COMMON.replace(' ', '+')}")
 
 
+def test_facets_are_counted_without_loading_pagefinds_filter_files(search: SearchPage) -> None:
+    """The page filters and counts with the build's facet table (search-order.json):
+    a search with words loads no Pagefind filter file, however many facets are ticked,
+    and the counts stay those of the records."""
+    fetched: list[str] = []
+    context = search.page.context
+
+    def note(request: Any) -> None:
+        fetched.append(request.url)
+
+    context.on("request", note)
+    try:
+        search.open(f"?q={COMMON.replace(' ', '+')}")
+        assert search.count() == len(ALL)
+        search.tick("type", "Letter")
+        search.tick("language", "English")
+        expected = matching(lambda r: r.type == "Letter" and r.language == "English")
+        assert sorted(search.titles()) == sorted(r.title for r in expected)
+        others = matching(lambda r: r.language == "English")
+        assert search.facets()["type"] == expected_counts(others, "type")
+    finally:
+        context.remove_listener("request", note)
+    assert any(url.endswith("search-order.json") for url in fetched)
+    assert not [url for url in fetched if url.endswith(".pf_filter")]
+
+
+def test_filters_alone_and_an_empty_year_range(search: SearchPage) -> None:
+    search.open("?type=Letter&type=Telegram&decade=1950s")
+    expected = matching(lambda r: r.type in ("Letter", "Telegram") and r.decade == "1950s")
+    assert search.count() == len(expected) > 0
+    assert sorted(search.titles()) == sorted(r.title for r in expected)
+    in_decade = matching(lambda r: r.decade == "1950s")
+    chosen = {"Letter": 0, "Telegram": 0}  # shown while ticked, even with no records
+    assert search.facets()["type"] == chosen | expected_counts(in_decade, "type")
+    search.open("?from=2100&to=2200")
+    assert search.status() == "No records: no year in the archive falls in that range."
+    assert search.titles() == []
+
+
 def test_several_facets_at_once(search: SearchPage) -> None:
     search.submit(COMMON)
     # Two values of one facet are alternatives; counts of the other values stay
@@ -642,6 +681,9 @@ def test_sharded_index_finds_everything_with_the_same_counts(browser: Any, tmp_p
                     f"?q={COMMON.replace(' ', '+')}&type=Telegram&type=Letter&from=1949&to=1970"
                 )
                 views.append((sorted(page.titles()), page.facets()))
+                for query in ("?type=Letter&type=Telegram", "?from=1950&to=1959&person=Zhou+Enlai"):
+                    page.open(query)
+                    views.append((page.count(), sorted(page.titles()), page.facets()))
                 page.w.assert_clean()
                 seen[name] = views
         finally:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from archivist.search import IndexEntry, SearchError, build_index, date_order
+from archivist.search import IndexEntry, SearchError, build_index, date_order, facet_totals
 from archivist.searchdoc import plain_text, spaced_cjk
 from sitekit import build_site, make_site, record
 
@@ -185,7 +185,70 @@ def test_date_order_when_two_shards_share_a_result_id() -> None:
         "dated": 2,
         "rank": {"en_2": 2},
         "by_url": {"/records/a/": 1, "/records/b/": 0},
+        "facets": {},
     }
+
+
+def test_facet_table_lists_each_places_values() -> None:
+    def entry(url: str, date: str | None, **filters: list[str]) -> IndexEntry:
+        sort = {"date": date} if date else {}
+        return IndexEntry(url=url, content="", language="en", filters=filters, sort=sort)
+
+    entries = [
+        entry("/records/a/", "1950-01-01", person=["Tito", "Mao"], year=["1950"]),
+        entry("/records/b/", "1940-01-01", person=["Mao"], year=["1940"], type=["Letter"]),
+        entry("/records/c/", None, year=["Undated"]),
+    ]
+    order = date_order(entries, [(0, {"en_1": "/records/a/", "en_2": "/records/b/"})])
+    # Places: b (1940), a (1950), c (undated); values sorted.
+    assert order["facets"] == {
+        "person": {"values": ["Mao", "Tito"], "of": [0, [0, 1], None]},
+        "type": {"values": ["Letter"], "of": [0, None, None]},
+        "year": {"values": ["1940", "1950", "Undated"], "of": [0, 1, 2]},
+    }
+    assert facet_totals(entries) == {
+        "person": {"Tito": 1, "Mao": 2},
+        "year": {"1950": 1, "1940": 1, "Undated": 1},
+        "type": {"Letter": 1},
+    }
+
+
+@pytest.mark.parametrize("shard_size", [1000, 2])
+def test_manifest_totals_and_facet_table_match_the_index(tmp_path: Path, shard_size: int) -> None:
+    """The counts the search page shows before a search (the manifest's totals) and the
+    table it filters with equal what Pagefind holds for every record, however sharded."""
+    root = make_site(tmp_path / "site", RECORDS, f"search_shard_size: {shard_size}\n")
+    out, _ = build_site(root)
+    held = fragments(out)
+    manifest = json.loads((out / "pagefind" / "search-manifest.json").read_text())
+    order = json.loads((out / "pagefind" / "search-order.json").read_text())
+    expected: dict[str, dict[str, int]] = {}
+    for fragment in held.values():
+        for name, values in fragment["filters"].items():
+            for value in values:
+                counts = expected.setdefault(name, {})
+                counts[value] = counts.get(value, 0) + 1
+    assert manifest["totals"] == expected
+    ids = {
+        p.stem: json.loads(gzip.decompress(p.read_bytes())[12:])["url"]
+        for p in (out / "pagefind").rglob("*.pf_fragment")
+    }
+    places = {ids[rid]: place for rid, place in order["rank"].items()} | order["by_url"]
+    assert sorted(places) == sorted(held)
+    for url, place in places.items():
+        row: dict[str, list[str]] = {}
+        for name, column in order["facets"].items():
+            held_here = column["of"][place]
+            indexes = (
+                []
+                if held_here is None
+                else [held_here]
+                if isinstance(held_here, int)
+                else held_here
+            )
+            if indexes:
+                row[name] = sorted(column["values"][i] for i in indexes)
+        assert row == {k: sorted(v) for k, v in held[url]["filters"].items()}
 
 
 # ---- rebuilds ----

@@ -35,7 +35,7 @@ from archivist.cache import BuildCache, FileStamp, digest
 from archivist.config import Config
 from archivist.model import Archive, Record
 from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, shard_dir
-from archivist.searchdoc import index_entry, sort_keys
+from archivist.searchdoc import entry_filters, index_entry, sort_keys
 from archivist.write import Staging, forget_locks
 
 WORK = ".index"
@@ -57,7 +57,7 @@ class ShardDone:
 @dataclass(frozen=True, slots=True)
 class IndexResult:
     shards: tuple[ShardDone, ...]
-    order: tuple[IndexEntry, ...]  # url and sort keys of every entry, for date order
+    order: tuple[IndexEntry, ...]  # url, filters and sort keys of every entry (manifest)
 
 
 def shard_plan(
@@ -135,7 +135,13 @@ def _index_all(
     with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
         for rank, (n, group) in enumerate(plan):
             order.extend(
-                IndexEntry("/" + site.record_url(r.id), "", config.language, sort=sort_keys(r))
+                IndexEntry(
+                    "/" + site.record_url(r.id),
+                    "",
+                    config.language,
+                    filters=entry_filters(r, archive),
+                    sort=sort_keys(r),
+                )
                 for r in group
             )
             rows = [entry_inputs(r, archive, digests) for r in group]

@@ -346,16 +346,32 @@ def write_manifest(
     listed: Sequence[dict[str, Any]],
     found: Sequence[tuple[int, dict[str, str]]],
 ) -> dict[str, Any]:
-    """The shard list and the date-order file beside the primary bundle."""
+    """The shard list and the date-order file beside the primary bundle.
+
+    The manifest also holds `totals`, every filter value of the archive with its count,
+    so the search page can show them without loading every filter file of every shard.
+    """
     manifest = {
         "shards": list(listed),
         "entries": sum(int(s["entries"]) for s in listed),
         "order": ORDER,
+        "totals": facet_totals(entries),
     }
     (out / "pagefind").mkdir(parents=True, exist_ok=True)
     _write_json(out / "pagefind" / ORDER, date_order(entries, found))
     _write_json(out / "pagefind" / MANIFEST, manifest)
     return manifest
+
+
+def facet_totals(entries: Iterable[IndexEntry]) -> dict[str, dict[str, int]]:
+    """How many records hold each filter value: Pagefind's `filters()` over the archive."""
+    totals: dict[str, dict[str, int]] = {}
+    for entry in entries:
+        for name, values in entry.filters.items():
+            counts = totals.setdefault(name, {})
+            for value in set(values):
+                counts[value] = counts.get(value, 0) + 1
+    return totals
 
 
 def build_index(
@@ -402,7 +418,7 @@ def _write_json(path: Path, data: object) -> None:
 def date_order(
     entries: Sequence[IndexEntry], found: Sequence[tuple[int, dict[str, str]]]
 ) -> dict[str, Any]:
-    """Each result's place in date order, for sorting results merged from shards.
+    """Each result's place in date order, and each place's filter values.
 
     Pagefind sorts within one bundle, but `mergeIndex` re-sorts merged results by
     score, so the search page sorts by date itself. `rank` maps a result id to its
@@ -410,15 +426,42 @@ def date_order(
     shards); ranks from `dated` on are undated records. An id that two shards share
     (Pagefind's ids are short hashes) is left out of `rank` and listed by URL in
     `by_url`, so the page can place it after reading that result's URL.
+
+    `facets` lets the page filter and count results itself, so a search is one
+    Pagefind search per shard with no filter files loaded: for each filter name,
+    `values` (sorted) and `of`, per place, the index of its value, a list of indexes
+    when it has several, or null when it has none.
     """
-    dated = sorted((e.sort["date"], e.url) for e in entries if e.sort.get("date"))
-    undated = sorted(e.url for e in entries if not e.sort.get("date"))
-    place = {url: n for n, (_, url) in enumerate(dated)}
-    place.update({url: len(dated) + n for n, url in enumerate(undated)})
+    dated = sorted(
+        (e for e in entries if e.sort.get("date")), key=lambda e: (e.sort["date"], e.url)
+    )
+    undated = sorted((e for e in entries if not e.sort.get("date")), key=lambda e: e.url)
+    by_place = dated + undated
+    place = {e.url: n for n, e in enumerate(by_place)}
     owners: dict[str, set[str]] = {}
     for _, fragments in found:
         for result_id, url in fragments.items():
             owners.setdefault(result_id, set()).add(url)
     rank = {rid: place[next(iter(urls))] for rid, urls in owners.items() if len(urls) == 1}
     shared = sorted(url for urls in owners.values() if len(urls) > 1 for url in urls)
-    return {"dated": len(dated), "rank": rank, "by_url": {url: place[url] for url in shared}}
+    return {
+        "dated": len(dated),
+        "rank": rank,
+        "by_url": {url: place[url] for url in shared},
+        "facets": facet_table(by_place),
+    }
+
+
+def facet_table(by_place: Sequence[IndexEntry]) -> dict[str, Any]:
+    """The filter values of each record in place order (see `date_order`)."""
+    names = sorted({name for e in by_place for name in e.filters})
+    table: dict[str, Any] = {}
+    for name in names:
+        values = sorted({v for e in by_place for v in e.filters.get(name, ())})
+        index = {v: n for n, v in enumerate(values)}
+        of: list[int | list[int] | None] = []
+        for e in by_place:
+            held = sorted({index[v] for v in e.filters.get(name, ())})
+            of.append(None if not held else held[0] if len(held) == 1 else held)
+        table[name] = {"values": values, "of": of}
+    return table

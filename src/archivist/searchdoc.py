@@ -76,22 +76,9 @@ def sort_keys(record: Record) -> dict[str, str]:
     return {}
 
 
-def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
-    """The index entry for `record`; `language` is the site's (one index for all)."""
-    people = [p.name for p, _ in archive.participant_slugs.get(record.id, ())]
-    people = list(dict.fromkeys(people))
-    parts = [record.title, ", ".join(people), record.summary or "", record.source or ""]
-    parts += [n.text for n in record.notes]
-    content = "\n\n".join(p for p in parts if p) + "\n\n" + plain_text(record)
-    meta = {"title": record.title, "date": record.date.text if record.date else UNDATED}
-    if record.type:
-        meta["type"] = record.type
-    if record.language:
-        meta["language"] = ", ".join(record.language)
-    if record.original_language:
-        meta["original_language"] = ", ".join(record.original_language)
-    if record.summary:
-        meta["summary"] = record.summary[:300]
+def entry_filters(record: Record, archive: Archive) -> dict[str, list[str]]:
+    """The record's filter (facet) values, as the index and the search page hold them."""
+    people = list(dict.fromkeys(p.name for p, _ in archive.participant_slugs.get(record.id, ())))
     filters: dict[str, list[str]] = {}
     if people:
         filters["person"] = people
@@ -109,6 +96,25 @@ def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
         filters["decade"] = [decade_label(year)]
     else:
         filters["year"] = [UNDATED]
+    return filters
+
+
+def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
+    """The index entry for `record`; `language` is the site's (one index for all)."""
+    filters = entry_filters(record, archive)
+    people = filters.get("person", [])
+    parts = [record.title, ", ".join(people), record.summary or "", record.source or ""]
+    parts += [n.text for n in record.notes]
+    content = "\n\n".join(p for p in parts if p) + "\n\n" + plain_text(record)
+    meta = {"title": record.title, "date": record.date.text if record.date else UNDATED}
+    if record.type:
+        meta["type"] = record.type
+    if record.language:
+        meta["language"] = ", ".join(record.language)
+    if record.original_language:
+        meta["original_language"] = ", ".join(record.original_language)
+    if record.summary:
+        meta["summary"] = record.summary[:300]
     return IndexEntry(
         url="/" + site.record_url(record.id),
         content=spaced_cjk(content),
