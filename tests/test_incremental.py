@@ -314,3 +314,15 @@ def test_the_stamp_made_from_claimed_files_equals_a_walk_of_the_published_tree(
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     build(site, out, jobs=1)
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+
+
+def test_adding_a_record_re_indexes_one_shard(tmp_path: Path) -> None:
+    """Shard counts are powers of two: 12 records in shards of 4 make 4 shards, and so
+    do 13, so the new record changes one shard instead of re-sharding the archive."""
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "_site"
+    first = build(site, out, jobs=1)
+    assert first.shards_indexed == 4
+    _add(site)
+    added = build(site, out, jobs=1)
+    assert (added.shards_indexed, added.shards_reused) == (1, 3)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from archivist import indexing, search
 from archivist.search import IndexEntry, SearchError, build_index, date_order, facet_totals
 from archivist.searchdoc import plain_text, spaced_cjk
 from sitekit import build_site, make_site, record
@@ -372,3 +373,22 @@ def test_real_pagefind_answers_many_times_in_a_row(tmp_path: Path) -> None:
         build_index([(f"r{n}", entry)], tmp_path / str(n), shard_size=10, timeout=60)
         loaded = json.loads((tmp_path / str(n) / "pagefind" / "pagefind-entry.json").read_text())
         assert loaded["languages"]
+
+
+@pytest.mark.parametrize(
+    "records,size,cap,count",
+    [(0, 1000, 32, 1), (1000, 1000, 32, 1), (1001, 1000, 32, 2), (10_000, 1000, 32, 16),
+     (16_000, 1000, 32, 16), (16_001, 1000, 32, 32), (100_000, 1000, 32, 32),
+     (100_000, 1000, 5, 4), (12, 4, 32, 4)],
+)  # fmt: skip
+def test_shard_counts_are_powers_of_two_up_to_the_cap(
+    records: int, size: int, cap: int, count: int
+) -> None:
+    assert search.shard_count(records, size, cap) == count
+
+
+def test_large_shards_run_fewer_pagefind_processes_at_once() -> None:
+    assert indexing.pagefind_parallel(625, 2) == 2
+    assert indexing.pagefind_parallel(3_125, 2) == 1  # ~1.4 GB each
+    assert indexing.pagefind_parallel(100, 8) == 8
+    assert indexing.pagefind_parallel(0, 2) == 2

@@ -303,17 +303,24 @@ def shard_dir(out: Path, shard: int) -> Path:
     return out / "pagefind" if shard == 0 else out / "pagefind" / f"shard-{shard}"
 
 
-def shard_count(records: int, shard_size: int) -> int:
-    """How many shards `records` records make (at least one)."""
-    return max(1, -(-records // max(1, shard_size)))
+def shard_count(records: int, shard_size: int, max_shards: int = 32) -> int:
+    """How many shards `records` records make: the smallest power of two that keeps
+    shards to `shard_size` records on average, at most `max_shards` (beyond that the
+    shards grow). A power of two changes only when the archive doubles, so adding a
+    record does not re-shard (and re-index) the whole archive."""
+    wanted = -(-records // max(1, shard_size))
+    count = 1
+    while count < wanted and count * 2 <= max(1, max_shards):
+        count *= 2
+    return count
 
 
 def shard_groups(
-    entries: Iterable[tuple[str, IndexEntry]], shard_size: int
+    entries: Iterable[tuple[str, IndexEntry]], shard_size: int, max_shards: int = 32
 ) -> tuple[list[IndexEntry], list[list[IndexEntry]]]:
     """(all entries by record id, the entries of each shard)."""
     items = sorted(entries, key=lambda item: item[0])
-    shards = shard_count(len(items), shard_size)
+    shards = shard_count(len(items), shard_size, max_shards)
     groups: list[list[IndexEntry]] = [[] for _ in range(shards)]
     for record_id, entry in items:
         groups[shard_of(record_id, shards)].append(entry)
