@@ -105,6 +105,8 @@ class Pager:
     prev_url: str | None
     next_url: str | None
     urls: tuple[tuple[int, str], ...] = field(default=())
+    # The `<li>` of every page, this one marked current: see `SiteRenderer.paginate`.
+    links: Markup = field(default=Markup(""), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,14 +328,24 @@ class SiteRenderer:
     ) -> Iterator[tuple[str, Sequence[Item], Pager]]:
         size = self.config.page_size
         pages = max(1, -(-len(items) // size))
+        urls = tuple((n, site.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else ()
+        # Every page of a list links to every other: a list of 2,000 pages (one
+        # language in a 100,000-record archive) has 4 million such links, so each is
+        # made once per list, not once per page in a template loop.
+        href = self.env.filters["href"]
+        links = [f'    <li><a href="{escape(href(u))}">{n}</a></li>\n' for n, u in urls]
         for page in range(1, pages + 1):
             chunk = items[(page - 1) * size : page * size]
+            current = f'    <li><span aria-current="page">{page}</span></li>\n'
             pager = Pager(
                 page,
                 pages,
                 site.paged(url, page - 1) if page > 1 else None,
                 site.paged(url, page + 1) if page < pages else None,
-                tuple((n, site.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else (),
+                urls,
+                Markup("".join([*links[: page - 1], current, *links[page:]]))
+                if urls
+                else Markup(""),
             )
             yield site.paged(url, page), chunk, pager
 
