@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import MappingProxyType
 
@@ -61,10 +61,13 @@ def _facet(
 ) -> tuple[Term, ...]:
     groups: dict[str, list[str]] = defaultdict(list)
     labels: dict[str, str] = {}
+    slug_of: dict[str, str] = {}  # a few hundred values, each in thousands of records
     for record in records:
         seen: set[str] = set()
         for value in values(record):
-            slug = slugify(value)
+            slug = slug_of.get(value)
+            if slug is None:
+                slug = slug_of[value] = slugify(value)
             if slug in seen:
                 continue
             seen.add(slug)
@@ -81,9 +84,9 @@ def _related(
 ) -> dict[str, tuple[str, ...]]:
     """Records sharing people and subjects, then close in date; explicit links first."""
     by_key: dict[str, list[int]] = defaultdict(list)
-    keys: list[set[str]] = []
+    keys: list[list[str]] = []
     for i, record in enumerate(records):
-        k = {f"p:{s}" for s in slugs[record.id]} | {f"s:{s}" for s in record.subjects}
+        k = sorted({f"p:{s}" for s in slugs[record.id]} | {f"s:{s}" for s in record.subjects})
         keys.append(k)
         for key in k:
             by_key[key].append(i)
@@ -91,15 +94,15 @@ def _related(
     ids = set(ids_of)
     out: dict[str, tuple[str, ...]] = {}
     for i, record in enumerate(records):
-        scores: dict[int, int] = defaultdict(int)
-        for key in sorted(keys[i]):
+        # Counted in C (Counter.update): ~200 candidates a record, 20 million at 100,000.
+        scores: Counter[int] = Counter()
+        for key in keys[i]:
             bucket = by_key[key]
             # Only the records nearest in date within a shared key: keeps the work per
             # record bounded when one person appears in thousands of records.
             pos = bisect_left(bucket, i)
-            for j in bucket[max(0, pos - _WINDOW) : pos + _WINDOW + 1]:
-                if j != i:
-                    scores[j] += 1
+            scores.update(bucket[max(0, pos - _WINDOW) : pos + _WINDOW + 1])
+        scores.pop(i, None)  # the record is in each of its own buckets
         explicit = [r for r in record.related if r in ids and r != record.id]
         # Only the best few are shown: a bounded heap, not a sort of every candidate.
         # (score, distance, id) is a total order, so the choice is deterministic.

@@ -115,7 +115,10 @@ class Pager:
     pages: int
     prev_url: str | None
     next_url: str | None
-    urls: tuple[tuple[int, str], ...] = field(default=())
+    # Not in the repr, which keys the page: both follow from the list's URL and size.
+    urls: tuple[tuple[int, str], ...] = field(default=(), repr=False)
+    # The `<li>` of every page, this one marked current: see `SiteRenderer.list_pages`.
+    links: Markup = field(default=Markup(""), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,14 +350,24 @@ class SiteRenderer:
         """A list of records (id and roles each), split into pages of `page_size`."""
         size = self.config.page_size
         pages = max(1, -(-len(entries) // size))
+        urls = tuple((n, site.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else ()
+        # Every page of a list links to every other: a list of 2,000 pages (one
+        # language in a 100,000-record archive) has 4 million such links, so each is
+        # made once per list, not once per page in a template loop.
+        href = self.env.filters["href"]
+        links = [f'    <li><a href="{escape(href(u))}">{n}</a></li>\n' for n, u in urls]
         for page in range(1, pages + 1):
             chunk = entries[(page - 1) * size : page * size]
+            current = f'    <li><span aria-current="page">{page}</span></li>\n'
             pager = Pager(
                 page,
                 pages,
                 site.paged(url, page - 1) if page > 1 else None,
                 site.paged(url, page + 1) if page < pages else None,
-                tuple((n, site.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else (),
+                urls,
+                Markup("".join([*links[: page - 1], current, *links[page:]]))
+                if urls
+                else Markup(""),
             )
             page_url = site.paged(url, page)
             heading = title if page == 1 else f"{title} (page {page} of {pages})"
