@@ -379,6 +379,7 @@ def test_real_pagefind_answers_many_times_in_a_row(tmp_path: Path) -> None:
     "records,size,cap,count",
     [(0, 1000, 32, 1), (1000, 1000, 32, 1), (1001, 1000, 32, 2), (10_000, 1000, 32, 16),
      (16_000, 1000, 32, 16), (16_001, 1000, 32, 32), (100_000, 1000, 32, 32),
+     (100_000, 1000, 64, 64), (100_000, 1000, 128, 128),
      (100_000, 1000, 5, 4), (12, 4, 32, 4)],
 )  # fmt: skip
 def test_shard_counts_are_powers_of_two_up_to_the_cap(

@@ -56,7 +56,7 @@ class Config:
     # ~0.45 MB per record while it indexes and an edit re-indexes its record's whole
     # shard; the search page opens in ~1.4 s with 10 shards, ~2.2 s with 40 (bench/).
     search_shard_size: int = 1000
-    search_max_shards: int = 32
+    search_max_shards: int = 64
     search_timeout: int = 1800
     # Seconds one record may take to read or render before it is reported as an error.
     record_timeout: float = 20.0

@@ -75,7 +75,7 @@ def pagefind_parallel(largest_shard: int, jobs: int) -> int:
 
 
 def shard_plan(
-    records: Sequence[Record], shard_size: int, max_shards: int = 32
+    records: Sequence[Record], shard_size: int, max_shards: int = 64
 ) -> tuple[int, list[tuple[int, list[Record]]]]:
     """(the shard count, the non-empty shards in shard order, each with its records by
     id): the sharding of `search.shard_groups`, over records instead of entries."""

@@ -303,7 +303,7 @@ def shard_dir(out: Path, shard: int) -> Path:
     return out / "pagefind" if shard == 0 else out / "pagefind" / f"shard-{shard}"
 
 
-def shard_count(records: int, shard_size: int, max_shards: int = 32) -> int:
+def shard_count(records: int, shard_size: int, max_shards: int = 64) -> int:
     """How many shards `records` records make: the smallest power of two that keeps
     shards to `shard_size` records on average, at most `max_shards` (beyond that the
     shards grow). A power of two changes only when the archive doubles, so adding a
@@ -316,7 +316,7 @@ def shard_count(records: int, shard_size: int, max_shards: int = 32) -> int:
 
 
 def shard_groups(
-    entries: Iterable[tuple[str, IndexEntry]], shard_size: int, max_shards: int = 32
+    entries: Iterable[tuple[str, IndexEntry]], shard_size: int, max_shards: int = 64
 ) -> tuple[list[IndexEntry], list[list[IndexEntry]]]:
     """(all entries by record id, the entries of each shard)."""
     items = sorted(entries, key=lambda item: item[0])
