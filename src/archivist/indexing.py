@@ -64,7 +64,7 @@ class IndexResult:
 # What Pagefind holds per record of the shard it indexes (measured: ~430 MB for 1,000
 # records), and what the Pagefind processes of one build may hold together.
 PAGEFIND_MB_PER_RECORD = 0.45
-PAGEFIND_MEMORY_MB = 1500
+PAGEFIND_MEMORY_MB = 1000
 
 
 def pagefind_parallel(largest_shard: int, jobs: int) -> int:
