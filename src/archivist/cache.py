@@ -29,10 +29,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import archivist
 from archivist.model import ReadResult
+
+if TYPE_CHECKING:
+    from archivist.write import Staging
 
 log = logging.getLogger("archivist")
 
@@ -107,9 +110,6 @@ class FileStamp:
             return False
         return (st.st_size, st.st_mtime_ns, st.st_ino) == (self.size, self.mtime_ns, self.ino)
 
-    def matches(self, path: Path) -> bool:
-        return self.matches_path(str(path))
-
 
 @dataclass(frozen=True, slots=True)
 class Unit:
@@ -140,8 +140,6 @@ class BuildCache:
         self._units_new: dict[str, Unit] = {}
         self._notes: dict[str, Any] = {}
         self._notes_new: dict[str, Any] = {}
-        self.hits = 0
-        self.misses = 0
         self._loaded = False  # every bucket read, of this version
         if enabled and not clean:
             self._load()
@@ -285,19 +283,26 @@ class BuildCache:
         one the last build wrote."""
         unit = self._units.get(name)
         if unit is None or unit.key != key:
-            self.misses += 1
             return None
         # Plain string paths: this runs for every file of the site on every rebuild.
         if not all(f.matches_path(os.path.join(self._out, f.rel)) for f in unit.files):
-            self.misses += 1
             return None
-        self.hits += 1
         return unit
 
-    def unit(self, name: str, key: str) -> Unit | None:
-        """The last build's unit when its key is unchanged (its files unchecked)."""
+    def reuse(self, name: str, key: str, staging: Staging) -> tuple[FileStamp, ...] | None:
+        """Put a unit's files from the last build in place in `staging` when its key is
+        unchanged and they are still the files that build published, and keep the unit
+        for the next build; its files' stamps, else None."""
         unit = self._units.get(name)
-        return unit if unit is not None and unit.key == key else None
+        if unit is None or unit.key != key:
+            return None
+        if not staging.keep(unit.files):  # not already in a reused staging folder
+            if self.reusable(name, key) is None:
+                return None
+            for f in unit.files:
+                staging.link(f.rel, os.path.join(self._out, f.rel))
+        self.store_unit(name, key, unit.files)
+        return unit.files
 
     def store_unit(self, name: str, key: str, files: Iterable[FileStamp]) -> None:
         if self.enabled:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.model import Location, Problem, Severity
+from archivist.write import tree_files
 
 LAST_BUILD = "last-build.json"
 
@@ -72,20 +73,12 @@ def tree_stamp(root: Path) -> tuple[str, int]:
     renamed into place (a rename keeps every inode, size and modification time).
     """
     files: list[tuple[str, int, int, int]] = []
-    top = str(root)
-    folders = [(top, "")]
-    while folders:
-        folder, prefix = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, f"{prefix}{entry.name}/"))
-                    continue
-                try:
-                    st = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                files.append((f"{prefix}{entry.name}", st.st_size, st.st_mtime_ns, st.st_ino))
+    for rel, entry in tree_files(str(root)):
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        files.append((rel, st.st_size, st.st_mtime_ns, st.st_ino))
     return stamp_of(files)
 
 

@@ -37,7 +37,7 @@ from archivist.config import Config
 from archivist.model import Archive, Record
 from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, shard_dir
 from archivist.searchdoc import entry_filters, index_entry, sort_keys
-from archivist.write import Staging, forget_locks
+from archivist.write import Staging, forget_locks, tree_files
 
 WORK = ".index"
 Progress = Callable[[str, int, int], None]
@@ -307,22 +307,14 @@ class BackgroundIndex:
             folder = shard_dir(root, 0 if shard.rank == 0 else shard.n)
             name = f"shard:{shard.n}"
             if shard.reused:
-                unit = cache.unit(name, shard.key)
-                if unit is None:
+                if cache.reuse(name, shard.key, staging) is None:
                     raise SearchError("the last build's search index changed during this build")
-                # In a reused staging folder the shard is most often in place already.
-                if not staging.keep(unit.files):
-                    if cache.reusable(name, shard.key) is None:
-                        raise SearchError("the last build's search index changed during this build")
-                    for f in unit.files:
-                        staging.link(f.rel, cache.out.joinpath(*f.rel.split("/")), f.ino)
-                cache.store_unit(name, shard.key, unit.files)
             else:
                 # File by file: the folder may hold the old shard (pruned after) and,
                 # for the primary bundle, the other shards' folders.
                 source = work / str(shard.n)
                 stamps: list[FileStamp] = []
-                for rel in _files_under(source):
+                for rel in sorted(rel for rel, _ in tree_files(str(source))):
                     target = staging.path(f"{folder.relative_to(root).as_posix()}/{rel}")
                     os.replace(source / rel, target)
                     stamps.append(FileStamp.of(target.relative_to(root).as_posix(), target))
@@ -351,16 +343,6 @@ class BackgroundIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-
-
-def _files_under(folder: Path) -> list[str]:
-    """Every file under `folder`, as sorted relative POSIX paths."""
-    found: list[str] = []
-    top = str(folder)
-    for dirpath, _dirnames, filenames in os.walk(top):
-        rel = os.path.relpath(dirpath, top)
-        found.extend(name if rel == "." else f"{rel}/{name}" for name in filenames)
-    return sorted(found)
 
 
 __all__ = ["BackgroundIndex", "IndexResult", "ShardDone", "shard_key", "shard_plan"]

@@ -842,23 +842,6 @@ def _sitemap_urls(archive: Archive, browse: list[str]) -> Iterator[tuple[str, st
     yield "data/", None
 
 
-def _reuse(
-    cache: BuildCache, staging: Staging, name: str, key: str, out_dir: str
-) -> tuple[FileStamp, ...] | None:
-    """Put a unit's files from the last build in place when its key is unchanged and
-    they are still the files that build published; their stamps, else None."""
-    unit = cache.unit(name, key)
-    if unit is None:
-        return None
-    if not staging.keep(unit.files):  # not already in the reused staging folder
-        if cache.reusable(name, key) is None:
-            return None
-        for f in unit.files:
-            staging.link(f.rel, os.path.join(out_dir, f.rel), f.ino)
-    cache.store_unit(name, key, unit.files)
-    return unit.files
-
-
 def _related_memo(cache: BuildCache) -> dict[str, Mapping[str, tuple[str, ...]]]:
     """The last build's related-records lists, by their `related_key`."""
     note = cache.last_note("related")
@@ -1185,11 +1168,10 @@ def build(
                     kept_ids: set[str] = set()
                     total = len(archive.records)
                     reused = 0
-                    out_dir = str(out)
                     for record in archive.records:
                         key = keys[record.id] = record_key(base, archive, digests, record)
                         t = time.perf_counter()
-                        kept = _reuse(cache, staging, f"record:{record.id}", key, out_dir)
+                        kept = cache.reuse(f"record:{record.id}", key, staging)
                         write_seconds += time.perf_counter() - t
                         if kept is None:
                             todo.append(record)
@@ -1244,7 +1226,7 @@ def build(
                             if page_key is not None:
                                 page_key = digest(base, page_key)
                                 t = time.perf_counter()
-                                kept = _reuse(cache, staging, name, page_key, out_dir)
+                                kept = cache.reuse(name, page_key, staging)
                                 write_seconds += time.perf_counter() - t
                                 if kept is not None:
                                     continue

@@ -152,19 +152,11 @@ class Staging:
     def write(self, rel: str | PurePosixPath, data: Content) -> None:
         write_file(self.path(rel), data)
 
-    def link(self, rel: str | PurePosixPath, source: str | Path, ino: int | None = None) -> None:
+    def link(self, rel: str | PurePosixPath, source: str | Path) -> None:
         """Put an unchanged file from the previous site in place: a hard link (no copy,
-        no new bytes), or a copy where links are not possible. `ino`, the source's
-        inode when known, lets a reused staging folder keep a link it already has."""
-        rel = str(rel)
-        target = self._target(self._claim(rel))
-        if rel in self._existing:
-            try:
-                st = os.lstat(target)
-                if ino is not None and st.st_ino == ino and st.st_nlink > 1:
-                    return  # already the very file
-            except OSError:
-                pass
+        no new bytes), or a copy where links are not possible. (A file a reused staging
+        folder holds already is claimed by `keep`, without a new link.)"""
+        target = self._target(self._claim(str(rel)))
         try:
             os.link(source, target, follow_symlinks=False)
         except OSError:
@@ -216,17 +208,9 @@ class Staging:
             yield (rel, *found)
 
     def _take_inventory(self) -> None:
-        # scandir with path prefixes: no stat and no relpath per entry.
-        folders = [(self._root, "")]
-        while folders:
-            folder, prefix = folders.pop()
-            self._dirs.add(folder)
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append((entry.path, f"{prefix}{entry.name}/"))
-                    else:
-                        self._existing.add(f"{prefix}{entry.name}")
+        for rel, entry in tree_files(self._root):
+            self._dirs.add(os.path.dirname(entry.path))
+            self._existing.add(rel)
         self._existing.discard(MARKER)
 
     def prune(self) -> int:
@@ -296,6 +280,21 @@ class Staging:
 
 
 Content = str | bytes | Iterable[str | bytes]
+
+
+def tree_files(top: str) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Every file (anything not a folder) under `top`, with its POSIX path relative to
+    `top`, in no set order: scandir with path prefixes, so no stat and no relpath per
+    entry on trees of 600,000 files."""
+    folders = [(top, "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append((entry.path, f"{prefix}{entry.name}/"))
+                else:
+                    yield f"{prefix}{entry.name}", entry
 
 
 class Stamped(Protocol):
