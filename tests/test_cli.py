@@ -224,3 +224,19 @@ def test_build_failure_exits_1_and_keeps_going_when_asked(tmp_path: Path) -> Non
     assert kept.returncode == 1
     assert "3 records read" not in kept.stdout and "4 records read, 3 published" in kept.stdout
     assert len(list((out / "records").iterdir())) == 3
+
+
+def test_an_out_folder_named_through_dot_dot_builds_and_rebuilds(tmp_path: Path) -> None:
+    """`--out ../site` from inside the archive: the staging folder's path is not
+    resolved while the index's is; building (and rebuilding after an edit) must work."""
+    site = sample_site(tmp_path / "site", 4)
+    for step in ("clean", "edit"):
+        if step == "edit":
+            first = sorted((site / "content").glob("*.md"))[0]
+            first.write_text(first.read_text("utf-8") + "\nAn added sentence.\n", "utf-8")
+        result = run_cli("build", "--out", "../published", "--jobs", "1", cwd=site)
+        assert result.returncode == 0, (step, result.stderr)
+        assert len(list((tmp_path / "published" / "records").glob("*/index.html"))) == 4
+    assert "An added sentence" in "".join(
+        p.read_text("utf-8") for p in (tmp_path / "published" / "records").glob("*/index.html")
+    )

@@ -314,10 +314,14 @@ class BackgroundIndex:
                 # for the primary bundle, the other shards' folders.
                 source = work / str(shard.n)
                 stamps: list[FileStamp] = []
+                prefix = folder.relative_to(root).as_posix()
                 for rel in sorted(rel for rel, _ in tree_files(str(source))):
-                    target = staging.path(f"{folder.relative_to(root).as_posix()}/{rel}")
+                    # Named from `prefix`, not from `target`: staging paths need not
+                    # be resolved (`--out ../site`) while `root` is.
+                    name_in_site = f"{prefix}/{rel}"
+                    target = staging.path(name_in_site)
                     os.replace(source / rel, target)
-                    stamps.append(FileStamp.of(target.relative_to(root).as_posix(), target))
+                    stamps.append(FileStamp.of(name_in_site, target))
                 cache.store_unit(name, shard.key, stamps)
                 staging.stamped(stamps)
             cache.note(name, shard.key, shard.fragments)
