@@ -202,6 +202,8 @@ function recordTable() {
       for (const column of Object.values(table.facets)) {
         column.index = new Map(column.values.map((v, i) => [v, i]));
       }
+      table.dropped = new Set(table.drop || []);
+      table.twins = table.twins || {};
       return table;
     });
     records.catch(() => {
@@ -209,6 +211,30 @@ function recordTable() {
     });
   }
   return records;
+}
+
+// The results a search may show. In a preview (`archivist serve`) an edited record is
+// indexed again in an overlay bundle beside its shard, which still holds the old
+// entry: those stale entries are dropped here (search.py, date_order), and when a
+// stale id is also a live one, the result's URL tells them apart.
+async function liveOnly(results, table) {
+  if (!table.dropped.size && !Object.keys(table.twins).length) return results;
+  const verdicts = await Promise.all(results.map(async (r) => {
+    if (table.dropped.has(r.id)) return false;
+    const twin = table.twins[r.id];
+    if (!twin) return true;
+    const data = await r.data();
+    const flag = twin[data.raw_url] ?? twin[data.url];
+    return flag === undefined ? true : flag === 1 ? `${r.id} ${data.raw_url ?? data.url}` : false;
+  }));
+  const seen = new Set();
+  return results.filter((_, i) => {
+    const verdict = verdicts[i];
+    if (typeof verdict !== "string") return verdict;
+    if (seen.has(verdict)) return false; // the same entry, in the shard and its overlay
+    seen.add(verdict);
+    return true;
+  });
 }
 
 // A result's place in the table; an id two shards share is looked up by its URL.
@@ -529,6 +555,8 @@ async function run({ focusResults = false } = {}) {
   }
   const table = await tableFetch;
   if (id !== runId) return;
+  if (found !== null) found = await liveOnly(found, table);
+  if (id !== runId) return;
   // The words' results (every place, when no words are typed) filtered and counted.
   const foundPlaces = found === null ? Array.from({ length: manifest.entries }, (_, i) => i) : await placesOf(found, table);
   if (id !== runId) return;
@@ -540,7 +568,7 @@ async function run({ focusResults = false } = {}) {
     places = foundPlaces.filter((_, i) => matched[i]);
   } else if (filters !== null) {
     // Filters alone: Pagefind finds the records (the result objects read their data).
-    results = (await pf.search(null, { filters })).results;
+    results = await liveOnly((await pf.search(null, { filters })).results, table);
     if (id !== runId) return;
     places = await placesOf(results, table);
     if (id !== runId) return;

@@ -42,12 +42,19 @@ def tree_diff(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 
 def search_urls(out: Path) -> set[str]:
-    """The page URLs the Pagefind bundle holds (every shard), read from its fragments."""
+    """The page URLs the Pagefind bundle holds (every shard), read from its fragments;
+    entries that overlays made stale (search-order.json) are left out, as the page
+    leaves them out."""
+    order_file = out / "pagefind" / "search-order.json"
+    order = json.loads(order_file.read_text("utf-8")) if order_file.is_file() else {}
+    drop, twins = set(order.get("drop", ())), order.get("twins", {})
     urls: set[str] = set()
     for fragment in (out / "pagefind").rglob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
-        urls.add(json.loads(data[len(b"pagefind_dcd") :])["url"])
+        url = json.loads(data[len(b"pagefind_dcd") :])["url"]
+        if fragment.stem not in drop and twins.get(fragment.stem, {}).get(url) != 0:
+            urls.add(url)
     return urls
 
 

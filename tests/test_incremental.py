@@ -326,3 +326,28 @@ def test_adding_a_record_re_indexes_one_shard(tmp_path: Path) -> None:
     _add(site)
     added = build(site, out, jobs=1)
     assert (added.shards_indexed, added.shards_reused) == (1, 3)
+
+
+def test_preview_overlays_then_a_build_gives_the_clean_bytes(tmp_path: Path) -> None:
+    """`serve` indexes an edit into an overlay beside its shard (the shard keeps the
+    old entry); the next `archivist build` re-indexes the shard: the published bundle is
+    a clean build's again, with nothing of the old or deleted text left in it."""
+    site = sample_site(tmp_path / "site", 24, "title: Test archive\nsearch_shard_size: 100\n")
+    out = tmp_path / "out" / "_site"
+    first = build(site, out, jobs=1, search_overlays=True)
+    assert (first.shards_indexed, first.records_overlaid) == (1, 0)
+    _edit_body(site)
+    _delete(site)
+    preview = build(site, out, jobs=1, search_overlays=True)
+    assert (preview.shards_indexed, preview.shards_reused, preview.records_overlaid) == (0, 1, 1)
+    assert (out / "pagefind" / "overlay-0").is_dir()
+    assert_invariants(preview, out)  # every record searchable once, no deleted record
+    _edit_title(site)  # the same record again: the overlay is made anew, still one record
+    again = build(site, out, jobs=1, search_overlays=True)
+    assert (again.shards_indexed, again.records_overlaid) == (0, 1)
+    published = build(site, out, jobs=1)
+    assert (published.shards_indexed, published.records_overlaid) == (1, 0)
+    assert_invariants(published, out, deleted_texts=["The text of record number 7."])
+    clean_out = tmp_path / "clean" / "_site"
+    build(site, clean_out, jobs=1, use_cache=False)
+    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -692,6 +692,65 @@ def test_sharded_index_finds_everything_with_the_same_counts(browser: Any, tmp_p
     assert seen["single"][5] == sorted(r.title for r in records)  # every record found
     assert seen["single"][0] == {
         f: expected_counts(records, f) for f in FACETS if expected_counts(records, f)
+    }
+
+
+def _views(page: SearchPage, words: tuple[str, ...]) -> list[Any]:
+    """What a reader sees for some searches: counts, titles, facets, date order."""
+    views: list[Any] = [page.facets()]
+    for w in words:
+        page.submit(w)
+        views.append((w, page.count(), sorted(page.all_titles()), page.facets()))
+    page.submit(COMMON)
+    page.select_sort("date-asc")
+    views.append(page.all_titles())
+    for query in ("?type=Telegram", "?type=Register&from=1910&to=1920"):
+        page.open(query)
+        views.append((query, page.count(), sorted(page.all_titles()), page.facets()))
+    page.w.assert_clean()
+    return views
+
+
+def test_a_preview_overlay_finds_what_a_clean_build_finds(browser: Any, tmp_path: Path) -> None:
+    """`archivist serve` indexes an edited record alone, into an overlay beside its
+    shard, which keeps the old entry: the page must drop the stale entries and find
+    and count exactly what a clean build of the edited archive finds."""
+    root = make_search_site(tmp_path / "site", ALL, "title: Search test\nsearch_shard_size: 100\n")
+    out, _ = build_site(root, search_overlays=True)
+    edited = replace(FILLERS[3], type="Telegram", body=f"quokkaword entry. {COMMON}.")
+    # A new rights note changes the record but not its index entry: the overlay holds
+    # an entry with the very id of the stale one (a "twin"), to be shown once.
+    twin = replace(FILLERS[5], extra={"rights": json.dumps("Rights changed.")})
+    gone = FILLERS[4]
+    for rec in (edited, twin):
+        (root / "content" / rec.name).write_text(rec.markdown(), "utf-8")
+    (root / "content" / gone.name).unlink()
+    out, report = build_site(root, out, search_overlays=True)
+    assert report.records_overlaid == 2 and report.shards_indexed == 0
+    shards = json.loads((out / "pagefind" / "search-manifest.json").read_text())["shards"]
+    assert [s["path"] for s in shards] == ["pagefind/", "pagefind/overlay-0/"]
+    order = json.loads((out / "pagefind" / "search-order.json").read_text())
+    assert len(order["drop"]) == 2 and len(order["twins"]) == 1
+    clean, _ = build_site(root, tmp_path / "clean" / "_site", use_cache=False)
+    assert not (clean / "pagefind" / "overlay-0").exists()
+    changed = {edited.name: edited, twin.name: twin}
+    now = tuple(changed.get(r.name, r) for r in ALL if r.name != gone.name)
+    words = (COMMON, "fillerword", "quokkaword", "Popović", "政府")
+    seen: dict[str, list[Any]] = {}
+    for name, site_out in (("overlay", out), ("clean", clean)):
+        context = browser.new_context()
+        try:
+            with serve(site_out) as server:
+                seen[name] = _views(SearchPage(watch(context), server).open(), words)
+        finally:
+            context.close()
+    assert seen["overlay"] == seen["clean"]
+    found = {w: titles for w, _, titles, _ in seen["clean"][1 : 1 + len(words)]}
+    assert found["quokkaword"] == [edited.title]
+    assert edited.title not in found["fillerword"] and gone.title not in found[COMMON]
+    assert sorted(found[COMMON]) == sorted(r.title for r in now)
+    assert seen["clean"][0] == {
+        f: expected_counts(now, f) for f in FACETS if expected_counts(now, f)
     }
 
 

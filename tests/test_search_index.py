@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from archivist import indexing, search
+from archivist.indexing import overlay_changes
 from archivist.search import IndexEntry, SearchError, build_index, date_order, facet_totals
 from archivist.searchdoc import plain_text, spaced_cjk
 from sitekit import build_site, make_site, record
@@ -188,6 +189,41 @@ def test_date_order_when_two_shards_share_a_result_id() -> None:
         "by_url": {"/records/a/": 1, "/records/b/": 0},
         "facets": {},
     }
+
+
+def test_date_order_lists_stale_entries_to_drop_and_twins_to_tell_apart() -> None:
+    entries = [
+        IndexEntry(url="/records/a/", content="", language="en", sort={"date": "1950-01-01"}),
+        IndexEntry(url="/records/b/", content="", language="en", sort={"date": "1940-01-01"}),
+    ]
+    # a's stale entry en_9 has no live twin; b's stale entry en_2 has the id of b's new
+    # entry; a's stale en_3 shares its id with b's live entry (a short-hash clash).
+    live = [(0, {"en_1": "/records/a/", "en_2": "/records/b/"}), (1, {"en_3": "/records/b/"})]
+    stale = [("en_9", "/records/a/"), ("en_2", "/records/b/"), ("en_3", "/records/a/")]
+    order = date_order(entries, live, stale)
+    assert order["drop"] == ["en_9"]
+    assert order["twins"] == {"en_2": {"/records/b/": 0}, "en_3": {"/records/a/": 0}}
+    order = date_order(entries, [(0, {"en_1": "/records/a/", "en_2": "/records/b/"})],
+                       [("en_2", "/records/b/")])  # fmt: skip
+    assert order["drop"] == [] and order["twins"] == {"en_2": {"/records/b/": 1}}
+    assert "drop" not in date_order(entries, live) and "twins" not in date_order(entries, live)
+
+
+@pytest.mark.parametrize(
+    ("base", "rows", "expected"),
+    [
+        ({f"r{n}": "x" for n in range(16)}, {f"r{n}": "x" for n in range(16)}, ([], [])),
+        ({f"r{n}": "x" for n in range(16)}, {**{f"r{n}": "x" for n in range(16)}, "r3": "y"},
+         (["r3"], [])),
+        ({f"r{n}": "x" for n in range(16)}, {f"r{n}": "x" for n in range(1, 17)}, (["r16"], ["r0"])),
+        ({f"r{n}": "x" for n in range(16)}, {f"r{n}": "x" for n in range(2, 19)}, None),
+        ({f"r{n}": "x" for n in range(4)}, {"r0": "y", "r1": "x", "r2": "x", "r3": "x"}, None),
+    ],
+)  # fmt: skip
+def test_an_overlay_takes_at_most_an_eighth_of_a_shard(
+    base: dict[str, str], rows: dict[str, str], expected: object
+) -> None:
+    assert overlay_changes(base, rows) == expected
 
 
 def test_facet_table_lists_each_places_values() -> None:

@@ -172,6 +172,7 @@ class BuildReport:
     rendered: int = 0
     shards_reused: int = 0
     shards_indexed: int = 0
+    records_overlaid: int = 0  # records indexed into overlays (serve), not their shard
     seconds: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     stages: dict[str, StageTime] = field(default_factory=dict)
@@ -195,6 +196,7 @@ class BuildReport:
             "rendered_records": self.rendered,
             "search_shards_reused": self.shards_reused,
             "search_shards_indexed": self.shards_indexed,
+            "search_records_overlaid": self.records_overlaid,
             "seconds": self.seconds,
         }
 
@@ -1069,11 +1071,14 @@ def build(
     clean: bool = False,
     use_cache: bool = True,
     background_cleanup: bool = False,
+    search_overlays: bool = False,
 ) -> BuildReport:
     """Build the site under `site_root` into `out`. Raises BuildFailed on errors.
 
     `jobs` worker processes render record pages (default: every available core);
     `clean` ignores the build cache; `use_cache=False` neither reads nor writes it.
+    `search_overlays` lets an edit re-index only the changed records beside their
+    shard (`indexing`): fast, but not the bytes of a clean build; for `serve`.
     """
     start = time.perf_counter()
     report = BuildReport()
@@ -1084,7 +1089,13 @@ def build(
     inputs = fingerprint.input_fingerprint(
         code_version(),
         repr(config),
-        {"strict": strict, "keep_going": keep_going, "drafts": drafts, "today": _today()},
+        {
+            "strict": strict,
+            "keep_going": keep_going,
+            "drafts": drafts,
+            "today": _today(),
+            "overlays": search_overlays,
+        },
         [
             site_root / config.content_dir,
             site_root / config.templates_dir,
@@ -1149,7 +1160,7 @@ def build(
                     out, spare_dir=cache_dir / "spare" if use_cache else None, spare=not clean
                 ) as staging,
                 BackgroundIndex(
-                    archive, digests, staging, config, cache, jobs=jobs
+                    archive, digests, staging, config, cache, jobs=jobs, overlays=search_overlays
                 ) as search_index,
             ):
                 # Forked before the render workers: indexing needs records, not pages.
@@ -1255,9 +1266,12 @@ def build(
 
                 with _stage(report, "index"):
                     try:
-                        entries, reused_shards, indexed_shards = search_index.finish(progress)
+                        entries, reused_shards, indexed_shards, overlaid = search_index.finish(
+                            progress
+                        )
                         report.shards_reused += reused_shards
                         report.shards_indexed += indexed_shards
+                        report.records_overlaid += overlaid
                     except SearchError as exc:
                         raise fail(f"search index: {exc}; the previous site is unchanged") from exc
                 report.search_entries = entries

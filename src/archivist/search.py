@@ -352,11 +352,14 @@ def write_manifest(
     entries: Sequence[IndexEntry],
     listed: Sequence[dict[str, Any]],
     found: Sequence[tuple[int, dict[str, str]]],
+    stale: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The shard list and the date-order file beside the primary bundle.
 
     The manifest also holds `totals`, every filter value of the archive with its count,
     so the search page can show them without loading every filter file of every shard.
+    `found` holds the result ids a search may show; `stale`, (result id, URL) of
+    entries that overlays supersede (`indexing`).
     """
     manifest = {
         "shards": list(listed),
@@ -365,7 +368,7 @@ def write_manifest(
         "totals": facet_totals(entries),
     }
     (out / "pagefind").mkdir(parents=True, exist_ok=True)
-    _write_json(out / "pagefind" / ORDER, date_order(entries, found))
+    _write_json(out / "pagefind" / ORDER, date_order(entries, found, stale))
     _write_json(out / "pagefind" / MANIFEST, manifest)
     return manifest
 
@@ -423,7 +426,9 @@ def _write_json(path: Path, data: object) -> None:
 
 
 def date_order(
-    entries: Sequence[IndexEntry], found: Sequence[tuple[int, dict[str, str]]]
+    entries: Sequence[IndexEntry],
+    found: Sequence[tuple[int, dict[str, str]]],
+    stale: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """Each result's place in date order, and each place's filter values.
 
@@ -438,6 +443,12 @@ def date_order(
     Pagefind search per shard with no filter files loaded: for each filter name,
     `values` (sorted) and `of`, per place, the index of its value, a list of indexes
     when it has several, or null when it has none.
+
+    Stale entries (an overlay holds the record's new entry) are dropped by the page:
+    `drop` lists the ids no live entry has; an id that is both stale and live (ids are
+    short hashes, and an edit may leave a record's entry as it was) is in `twins`,
+    mapping each stale URL to 1 when that URL's live entry has the same id (keep one
+    result) or 0 (drop it); the page reads such a result's URL to tell.
     """
     dated = sorted(
         (e for e in entries if e.sort.get("date")), key=lambda e: (e.sort["date"], e.url)
@@ -451,12 +462,21 @@ def date_order(
             owners.setdefault(result_id, set()).add(url)
     rank = {rid: place[next(iter(urls))] for rid, urls in owners.items() if len(urls) == 1}
     shared = sorted(url for urls in owners.values() if len(urls) > 1 for url in urls)
-    return {
+    table: dict[str, Any] = {
         "dated": len(dated),
         "rank": rank,
         "by_url": {url: place[url] for url in shared},
         "facets": facet_table(by_place),
     }
+    if stale:
+        live_id = {url: rid for rid, urls in owners.items() for url in urls}
+        twins: dict[str, dict[str, int]] = {}
+        for rid, url in stale:
+            if rid in owners:
+                twins.setdefault(rid, {})[url] = int(live_id.get(url) == rid)
+        table["drop"] = sorted({rid for rid, _ in stale if rid not in owners})
+        table["twins"] = {rid: dict(sorted(urls.items())) for rid, urls in sorted(twins.items())}
+    return table
 
 
 def facet_table(by_place: Sequence[IndexEntry]) -> dict[str, Any]:

@@ -314,6 +314,7 @@ class Server:
                 keep_going=True,
                 drafts=self.drafts,
                 jobs=self.jobs,
+                search_overlays=True,  # a preview: edits re-index only themselves
             )
             self.state.publish(True, "", report.problems, report.summary())
         except BuildFailed as exc:
