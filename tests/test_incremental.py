@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archivist import fingerprint
-from archivist.pipeline import build
+from archivist.pipeline import Session, build
 from archivist.render import theme_dir
 from archivist.write import MARKER
 from invariants import (
@@ -351,3 +351,31 @@ def test_preview_overlays_then_a_build_gives_the_clean_bytes(tmp_path: Path) -> 
     clean_out = tmp_path / "clean" / "_site"
     build(site, clean_out, jobs=1, use_cache=False)
     assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+
+
+def test_a_serve_session_chain_equals_clean_at_every_step(tmp_path: Path) -> None:
+    """`serve` keeps the build cache in memory and takes the spare folder's inventory
+    on trust (it made it); every rebuild must still be a clean build's bytes, also
+    after a build outside the session replaced the spare behind its back."""
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "out" / "_site"
+    session = Session()
+    build(site, out, jobs=1, session=session)
+    chain = ["change a record's title", "add a record", "change a record's body",
+             "outside", "rename a record file", "change a record's date (moves it)",
+             "change a participant", "gone", "no change", "change a template"]  # fmt: skip
+    steps = {**CASES, "gone": lambda s: (s / "content" / "renamed-seven.md").unlink()}
+    trusted = 0
+    for step, change in enumerate(chain):
+        if change == "outside":  # a plain build: the session's spare is not this one
+            _static(site)
+            build(site, out, jobs=1)
+        else:
+            steps[change](site)
+        trusted += session.spare is not None and (out.parent / ".archivist-cache").is_dir()
+        incremental = build(site, out, jobs=1, session=session)
+        clean_out = tmp_path / f"clean-{step}" / "_site"
+        build(site, clean_out, jobs=1, use_cache=False)
+        assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == [], change
+        assert_invariants(incremental, out)
+    assert trusted >= len(chain) - 3  # the trusted inventory was in play

@@ -120,7 +120,14 @@ class Unit:
 class BuildCache:
     """Read results and output units of the last successful build of one `--out`."""
 
-    def __init__(self, out: Path, *, clean: bool = False, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        out: Path,
+        *,
+        clean: bool = False,
+        enabled: bool = True,
+        carried: BuildCache | None = None,
+    ) -> None:
         self.out = out
         self._out = str(out)
         self.dir = out.parent / CACHE_DIR / out.name
@@ -141,7 +148,11 @@ class BuildCache:
         self._notes: dict[str, Any] = {}
         self._notes_new: dict[str, Any] = {}
         self._loaded = False  # every bucket read, of this version
-        if enabled and not clean:
+        if not enabled or clean:
+            return
+        if carried is not None and carried.version == self.version and carried.out == out:
+            self._carry(carried)
+        else:
             self._load()
 
     # -- loading and saving -------------------------------------------------------
@@ -171,6 +182,15 @@ class BuildCache:
         except Exception as exc:  # a damaged pickle may raise anything; start afresh
             log.debug("build cache ignored (%s)", exc)
             self._forget()
+
+    def _carry(self, last: BuildCache) -> None:
+        """Start from what the last build in this process kept, as `save` would have
+        written it and `_load` read it back (`serve` keeps the cache in memory)."""
+        self._reads, self._checked, self._stats = (
+            last._reads_used, last._checked_used, last._stats_used
+        )  # fmt: skip
+        self._units, self._notes = last._units_new, last._notes_new
+        self._loaded = True
 
     def _forget(self) -> None:
         self._loaded = False

@@ -15,6 +15,7 @@ import html
 import http.server
 import json
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -28,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from archivist.config import CONFIG_NAME, Config, ConfigError, load_config
 from archivist.model import Location, Problem
-from archivist.pipeline import BuildFailed, BuildReport, build
+from archivist.pipeline import BuildFailed, BuildReport, Session, build
 from archivist.write import OutputError
 
 log = logging.getLogger("archivist")
@@ -255,14 +256,22 @@ def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
 def _tree_stats(paths: list[Path]) -> dict[str, tuple[int, int]]:
     """Size and mtime of every file under the watched paths (one walk, no reads)."""
     stats: dict[str, tuple[int, int]] = {}
+
+    def note(path: str) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        stats[path] = (st.st_size, st.st_mtime_ns)
+
+    # Plain strings and os.walk: pathlib's rglob cost 0.5 s at 10,000 records.
     for top in paths:
-        candidates = [top] if top.is_file() else top.rglob("*") if top.is_dir() else []
-        for path in candidates:
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            stats[str(path)] = (st.st_size, st.st_mtime_ns)
+        if top.is_file():
+            note(str(top))
+            continue
+        for folder, dirs, files in os.walk(top):
+            for name in (*dirs, *files):
+                note(os.path.join(folder, name))
     return stats
 
 
@@ -290,6 +299,8 @@ class Server:
         self.httpd.daemon_threads = True
         self.stop_event = threading.Event()
         self.built_from: dict[str, tuple[int, int]] = {}
+        self._http: threading.Thread | None = None
+        self.session = Session()  # the build cache stays in memory between rebuilds
 
     def _paths(self) -> list[Path]:
         try:
@@ -315,6 +326,7 @@ class Server:
                 drafts=self.drafts,
                 jobs=self.jobs,
                 search_overlays=True,  # a preview: edits re-index only themselves
+                session=self.session,
             )
             self.state.publish(True, "", report.problems, report.summary())
         except BuildFailed as exc:
@@ -389,6 +401,7 @@ class Server:
     def start_http(self) -> threading.Thread:
         thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         thread.start()
+        self._http = thread
         return thread
 
     def close(self) -> None:
@@ -396,7 +409,8 @@ class Server:
         with self.state.changed:
             self.state.stopping = True
             self.state.changed.notify_all()
-        self.httpd.shutdown()
+        if self._http is not None:  # shutdown() waits for a serve_forever that never ran
+            self.httpd.shutdown()
         self.httpd.server_close()
         if self.temp is not None:
             shutil.rmtree(self.temp, ignore_errors=True)
