@@ -41,3 +41,22 @@ def test_ranges_outside_the_file_or_malformed_are_not_trusted(tmp_path: Path) ->
     splicer = Splicer({"f": (path, bad)}, same={"a"})
     assert b"".join(splicer.pieces("f", "H\n", [("a", lambda: "A2\n")], "")) == b"H\nA2\n"
     assert splicer.copied == 0
+
+
+def test_separated_pieces_are_copied_when_a_record_moves_to_or_from_first(
+    tmp_path: Path,
+) -> None:
+    """records.json puts a comma between records: a copied piece must not carry it,
+    or a record that moves first (or from first) would break the JSON."""
+    first = Splicer({}, same=())
+    old = b"".join(first.pieces("f", "[", [("a", lambda: "1"), ("b", lambda: "2")], "]", b","))
+    assert old == b"[1,2]"
+    path = tmp_path / "f"
+    path.write_bytes(old)
+    second = Splicer({"f": (path, first.made["f"])}, same={"a", "b"})
+    pieces = [("c", lambda: "0"), ("b", _never), ("a", _never)]
+    assert b"".join(second.pieces("f", "[", pieces, "]", b",")) == b"[0,2,1]"
+    assert second.copied == 2
+    path.write_bytes(b"[0,2,1]")
+    third = Splicer({"f": (path, second.made["f"])}, same={"a", "b"})
+    assert b"".join(third.pieces("f", "[", [("b", _never), ("a", _never)], "]", b",")) == b"[2,1]"

@@ -107,25 +107,36 @@ CSV_SCHEMA: dict[str, tuple[str, str]] = {
 CSV_COLUMNS = tuple(CSV_SCHEMA)
 
 
+# records.json: head, separator between records, tail.
+RECORDS_JSON_FRAME = ('{"records":[', ",", "]}\n")
+
+
 def records_json_chunks(data: Iterable[dict[str, Any]]) -> Iterator[str]:
     """`dumps({"records": data})` in pieces, a record at a time: the whole file of a
     large archive is never one string."""
-    yield '{"records":['
+    head, sep, tail = RECORDS_JSON_FRAME
+    yield head
     for n, d in enumerate(data):
-        yield ("," if n else "") + json.dumps(d, ensure_ascii=False, separators=(",", ":"))
-    yield "]}\n"
+        yield (sep if n else "") + json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+    yield tail
+
+
+def record_json_piece(data: bytes) -> bytes:
+    """A record's own record.json (`dumps` of the same `record_data`, so the same bytes
+    plus a newline) as its piece of records.json."""
+    if not data.endswith(b"\n"):
+        raise ValueError("a record.json that does not end with a newline")
+    return data[:-1]
 
 
 def records_json_of(files: Iterable[bytes]) -> Iterator[bytes]:
-    """records.json made from each record's own record.json (`dumps` of the same
-    `record_data`, so the same bytes plus a newline), in order: the data are
+    """records.json made from each record's own record.json, in order: the data are
     serialized once per build of a record, not again for the archive file."""
-    yield b'{"records":['
+    head, sep, tail = RECORDS_JSON_FRAME
+    yield head.encode()
     for n, data in enumerate(files):
-        if not data.endswith(b"\n"):
-            raise ValueError("a record.json that does not end with a newline")
-        yield (b"," if n else b"") + data[:-1]
-    yield b"]}\n"
+        yield (sep.encode() if n else b"") + record_json_piece(data)
+    yield tail.encode()
 
 
 def records_csv(

@@ -1,6 +1,7 @@
 """Archive-wide data files remade from the last build's copy, record by record.
 
-records.csv and oai.xml are a head, one piece per record and a tail. A record whose
+records.json, records.csv and oai.xml are a head, one piece per record (records.json
+puts a comma between pieces) and a tail. A record whose
 files this build reused (its key unchanged, and the key covers everything its piece
 shows) has the very piece it had in the last build, so that piece is copied by byte
 range from the published file instead of being made again: an edit to one record of
@@ -32,11 +33,14 @@ class Splicer:
         self,
         rel: str,
         head: str,
-        records: Sequence[tuple[str, Callable[[], str]]],
+        records: Sequence[tuple[str, Callable[[], str | bytes]]],
         tail: str,
+        sep: bytes = b"",
     ) -> Iterator[bytes]:
         """The file `rel` in pieces: `head`, each record's piece (copied when it can
-        be, else made by its function), `tail`."""
+        be, else made by its function) with `sep` between pieces, `tail`. A piece's
+        range leaves out the separator, so a record that moves first or from first is
+        copied as well."""
         ranges: Ranges = {}
         old_path, old_ranges = self.previous.get(rel, (None, {}))
         old = _map(old_path) if old_path is not None and old_ranges else None
@@ -44,13 +48,17 @@ class Splicer:
             data = head.encode("utf-8")
             pos = len(data)
             yield data
-            for record_id, make in records:
+            for n, (record_id, make) in enumerate(records):
+                if n and sep:
+                    yield sep
+                    pos += len(sep)
                 span = old_ranges.get(record_id) if record_id in self.same else None
                 if old is not None and span is not None and 0 <= span[0] <= span[1] <= len(old):
                     data = old[span[0] : span[1]]
                     self.copied += 1
                 else:
-                    data = make().encode("utf-8")
+                    made = make()
+                    data = made.encode("utf-8") if isinstance(made, str) else made
                 ranges[record_id] = (pos, pos + len(data))
                 pos += len(data)
                 yield data
