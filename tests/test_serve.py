@@ -185,3 +185,29 @@ def test_inject(
         assert needle in html
     for bad in absent:
         assert bad not in html
+
+
+def test_a_session_leaves_its_cache_for_the_next_build_into_its_folder(tmp_path: Path) -> None:
+    """serve keeps the build cache in memory; closing it saves the cache, so a build
+    into the same --out afterwards redoes only what changed since, not everything."""
+    from archivist.pipeline import build
+    from archivist.serve import Server
+
+    site = sample_site(tmp_path / "site", 20)
+    out = tmp_path / "serve-out"
+    build(site, out, jobs=1)
+    # A damaged cache on disk is ignored by the session's first build; the session's
+    # cache must replace all of it at the end, not only the parts it changed.
+    (out.parent / ".archivist-cache" / out.name / "reads-00.pickle").write_bytes(b"damaged")
+    server = Server(site, port=0, out=out, jobs=1)
+    try:
+        assert server.rebuild() is not None
+        _edit(site, 2, body="Edited in the preview.")
+        edited = server.rebuild()
+        # The record and its neighbourhood (previous, next, related), not all 20.
+        assert edited is not None and 1 <= edited.rendered < 20
+    finally:
+        server.close()
+    _edit(site, 3, body="Edited after the preview.")
+    after = build(site, out, jobs=1, base_url="/", keep_going=True, drafts=True)
+    assert 1 <= after.rendered < 20 and after.reused == 20 - after.rendered

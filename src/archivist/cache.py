@@ -147,7 +147,7 @@ class BuildCache:
         self._units_new: dict[str, Unit] = {}
         self._notes: dict[str, Any] = {}
         self._notes_new: dict[str, Any] = {}
-        self._loaded = False  # every bucket read, of this version
+        self._loaded = False  # the buckets on disk are those in memory, of this version
         if not enabled or clean:
             return
         if carried is not None and carried.version == self.version and carried.out == out:
@@ -190,7 +190,7 @@ class BuildCache:
             last._reads_used, last._checked_used, last._stats_used
         )  # fmt: skip
         self._units, self._notes = last._units_new, last._notes_new
-        self._loaded = True
+        # Not `_loaded`: the buckets on disk are not these, so `save` writes them all.
 
     def _forget(self) -> None:
         self._loaded = False
