@@ -60,3 +60,23 @@ def test_separated_pieces_are_copied_when_a_record_moves_to_or_from_first(
     path.write_bytes(b"[0,2,1]")
     third = Splicer({"f": (path, second.made["f"])}, same={"a", "b"})
     assert b"".join(third.pieces("f", "[", [("b", _never), ("a", _never)], "]", b",")) == b"[2,1]"
+
+
+def test_side_by_side_copies_go_out_as_one_slice(tmp_path: Path) -> None:
+    first = Splicer({}, same=())
+    records = [(c, lambda c=c: c * 3) for c in "abcde"]
+    old = b"".join(first.pieces("f", "[", records, "]", b","))
+    path = tmp_path / "f"
+    path.write_bytes(old)
+    second = Splicer({"f": (path, first.made["f"])}, same={"a", "b", "d", "e"})
+    edited = [("a", _never), ("b", _never), ("c", lambda: "C"), ("d", _never), ("e", _never)]
+    chunks = list(second.pieces("f", "[", edited, "]", b","))
+    assert b"".join(chunks) == b"[aaa,bbb,C,ddd,eee]"
+    assert chunks == [b"[", b"aaa,bbb", b",", b"C", b",", b"ddd,eee", b"]"]
+    assert second.made["f"] == {
+        "a": (1, 4),
+        "b": (5, 8),
+        "c": (9, 10),
+        "d": (11, 14),
+        "e": (15, 18),
+    }

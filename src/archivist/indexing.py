@@ -91,7 +91,30 @@ class ShardDone:
 @dataclass(frozen=True, slots=True)
 class IndexResult:
     shards: tuple[ShardDone, ...]
-    order: tuple[IndexEntry, ...]  # url, filters and sort keys of every entry (manifest)
+    entries: int  # records the manifest lists (written to `MANIFEST_WORK`)
+
+
+# Where the index process writes the manifest and order files for `finish` to move in
+# (made there, beside the rendering, rather than after it).
+MANIFEST_WORK = "manifest"
+
+
+def _write_manifest(root: Path, shards: Sequence[ShardDone], order: Sequence[IndexEntry]) -> int:
+    """The manifest and order files of these shards, in the work folder; the entries."""
+    listed: list[dict[str, Any]] = []
+    stale: list[tuple[str, str]] = []
+    for shard in shards:
+        path = "pagefind/" if shard.rank == 0 else f"pagefind/shard-{shard.n}/"
+        listed.append({"path": path, "entries": len(shard.fragments) - len(shard.stale)})
+        stale.extend((rid, shard.fragments[rid]) for rid in shard.stale)
+        if shard.overlay is not None:
+            listed.append(
+                {"path": f"pagefind/overlay-{shard.n}/", "entries": shard.overlay.entries}
+            )
+    manifest = search.write_manifest(
+        root / WORK / MANIFEST_WORK, order, listed, [(s.rank, s.live()) for s in shards], stale
+    )
+    return int(manifest["entries"])
 
 
 # What Pagefind holds per record of the shard it indexes (measured: ~430 MB for 1,000
@@ -266,7 +289,8 @@ def _index_all(
             submit(entries, f"overlay-{n}", False, shard)
         while running:
             collect(block=True)
-    return IndexResult(tuple(done[rank] for rank in sorted(done)), tuple(order))
+    shards = tuple(done[rank] for rank in sorted(done))
+    return IndexResult(shards, _write_manifest(root, shards, order))
 
 
 def _die_with(parent: int) -> None:
@@ -407,39 +431,32 @@ class BackgroundIndex:
         Returns (entries, shards reused, shards indexed, records in overlays).
         """
         result = self._wait()
-        root, cache, staging = self.root, self.cache, self.staging
+        root, cache = self.root, self.cache
         work = root / WORK
-        listed: list[dict[str, Any]] = []
-        stale: list[tuple[str, str]] = []
         for shard in result.shards:
-            folder = shard_dir(root, 0 if shard.rank == 0 else shard.n)
             name = f"shard:{shard.n}"
+            folder = shard_dir(root, 0 if shard.rank == 0 else shard.n)
             self._place(name, shard.key, shard.reused, work / str(shard.n), folder)
             cache.note(name, shard.key, shard.note())
-            live = len(shard.fragments) - len(shard.stale)
-            listed.append({"path": folder.relative_to(root).as_posix() + "/", "entries": live})
-            stale.extend((rid, shard.fragments[rid]) for rid in shard.stale)
             if shard.overlay is not None:
                 overlay = shard.overlay
-                folder = root / "pagefind" / f"overlay-{shard.n}"
                 oname = f"overlay:{shard.n}"
-                source = work / f"overlay-{shard.n}"
-                self._place(oname, overlay.key, overlay.reused, source, folder)
+                folder = root / "pagefind" / f"overlay-{shard.n}"
+                self._place(oname, overlay.key, overlay.reused, work / f"overlay-{shard.n}", folder)
                 cache.note(oname, overlay.key, overlay.fragments)
-                path = folder.relative_to(root).as_posix() + "/"
-                listed.append({"path": path, "entries": overlay.entries})
+        for name in (MANIFEST, ORDER):
+            # Replaced, never written through: in a reused staging folder the old file
+            # is a hard link to the published one.
+            os.replace(
+                work / MANIFEST_WORK / "pagefind" / name, self.staging.path(f"pagefind/{name}")
+            )
         if work.exists():
             shutil.rmtree(work)
-        for name in (MANIFEST, ORDER):  # claimed, or a reused staging folder's go
-            staging.claim(f"pagefind/{name}")
-        manifest = search.write_manifest(
-            root, result.order, listed, [(s.rank, s.live()) for s in result.shards], stale
-        )
         reused = sum(s.reused for s in result.shards)
         overlaid = sum(s.overlay.entries for s in result.shards if s.overlay is not None)
         if progress:
             progress("index", len(result.shards), len(result.shards))
-        return int(manifest["entries"]), reused, len(result.shards) - reused, overlaid
+        return result.entries, reused, len(result.shards) - reused, overlaid
 
     def __enter__(self) -> BackgroundIndex:
         return self

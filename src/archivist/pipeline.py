@@ -1154,27 +1154,34 @@ def build(
     config = load_config(site_root, base_url=base_url)
     check_output_dir(out, site_root, site_root / config.content_dir)
     jobs = jobs if jobs and jobs > 0 else default_jobs()
-    inputs = fingerprint.input_fingerprint(
-        code_version(),
-        repr(config),
-        {
-            "strict": strict,
-            "keep_going": keep_going,
-            "drafts": drafts,
-            "today": _today(),
-            "overlays": search_overlays,
-        },
-        [
-            site_root / config.content_dir,
-            site_root / config.templates_dir,
-            site_root / config.static_dir,
-            theme_dir("templates"),
-            theme_dir("static"),
-        ],
-        [site_root / CONFIG_NAME],
+    # A session's later builds skip the no-change check and stamp: `serve` builds
+    # only after a change, and its cache is in memory, not beside a stamp on disk.
+    resident = session is not None and session.cache is not None
+    inputs = (
+        ""
+        if resident
+        else fingerprint.input_fingerprint(
+            code_version(),
+            repr(config),
+            {
+                "strict": strict,
+                "keep_going": keep_going,
+                "drafts": drafts,
+                "today": _today(),
+                "overlays": search_overlays,
+            },
+            [
+                site_root / config.content_dir,
+                site_root / config.templates_dir,
+                site_root / config.static_dir,
+                theme_dir("templates"),
+                theme_dir("static"),
+            ],
+            [site_root / CONFIG_NAME],
+        )
     )
     cache_dir = out.parent / CACHE_DIR / out.name
-    if use_cache and not clean:
+    if use_cache and not clean and not resident:
         last = fingerprint.unchanged(cache_dir, inputs, lambda: fingerprint.out_stamp(out, MARKER))
         if last is not None:
             return _unchanged_report(last, time.perf_counter() - start)
@@ -1359,7 +1366,10 @@ def build(
                     staging.prune()
                     # The no-change stamp and the size report, from what was claimed
                     # (a walk of the tree would stat every file again).
-                    stamp, report.bytes = fingerprint.stamp_of(staging.file_stamps())
+                    if resident:
+                        stamp, report.bytes = None, sum(f[1] for f in staging.file_stamps())
+                    else:
+                        stamp, report.bytes = fingerprint.stamp_of(staging.file_stamps())
                     staging.publish(background_cleanup=background_cleanup)
                     if session is not None:
                         session.cache = cache
@@ -1379,7 +1389,7 @@ def build(
         raise fail(f"{report.errors} error(s); published the {report.published} other records")
     if strict and report.warnings:
         raise fail(f"{report.warnings} warning(s) under --strict")
-    if use_cache:
+    if use_cache and not resident:
         fingerprint.save(cache_dir, inputs, stamp, _report_data(report))
     return report
 

@@ -17,6 +17,7 @@ from contextlib import suppress
 from pathlib import Path
 
 Ranges = dict[str, tuple[int, int]]
+RUN = 1 << 20  # the most bytes copied from the old file in one piece
 
 
 class Splicer:
@@ -48,20 +49,45 @@ class Splicer:
             data = head.encode("utf-8")
             pos = len(data)
             yield data
+            # Copied pieces that lie side by side in the old file (with the same
+            # separator between them) go out as one slice of up to RUN bytes, not one
+            # write per record.
+            run_start = run_end = -1
             for n, (record_id, make) in enumerate(records):
-                if n and sep:
-                    yield sep
-                    pos += len(sep)
+                gap = sep if n else b""
                 span = old_ranges.get(record_id) if record_id in self.same else None
                 if old is not None and span is not None and 0 <= span[0] <= span[1] <= len(old):
-                    data = old[span[0] : span[1]]
+                    if (
+                        run_end >= 0
+                        and span[0] == run_end + len(gap)
+                        and span[1] - run_start <= RUN
+                        and old[run_end : span[0]] == gap
+                    ):
+                        run_end = span[1]
+                    else:
+                        if run_end >= 0:
+                            yield old[run_start:run_end]
+                        if gap:
+                            yield gap
+                        run_start, run_end = span
+                    pos += len(gap)
+                    ranges[record_id] = (pos, pos + span[1] - span[0])
+                    pos += span[1] - span[0]
                     self.copied += 1
-                else:
-                    made = make()
-                    data = made.encode("utf-8") if isinstance(made, str) else made
+                    continue
+                if run_end >= 0 and old is not None:
+                    yield old[run_start:run_end]
+                    run_start = run_end = -1
+                if gap:
+                    yield gap
+                    pos += len(gap)
+                made = make()
+                data = made.encode("utf-8") if isinstance(made, str) else made
                 ranges[record_id] = (pos, pos + len(data))
                 pos += len(data)
                 yield data
+            if run_end >= 0 and old is not None:
+                yield old[run_start:run_end]
             yield tail.encode("utf-8")
         finally:
             if old is not None:
