@@ -7,6 +7,9 @@ Prints medians of wall time, CPU time and peak memory per step, with ratios to t
 floor and to Hugo + Pagefind, and the size of each output. Synthetic corpora are
 generated once and cached in bench/_out/ (gitignored); `--corpus dafp` builds the real
 corpus (../shared/corpus/dafp) through a temporary site whose content/ is a symlink.
+With `--incremental`, also a no-change rebuild, two one-record edits rebuilt by
+`archivist build`, and the rebuilds `archivist serve` makes after edits
+(bench/preview.py).
 
 Contract with `archivist build --timings FILE` (FILE is JSON, written at the end of a
 successful build):
@@ -238,6 +241,22 @@ def edit_one_record(corpus: Corpus, run: int) -> tuple[Path, bytes]:
     return path, original
 
 
+def preview_rebuilds(corpus: Corpus, out: Path, edits: int = 4) -> list[Timing]:
+    """`archivist serve`'s rebuilds after an edit (bench/preview.py, in its own
+    process), leaving out the first: it also brings the spare folder up to date."""
+    argv = [sys.executable, str(Path(__file__).with_name("preview.py")), "--site",
+            str(corpus.site), "--out", str(out), "--edits", str(edits)]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, env=_env(), check=False)
+    if done.returncode != 0:
+        raise StepFailed(f"bench/preview.py failed:\n{done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    peak = int(result["peak_rss"])
+    return [
+        Timing(float(w), float(c), peak)
+        for w, c in list(zip(result["rebuilds"], result["cpu"], strict=True))[1:]
+    ]
+
+
 def _median_stages(results: list[BuildResult]) -> dict[str, Timing]:
     names: list[str] = []
     for result in results:
@@ -265,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         "--hugo", action="store_true", help="also build the Hugo + Pagefind baseline"
     )
     parser.add_argument(
-        "--incremental", action="store_true", help="also time no-change and one-edit rebuilds"
+        "--incremental",
+        action="store_true",
+        help="also time no-change and one-edit rebuilds, by archivist build and by serve",
     )
     parser.add_argument(
         "--archivist-arg", action="append", default=[], help="extra argument for archivist build"
@@ -308,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     noop_runs: list[Timing] = []
     edit_runs: list[Timing] = []
     again_runs: list[Timing] = []
+    preview_runs: list[Timing] = []
     failure: str | None = None
     for run in range(1, args.runs + 1):
         log(f"run {run}/{args.runs}")
@@ -345,6 +367,7 @@ def main(argv: list[str] | None = None) -> int:
                                 )
                             finally:
                                 path.write_bytes(original)
+                        preview_runs.extend(preview_rebuilds(corpus, out))
             except StepFailed as exc:
                 failure = str(exc)
                 log(f"  archivist build failed:\n{failure}")
@@ -384,6 +407,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(Row("rebuild, one record edited", median_timing(edit_runs)))
         if again_runs:
             rows.append(Row("rebuild, edited again", median_timing(again_runs)))
+        if preview_runs:
+            rows.append(
+                Row(
+                    "serve: rebuild after an edit",
+                    median_timing(preview_runs),
+                    f"median of {len(preview_runs)} (bench/preview.py)",
+                )
+            )
     elif failure:
         rows.append(Row("archivist build", None, "FAILED (see above)"))
     if floor is not None:
