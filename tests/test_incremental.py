@@ -19,7 +19,6 @@ from archivist.render import theme_dir
 from archivist.write import MARKER
 from invariants import (
     assert_invariants,
-    comparable,
     sample_record,
     sample_site,
     snapshot,
@@ -119,7 +118,7 @@ def test_incremental_equals_clean(tmp_path: Path, change: str) -> None:
     )
     clean_out = tmp_path / "clean" / "_site"
     clean = build(site, clean_out, jobs=1, use_cache=False)
-    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+    assert tree_diff(tree(out), tree(clean_out)) == []
     assert incremental.summary().split(";")[0] == clean.summary().split(";")[0]
 
 
@@ -171,7 +170,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     assert report.rendered == COUNT
     clean_out = tmp_path / "clean"
     build(site, clean_out, jobs=1, use_cache=False)
-    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+    assert tree_diff(tree(out), tree(clean_out)) == []
 
 
 def test_a_no_change_rebuild_does_nothing_and_reports_the_same(tmp_path: Path) -> None:
@@ -213,7 +212,7 @@ def test_any_change_after_a_no_change_build_is_built(tmp_path: Path, change: str
     build(site, out)
     clean_out = tmp_path / "clean"
     build(site, clean_out, clean=True)
-    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+    assert tree_diff(tree(out), tree(clean_out)) == []
 
 
 def test_a_chain_of_edits_equals_clean_at_every_step(tmp_path: Path) -> None:
@@ -236,7 +235,7 @@ def test_a_chain_of_edits_equals_clean_at_every_step(tmp_path: Path) -> None:
         incremental = build(site, out, jobs=1)
         clean_out = tmp_path / f"clean-{step}" / "_site"
         build(site, clean_out, jobs=1, use_cache=False)
-        assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == [], change
+        assert tree_diff(tree(out), tree(clean_out)) == [], change
         assert_invariants(incremental, out)
     assert spare.is_dir()  # the spare was in play
 
@@ -272,7 +271,7 @@ def test_a_hand_edited_output_file_is_rebuilt_when_the_spare_is_in_play(
     clean_out = tmp_path / "clean" / "_site"
     build(site, clean_out, jobs=1, use_cache=False)
     assert (out / page).read_bytes() == (clean_out / page).read_bytes()
-    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+    assert tree_diff(tree(out), tree(clean_out)) == []
 
 
 def test_a_content_file_changed_under_the_same_size_and_time_is_read_again(
@@ -350,7 +349,7 @@ def test_preview_overlays_then_a_build_gives_the_clean_bytes(tmp_path: Path) -> 
     assert_invariants(published, out, deleted_texts=["The text of record number 7."])
     clean_out = tmp_path / "clean" / "_site"
     build(site, clean_out, jobs=1, use_cache=False)
-    assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == []
+    assert tree_diff(tree(out), tree(clean_out)) == []
 
 
 def test_a_serve_session_chain_equals_clean_at_every_step(tmp_path: Path) -> None:
@@ -376,6 +375,6 @@ def test_a_serve_session_chain_equals_clean_at_every_step(tmp_path: Path) -> Non
         incremental = build(site, out, jobs=1, session=session)
         clean_out = tmp_path / f"clean-{step}" / "_site"
         build(site, clean_out, jobs=1, use_cache=False)
-        assert tree_diff(comparable(tree(out)), comparable(tree(clean_out))) == [], change
+        assert tree_diff(tree(out), tree(clean_out)) == [], change
         assert_invariants(incremental, out)
     assert trusted >= len(chain) - 3  # the trusted inventory was in play

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from archivist import pagefind_files
 from archivist.write import write_file
 
 MANIFEST = "search-manifest.json"
@@ -220,25 +221,30 @@ def _write_bundle(files: object, out: Path, *, primary: bool) -> dict[str, str]:
     """Write the bundle; returns each result id (fragment name) with its record URL."""
     if not isinstance(files, list) or not files:
         raise SearchError("Pagefind sent no files for the search bundle")
-    fragments: dict[str, str] = {}
+    contents: dict[str, bytes] = {}
     for item in files:
         if not isinstance(item, dict):
             raise SearchError("Pagefind sent a malformed file list")
         path = _bundle_path(out, item.get("path"))
-        if not _wanted(path.relative_to(out).as_posix(), primary):
+        rel = path.relative_to(out).as_posix()
+        if not _wanted(rel, primary):
             continue
         try:
-            content = base64.b64decode(item.get("content") or "", validate=True)
+            contents[rel] = base64.b64decode(item.get("content") or "", validate=True)
         except ValueError as exc:
             raise SearchError(f"Pagefind sent an undecodable file {path.name!r}") from exc
+    fragments: dict[str, str] = {}
+    # Sorted filter and meta indexes, so that the same records make the same bytes.
+    for rel, content in sorted(pagefind_files.reproducible(contents).items()):
+        path = _bundle_path(out, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
-        rel = path.relative_to(out)
-        if rel.parent.name == "fragment" and rel.suffix == ".pf_fragment":
+        name = PurePosixPath(rel)
+        if name.parent.name == "fragment" and name.suffix == ".pf_fragment":
             url = _fragment_url(content)
             if url is None:
-                raise SearchError(f"Pagefind wrote an unreadable fragment {rel.name!r}")
-            fragments[rel.stem] = url
+                raise SearchError(f"Pagefind wrote an unreadable fragment {name.name!r}")
+            fragments[name.stem] = url
     entry = out / "pagefind-entry.json"
     try:
         languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
