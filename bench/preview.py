@@ -8,8 +8,9 @@ started on `--out`; its first build brings that folder up to date (timed apart, 
 "warm-up"). Then one record is edited `--edits` times, each edit followed by the
 rebuild `serve` makes (search overlays on, the session's cache in memory), and the file
 is put back at the end. Prints one JSON object: the warm-up and each rebuild's wall
-time, and the stages of the last rebuild. The first rebuild after the warm-up also
-brings the spare folder up to date; the ones after it are the editor's steady state.
+time, and the stages of the last rebuild. Between edits the session does what serve
+does while the editor pauses (`Server.collect_when_idle`: a garbage collection, and
+the spare folder after the warm-up build).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         times, cpus = [], []
         for n in range(args.edits):
+            server.collect_when_idle()  # what serve does while the editor pauses
             path.write_bytes(
                 original.rstrip(b"\n") + f" Preview edit {n} {time.time()}.\n".encode()
             )

@@ -243,7 +243,7 @@ def edit_one_record(corpus: Corpus, run: int) -> tuple[Path, bytes]:
 
 def preview_rebuilds(corpus: Corpus, out: Path, edits: int = 4) -> list[Timing]:
     """`archivist serve`'s rebuilds after an edit (bench/preview.py, in its own
-    process), leaving out the first: it also brings the spare folder up to date."""
+    process)."""
     argv = [sys.executable, str(Path(__file__).with_name("preview.py")), "--site",
             str(corpus.site), "--out", str(out), "--edits", str(edits)]  # fmt: skip
     done = subprocess.run(argv, capture_output=True, text=True, env=_env(), check=False)
@@ -253,7 +253,7 @@ def preview_rebuilds(corpus: Corpus, out: Path, edits: int = 4) -> list[Timing]:
     peak = int(result["peak_rss"])
     return [
         Timing(float(w), float(c), peak)
-        for w, c in list(zip(result["rebuilds"], result["cpu"], strict=True))[1:]
+        for w, c in zip(result["rebuilds"], result["cpu"], strict=True)
     ]
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archivist import fingerprint
-from archivist.pipeline import Session, build
+from archivist.pipeline import Session, build, prepare_spare
 from archivist.render import theme_dir
 from archivist.write import MARKER
 from invariants import (
@@ -358,9 +358,19 @@ def test_a_serve_session_chain_equals_clean_at_every_step(tmp_path: Path) -> Non
     after a build outside the session replaced the spare behind its back."""
     site = sample_site(tmp_path / "site", COUNT, CONFIG)
     out = tmp_path / "out" / "_site"
+    build(site, out, jobs=1)
     session = Session()
+    _edit_title(site)
     build(site, out, jobs=1, session=session)
-    chain = ["change a record's title", "add a record", "change a record's body",
+    before = tree(out)
+    # What serve does when idle after its first build: the spare, made of links (in
+    # place of the site before, left by the plain build before the session's).
+    spare = tmp_path / "out" / ".archivist-cache" / "_site" / "spare"
+    assert spare.is_dir()
+    assert prepare_spare(session, out) and not prepare_spare(session, out)
+    assert tree(out) == before and tree(spare) == {**before, MARKER: tree(spare)[MARKER]}
+    assert (out / MARKER).stat().st_nlink == 1  # the marker is a copy, not a link
+    chain = ["add a record", "change a record's body",
              "outside", "rename a record file", "change a record's date (moves it)",
              "change a participant", "gone", "no change", "change a template"]  # fmt: skip
     steps = {**CASES, "gone": lambda s: (s / "content" / "renamed-seven.md").unlink()}

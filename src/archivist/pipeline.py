@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import re
 import resource
+import shutil
 import signal
 import threading
 import time
@@ -54,6 +55,7 @@ from archivist.slugs import file_id
 from archivist.splice import Ranges, Splicer, ranges_from
 from archivist.write import (
     MARKER,
+    MARKER_TEXT,
     BuildLock,
     Content,
     OutputError,
@@ -61,6 +63,7 @@ from archivist.write import (
     Staging,
     check_output_dir,
     clean_stale,
+    discard_tree,
     os_error,
     safe_relpath,
     write_file,
@@ -1115,6 +1118,48 @@ class Session:
         self.site_ino = _inode(out)
 
 
+def prepare_spare(session: Session, out: Path) -> bool:
+    """Make a spare folder the session knows, when its last build left none it knows
+    (the first build of a `serve` session: no spare, or the site before, which may
+    differ in every page): hard links to every published file, so the next rebuild
+    keeps them instead of linking 60,000 files while the editor waits. Run when idle;
+    True when made. Another build holding the lock, or a published folder that is not
+    the session's, leaves things as they are."""
+    out = out.absolute()
+    files = session.site_files
+    if files is None or session.spare is not None or session.site_ino != _inode(out):
+        return False
+    spare = out.parent / CACHE_DIR / out.name / "spare"
+    making = spare.with_name("spare.making")
+    try:
+        with BuildLock(out):
+            if session.site_ino != _inode(out):
+                return False
+            if spare.exists():  # not one the session knows: deleted aside
+                aside = spare.with_name(f"spare.old-{os.getpid()}")
+                shutil.rmtree(aside, ignore_errors=True)
+                os.replace(spare, aside)
+                discard_tree(aside, background=True)
+            shutil.rmtree(making, ignore_errors=True)
+            made: set[str] = set()
+            for rel in sorted(files - {MARKER}):
+                target = making / rel
+                parent = os.path.dirname(target)
+                if parent not in made:
+                    os.makedirs(parent, exist_ok=True)
+                    made.add(parent)
+                os.link(out / rel, target, follow_symlinks=False)
+            # Not a link: the next build rewrites the marker of its staging folder.
+            (making / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            os.replace(making, spare)
+            ino = os.stat(spare).st_ino
+    except (OSError, OutputError):
+        shutil.rmtree(making, ignore_errors=True)
+        return False
+    session.spare = SpareInventory(files, frozenset(), ino)
+    return True
+
+
 def _inode(path: Path) -> int | None:
     try:
         return os.stat(path).st_ino
@@ -1342,6 +1387,7 @@ def build(
                         f.rel.endswith(".html") for fs in files_of.values() for f in fs
                     )
                 report.stages["render"].wall -= write_seconds
+                search_index.rendered()
                 with _stage(report, "write"):
                     report.stages.setdefault("write", StageTime()).wall += write_seconds
                     copy_static(staging, site_root, config)
@@ -1431,6 +1477,7 @@ __all__ = [
     "default_jobs",
     "discover",
     "load",
+    "prepare_spare",
     "read_one",
     "record_key",
     "record_outputs",

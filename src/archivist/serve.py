@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 
 from archivist.config import CONFIG_NAME, Config, ConfigError, load_config
 from archivist.model import Location, Problem
-from archivist.pipeline import BuildFailed, BuildReport, Session, build
+from archivist.pipeline import BuildFailed, BuildReport, Session, build, prepare_spare
 from archivist.write import OutputError
 
 log = logging.getLogger("archivist")
@@ -350,12 +350,15 @@ class Server:
         return report
 
     def collect_when_idle(self) -> None:
-        """The full garbage collection the last rebuild put off, with nothing waiting."""
+        """What the last rebuild put off, with nothing waiting: a full garbage
+        collection, and the spare folder when the build had none to reuse (the first
+        build of the session; else the first edit would wait for 60,000 links)."""
         if self._collect_due:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
             self._collect_due = False
+            prepare_spare(self.session, self.out)
 
     def watch(self, on_build: Callable[[State], None] | None = None) -> None:
         """Rebuild after every change until `stop_event` is set (run in the main thread,
