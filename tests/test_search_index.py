@@ -429,3 +429,5 @@ def test_large_shards_run_fewer_pagefind_processes_at_once() -> None:
     assert indexing.pagefind_parallel(1_563, 2) == 1  # ~700 MB each (100k in 64 shards)
     assert indexing.pagefind_parallel(100, 8) == 8
     assert indexing.pagefind_parallel(0, 2) == 2
+    # Once the render workers are gone: two at a time at 100k.
+    assert indexing.pagefind_parallel(1_563, 2, indexing.PAGEFIND_MEMORY_MB_AFTER_RENDER) == 2

@@ -123,11 +123,17 @@ PAGEFIND_MB_PER_RECORD = 0.45
 PAGEFIND_MEMORY_MB = 1000
 
 
-def pagefind_parallel(largest_shard: int, jobs: int) -> int:
+# Once the pages are rendered the render workers have exited, and the Pagefind
+# processes may hold their memory too (`BackgroundIndex.rendered`).
+PAGEFIND_MEMORY_MB_AFTER_RENDER = 2 * PAGEFIND_MEMORY_MB
+RENDERED = "rendered"  # a flag file in the work folder: the pages are done
+
+
+def pagefind_parallel(largest_shard: int, jobs: int, memory_mb: float = PAGEFIND_MEMORY_MB) -> int:
     """How many Pagefind processes may run at once: `jobs`, fewer when shards are
-    large enough that they would together hold more than PAGEFIND_MEMORY_MB."""
+    large enough that they would together hold more than `memory_mb`."""
     each = max(1.0, largest_shard * PAGEFIND_MB_PER_RECORD)
-    return max(1, min(jobs, int(PAGEFIND_MEMORY_MB // each)))
+    return max(1, min(jobs, int(memory_mb // each)))
 
 
 def shard_plan(
@@ -196,7 +202,11 @@ def _index_all(
 ) -> IndexResult:
     """Plan every shard; reuse, overlay or index each. Runs in the index process."""
     count, plan = shard_plan(archive.records, config.search_shard_size, config.search_max_shards)
-    jobs = pagefind_parallel(max((len(g) for _, g in plan), default=0), jobs)
+    largest = max((len(g) for _, g in plan), default=0)
+    jobs, after_render = (
+        pagefind_parallel(largest, jobs),
+        pagefind_parallel(largest, jobs, PAGEFIND_MEMORY_MB_AFTER_RENDER),
+    )
     tool = tool_stamp(binary) if plan else ""
     work = root / WORK
     order: list[IndexEntry] = []
@@ -225,7 +235,7 @@ def _index_all(
                 done[shard.rank] = dataclasses.replace(shard, fragments=made)
 
     def submit(entries: list[IndexEntry], folder: str, primary: bool, shard: ShardDone) -> None:
-        while len(running) >= max(1, jobs):
+        while len(running) >= (after_render if (work / RENDERED).exists() else jobs):
             collect(block=True)
         left = deadline - time.monotonic()
         if left <= 0:
@@ -234,7 +244,7 @@ def _index_all(
                              primary=primary)  # fmt: skip
         running[future] = shard
 
-    with concurrent.futures.ThreadPoolExecutor(max(1, jobs)) as pool:
+    with concurrent.futures.ThreadPoolExecutor(after_render) as pool:
         for rank, (n, group) in enumerate(plan):
             order.extend(
                 IndexEntry(
@@ -424,6 +434,14 @@ class BackgroundIndex:
             stamps.append(FileStamp.of(name_in_site, target))
         cache.store_unit(name, key, stamps)
         staging.stamped(stamps)
+
+    def rendered(self) -> None:
+        """Tell the index process the pages are done: with the render workers gone,
+        more Pagefind processes may run at once (at 100,000 records, two instead of
+        one for the shards left)."""
+        work = self.root / WORK
+        work.mkdir(parents=True, exist_ok=True)
+        (work / RENDERED).touch()
 
     def finish(self, progress: Progress | None = None) -> tuple[int, int, int, int]:
         """Put every shard (and overlay) in place and write the manifest.
