@@ -173,6 +173,25 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     assert tree_diff(tree(out), tree(clean_out)) == []
 
 
+@pytest.mark.parametrize("overlays", [False, True])
+def test_damaged_shard_notes_are_not_trusted(tmp_path: Path, overlays: bool) -> None:
+    """The cache is JSON on disk: a shard note of the wrong shape (hand-edited, another
+    version) means the shard is indexed again, never a crash or a wrong bundle."""
+    site = sample_site(tmp_path / "site", 24, "title: Test archive\nsearch_shard_size: 100\n")
+    out = tmp_path / "_site"
+    build(site, out, jobs=1)
+    units = out.parent / ".archivist-cache" / out.name / "units.json"
+    data = json.loads(units.read_text("utf-8"))
+    data["notes"]["shard:0"]["value"]["rows"] = "not a mapping"
+    units.write_text(json.dumps(data), "utf-8")
+    _edit_body(site)
+    report = build(site, out, jobs=1, search_overlays=overlays)
+    assert (report.shards_indexed, report.records_overlaid) == (1, 0)
+    clean_out = tmp_path / "clean"
+    build(site, clean_out, jobs=1, use_cache=False)
+    assert tree_diff(tree(out), tree(clean_out)) == []
+
+
 def test_a_no_change_rebuild_does_nothing_and_reports_the_same(tmp_path: Path) -> None:
     site = sample_site(tmp_path / "site", 4, CONFIG)
     site.joinpath("content", "rec-001.md").write_text(

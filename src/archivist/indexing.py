@@ -67,9 +67,8 @@ class ShardDone:
     n: int
     rank: int
     key: str
-    entries: int  # records the bundle holds, stale ones included
     reused: bool
-    fragments: dict[str, str]
+    fragments: dict[str, str]  # result id → URL of every entry, stale ones included
     frame: str = ""
     rows: dict[str, str] = field(default_factory=dict)  # record id → its row's digest
     overlay: Overlay | None = None
@@ -260,19 +259,23 @@ def _index_all(
             rows = {r.id: digest(entry_inputs(r, archive, digests)) for r in group}
             key = shard_key(frame, rows)
             name = f"shard:{n}"
-            last = cache.last_note(name)
-            base = last[1] if last is not None and isinstance(last[1], dict) else None
-            if base is not None and (base.get("frame") != frame or last is None
-                                     or cache.reusable(name, last[0]) is None):  # fmt: skip
+            # The shard's bundle as the last build left it, when still usable.
+            base_key, base = cache.last_note(name) or ("", None)
+            if not (
+                isinstance(base, dict)
+                and base.get("frame") == frame
+                and isinstance(base.get("rows"), dict)
+                and isinstance(base.get("fragments"), dict)
+                and cache.reusable(name, base_key) is not None
+            ):
                 base = None
-            if base is not None and last is not None and last[0] == key:
-                done[rank] = ShardDone(n, rank, key, len(group), True, base["fragments"], frame,
-                                       rows)  # fmt: skip
+            if base is not None and base_key == key:
+                done[rank] = ShardDone(n, rank, key, True, base["fragments"], frame, rows)
                 continue
             changes = overlay_changes(base["rows"], rows) if overlays and base else None
-            if base is None or last is None or changes is None:
+            if base is None or changes is None:
                 entries = [index_entry(r, archive, config.language) for r in group]
-                shard = ShardDone(n, rank, key, len(group), False, {}, frame, rows)
+                shard = ShardDone(n, rank, key, False, {}, frame, rows)
                 submit(entries, str(n), rank == 0, shard)
                 continue
             # Few changes: the shard's bundle stays; the changed records go to an overlay.
@@ -280,12 +283,11 @@ def _index_all(
             urls = {"/" + site.record_url(rid) for rid in (*changed, *removed)}
             fragments: dict[str, str] = base["fragments"]
             stale = tuple(sorted(rid for rid, url in fragments.items() if url in urls))
-            shard = ShardDone(n, rank, last[0], len(base["rows"]), True, fragments, frame,
-                              base["rows"], None, stale)  # fmt: skip
+            shard = ShardDone(n, rank, base_key, True, fragments, frame, base["rows"], None, stale)
             if not changed:
                 done[rank] = shard
                 continue
-            okey = digest(last[0], *(f"{rid}\0{rows[rid]}" for rid in changed))
+            okey = digest(base_key, *(f"{rid}\0{rows[rid]}" for rid in changed))
             oname = f"overlay:{n}"
             noted = cache.noted(oname, okey)
             if isinstance(noted, dict) and cache.reusable(oname, okey) is not None:
