@@ -174,7 +174,12 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("overlays", [False, True])
-def test_damaged_shard_notes_are_not_trusted(tmp_path: Path, overlays: bool) -> None:
+@pytest.mark.parametrize(
+    ("field", "damage"), [("rows", "not a mapping"), ("fragments", {"en_1234567": "/nowhere/"})]
+)
+def test_damaged_shard_notes_are_not_trusted(
+    tmp_path: Path, overlays: bool, field: str, damage: object
+) -> None:
     """The cache is JSON on disk: a shard note of the wrong shape (hand-edited, another
     version) means the shard is indexed again, never a crash or a wrong bundle."""
     site = sample_site(tmp_path / "site", 24, "title: Test archive\nsearch_shard_size: 100\n")
@@ -182,7 +187,7 @@ def test_damaged_shard_notes_are_not_trusted(tmp_path: Path, overlays: bool) -> 
     build(site, out, jobs=1)
     units = out.parent / ".archivist-cache" / out.name / "units.json"
     data = json.loads(units.read_text("utf-8"))
-    data["notes"]["shard:0"]["value"]["rows"] = "not a mapping"
+    data["notes"]["shard:0"]["value"][field] = damage
     units.write_text(json.dumps(data), "utf-8")
     _edit_body(site)
     report = build(site, out, jobs=1, search_overlays=overlays)

@@ -32,7 +32,7 @@ import shutil
 import signal
 import time
 import traceback
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -188,6 +188,17 @@ def tool_stamp(binary: Path) -> str:
     return digest(str(binary), str(st.st_size), str(st.st_mtime_ns))
 
 
+def _fragments_of(value: object, ids: Iterable[str]) -> dict[str, str] | None:
+    """Result ids with URLs as a cache note keeps them, when they are exactly the URLs
+    of these records' entries (a damaged note is never trusted)."""
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        return None
+    urls = {"/" + site.record_url(rid) for rid in ids}
+    return value if len(value) == len(urls) and set(value.values()) == urls else None
+
+
 def _index_all(
     archive: Archive,
     digests: Mapping[str, str],
@@ -265,7 +276,7 @@ def _index_all(
                 isinstance(base, dict)
                 and base.get("frame") == frame
                 and isinstance(base.get("rows"), dict)
-                and isinstance(base.get("fragments"), dict)
+                and _fragments_of(base.get("fragments"), base["rows"]) is not None
                 and cache.reusable(name, base_key) is not None
             ):
                 base = None
@@ -289,8 +300,8 @@ def _index_all(
                 continue
             okey = digest(base_key, *(f"{rid}\0{rows[rid]}" for rid in changed))
             oname = f"overlay:{n}"
-            noted = cache.noted(oname, okey)
-            if isinstance(noted, dict) and cache.reusable(oname, okey) is not None:
+            noted = _fragments_of(cache.noted(oname, okey), changed)
+            if noted is not None and cache.reusable(oname, okey) is not None:
                 done[rank] = dataclasses.replace(
                     shard, overlay=Overlay(okey, len(changed), True, noted)
                 )
