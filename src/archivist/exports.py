@@ -129,16 +129,6 @@ def record_json_piece(data: bytes) -> bytes:
     return data[:-1]
 
 
-def records_json_of(files: Iterable[bytes]) -> Iterator[bytes]:
-    """records.json made from each record's own record.json, in order: the data are
-    serialized once per build of a record, not again for the archive file."""
-    head, sep, tail = RECORDS_JSON_FRAME
-    yield head.encode()
-    for n, data in enumerate(files):
-        yield (sep.encode() if n else b"") + record_json_piece(data)
-    yield tail.encode()
-
-
 def records_csv(
     archive: Archive, config: Config, data: Sequence[dict[str, Any]] | None = None
 ) -> str:

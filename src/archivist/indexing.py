@@ -42,7 +42,7 @@ from archivist import search, site
 from archivist.cache import BuildCache, FileStamp, digest
 from archivist.config import Config
 from archivist.model import Archive, Record
-from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, shard_dir
+from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, overlay_dir, shard_dir
 from archivist.searchdoc import entry_filters, index_entry, sort_keys
 from archivist.write import Staging, forget_locks, tree_files
 
@@ -74,6 +74,10 @@ class ShardDone:
     overlay: Overlay | None = None
     stale: tuple[str, ...] = ()  # result ids of the bundle that an overlay supersedes
 
+    def folder(self, root: Path) -> Path:
+        """The bundle's folder: the first shard's is the primary bundle."""
+        return shard_dir(root, 0 if self.rank == 0 else self.n)
+
     def note(self) -> dict[str, Any]:
         """What the next build needs to tell which of the shard's records changed."""
         return {"frame": self.frame, "rows": self.rows, "fragments": self.fragments}
@@ -103,13 +107,12 @@ def _write_manifest(root: Path, shards: Sequence[ShardDone], order: Sequence[Ind
     listed: list[dict[str, Any]] = []
     stale: list[tuple[str, str]] = []
     for shard in shards:
-        path = "pagefind/" if shard.rank == 0 else f"pagefind/shard-{shard.n}/"
+        path = shard.folder(Path()).as_posix() + "/"
         listed.append({"path": path, "entries": len(shard.fragments) - len(shard.stale)})
         stale.extend((rid, shard.fragments[rid]) for rid in shard.stale)
         if shard.overlay is not None:
-            listed.append(
-                {"path": f"pagefind/overlay-{shard.n}/", "entries": shard.overlay.entries}
-            )
+            path = overlay_dir(Path(), shard.n).as_posix() + "/"
+            listed.append({"path": path, "entries": shard.overlay.entries})
     manifest = search.write_manifest(
         root / WORK / MANIFEST_WORK, order, listed, [(s.rank, s.live()) for s in shards], stale
     )
@@ -309,7 +312,7 @@ def _index_all(
             by_id = {r.id: r for r in group}
             entries = [index_entry(by_id[rid], archive, config.language) for rid in changed]
             shard = dataclasses.replace(shard, overlay=Overlay(okey, len(changed), False, {}))
-            submit(entries, f"overlay-{n}", False, shard)
+            submit(entries, overlay_dir(Path(), n).name, False, shard)
         while running:
             collect(block=True)
     shards = tuple(done[rank] for rank in sorted(done))
@@ -466,14 +469,13 @@ class BackgroundIndex:
         work = root / WORK
         for shard in result.shards:
             name = f"shard:{shard.n}"
-            folder = shard_dir(root, 0 if shard.rank == 0 else shard.n)
-            self._place(name, shard.key, shard.reused, work / str(shard.n), folder)
+            self._place(name, shard.key, shard.reused, work / str(shard.n), shard.folder(root))
             cache.note(name, shard.key, shard.note())
             if shard.overlay is not None:
                 overlay = shard.overlay
                 oname = f"overlay:{shard.n}"
-                folder = root / "pagefind" / f"overlay-{shard.n}"
-                self._place(oname, overlay.key, overlay.reused, work / f"overlay-{shard.n}", folder)
+                folder = overlay_dir(root, shard.n)
+                self._place(oname, overlay.key, overlay.reused, work / folder.name, folder)
                 cache.note(oname, overlay.key, overlay.fragments)
         for name in (MANIFEST, ORDER):
             # Replaced, never written through: in a reused staging folder the old file

@@ -21,12 +21,13 @@ import gzip
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 SIGNATURE = b"pagefind_dcd"
-_FILTER = re.compile(r"^filter/(?P<lang>[^/_]+)_[0-9a-f]+\.pf_filter$")
-_META = re.compile(r"^pagefind\.(?P<lang>[^/_.]+)_[0-9a-f]+\.pf_meta$")
+# A file's reference (what names it elsewhere: language, underscore, hash) in its path.
+_FILTER = re.compile(r"^filter/(?P<ref>(?P<lang>[^/_]+)_[0-9a-f]+)\.pf_filter$")
+_META = re.compile(r"^pagefind\.(?P<ref>(?P<lang>[^/_.]+)_[0-9a-f]+)\.pf_meta$")
 ENTRY = "pagefind-entry.json"
 
 
@@ -149,50 +150,55 @@ def _canonical_meta(value: object, renamed: Mapping[str, str]) -> object | None:
     return [version, pages, chunks, filters, sorted(sorts, key=lambda s: s[0]), sorted(fields)]
 
 
+def _rewritten(
+    out: dict[str, bytes],
+    pattern: re.Pattern[str],
+    path_of: Callable[[str], str],
+    digits: int,
+    canonical: Callable[[object], object | None],
+) -> dict[str, str] | None:
+    """Rewrite in `out` every file `pattern` matches: its `canonical` value, at
+    `path_of(reference)`, the reference naming it by `digits` hex digits of its hash
+    (more when two would share one). Returns the old references with the new ones, or
+    None, changing nothing, when a file is not of a shape we know."""
+    old = [path for path in sorted(out) if pattern.match(path)]
+    made: dict[str, bytes] = {}
+    refs: dict[str, str] = {}
+    others = set(out) - set(old)
+    for path in old:
+        match = pattern.match(path)
+        assert match is not None
+        try:
+            value = canonical(payload(out[path]))
+        except (OSError, EOFError, ValueError, UnicodeDecodeError):
+            return None
+        if value is None:
+            return None
+        data, digest = _pack(value)
+        size = digits
+        while (new := path_of(ref := f"{match['lang']}_{digest[:size]}")) in made.keys() | others:
+            size += 1
+        made[new] = data
+        refs[match["ref"]] = ref
+    for path in old:
+        del out[path]
+    out.update(made)
+    return refs
+
+
 def reproducible(files: dict[str, bytes]) -> dict[str, bytes]:
     """The bundle `files` (path → bytes, as Pagefind made them) with its filter and
-    meta indexes in canonical order and named by their content."""
+    meta indexes in canonical order and named by their content; as it was when any
+    of them is not of a shape we know."""
     out = dict(files)
-    renamed: dict[str, str] = {}  # old filter reference ("en_1a2b3c4") → new
-    taken = {path for path in files if not _FILTER.match(path)}
-    for path in sorted(files):
-        match = _FILTER.match(path)
-        if not match:
-            continue
-        try:
-            value = _canonical_filter(payload(files[path]))
-        except (OSError, EOFError, ValueError, UnicodeDecodeError):
-            return files  # not the format we know: leave the bundle as Pagefind wrote it
-        if value is None:
-            return files
-        data, digest = _pack(value)
-        size = 7
-        while (new := f"filter/{match['lang']}_{digest[:size]}.pf_filter") in taken:
-            size += 1  # two filters of one bundle with the same short hash
-        taken.add(new)
-        del out[path]
-        out[new] = data
-        renamed[path.removeprefix("filter/").removesuffix(".pf_filter")] = new.removeprefix(
-            "filter/"
-        ).removesuffix(".pf_filter")
-    metas: dict[str, str] = {}  # old meta reference ("en_1908f80826") → new
-    for path in sorted(files):
-        match = _META.match(path)
-        if not match:
-            continue
-        try:
-            value = _canonical_meta(payload(files[path]), renamed)
-        except (OSError, EOFError, ValueError, UnicodeDecodeError):
-            return files
-        if value is None:
-            return files
-        data, digest = _pack(value)
-        new = f"pagefind.{match['lang']}_{digest[:10]}.pf_meta"
-        del out[path]
-        out[new] = data
-        metas[path.removeprefix("pagefind.").removesuffix(".pf_meta")] = new.removeprefix(
-            "pagefind."
-        ).removesuffix(".pf_meta")
+    filters = _rewritten(out, _FILTER, "filter/{}.pf_filter".format, 7, _canonical_filter)
+    if filters is None:
+        return files
+    metas = _rewritten(
+        out, _META, "pagefind.{}.pf_meta".format, 10, lambda v: _canonical_meta(v, filters)
+    )
+    if metas is None:
+        return files
     if ENTRY in files:
         try:
             entry = json.loads(files[ENTRY])

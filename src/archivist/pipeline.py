@@ -760,9 +760,9 @@ def site_units(
 
     A page's key names everything it shows but the templates and settings (see
     `site_key`), so an unchanged page is reused; `None` (the data files, which
-    show every record) means it is made every time. `written`, a folder holding
-    every record's files already, lets records.json be joined from their record.json;
-    `splicer` makes records.csv and oai.xml from the last build's copies.
+    show every record) means it is made every time. `splicer` makes records.json,
+    records.csv and oai.xml from the last build's copies; records.json's new pieces
+    are the record.json files in `written`, a folder holding every record's files.
     """
     archive = renderer.archive
     browse: list[str] = []
@@ -779,12 +779,8 @@ def site_units(
         return rows[0]
 
     def records_json() -> Content:
-        if written is None:
+        if written is None or splicer is None:
             return exports.records_json_chunks(data())
-        if splicer is None:
-            return exports.records_json_of(
-                written.joinpath(site.record_json_url(r.id)).read_bytes() for r in archive.records
-            )
         head, sep, tail = exports.RECORDS_JSON_FRAME
         return splicer.pieces(
             "data/records.json",
@@ -1129,7 +1125,7 @@ def prepare_spare(session: Session, out: Path) -> bool:
     files = session.site_files
     if files is None or session.spare is not None or session.site_ino != _inode(out):
         return False
-    spare = out.parent / CACHE_DIR / out.name / "spare"
+    spare = _spare_dir(out)
     making = spare.with_name("spare.making")
     try:
         with BuildLock(out):
@@ -1158,6 +1154,28 @@ def prepare_spare(session: Session, out: Path) -> bool:
         return False
     session.spare = SpareInventory(files, frozenset(), ino)
     return True
+
+
+def _spare_dir(out: Path) -> Path:
+    """Where the site before last is kept, to become the next build's staging folder."""
+    return out.parent / CACHE_DIR / out.name / "spare"
+
+
+def _input_fingerprint(site_root: Path, config: Config, flags: dict[str, object]) -> str:
+    """Everything a build reads, by stat: the no-change check compares it."""
+    return fingerprint.input_fingerprint(
+        code_version(),
+        repr(config),
+        flags,
+        [
+            site_root / config.content_dir,
+            site_root / config.templates_dir,
+            site_root / config.static_dir,
+            theme_dir("templates"),
+            theme_dir("static"),
+        ],
+        [site_root / CONFIG_NAME],
+    )
 
 
 def _inode(path: Path) -> int | None:
@@ -1202,29 +1220,9 @@ def build(
     # A session's later builds skip the no-change check and stamp: `serve` builds
     # only after a change, and its cache is in memory, not beside a stamp on disk.
     resident = session is not None and session.cache is not None
-    inputs = (
-        ""
-        if resident
-        else fingerprint.input_fingerprint(
-            code_version(),
-            repr(config),
-            {
-                "strict": strict,
-                "keep_going": keep_going,
-                "drafts": drafts,
-                "today": _today(),
-                "overlays": search_overlays,
-            },
-            [
-                site_root / config.content_dir,
-                site_root / config.templates_dir,
-                site_root / config.static_dir,
-                theme_dir("templates"),
-                theme_dir("static"),
-            ],
-            [site_root / CONFIG_NAME],
-        )
-    )
+    flags = {"strict": strict, "keep_going": keep_going, "drafts": drafts, "today": _today(),
+             "overlays": search_overlays}  # fmt: skip
+    inputs = "" if resident else _input_fingerprint(site_root, config, flags)
     cache_dir = out.parent / CACHE_DIR / out.name
     if use_cache and not clean and not resident:
         last = fingerprint.unchanged(cache_dir, inputs, lambda: fingerprint.out_stamp(out, MARKER))
@@ -1282,7 +1280,7 @@ def build(
             with (
                 Staging(
                     out,
-                    spare_dir=cache_dir / "spare" if use_cache else None,
+                    spare_dir=_spare_dir(out) if use_cache else None,
                     spare=not clean,
                     known=session.spare if session is not None and ours else None,
                 ) as staging,

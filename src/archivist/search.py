@@ -309,6 +309,11 @@ def shard_dir(out: Path, shard: int) -> Path:
     return out / "pagefind" if shard == 0 else out / "pagefind" / f"shard-{shard}"
 
 
+def overlay_dir(out: Path, shard: int) -> Path:
+    """The bundle of shard `shard`'s records indexed since the shard (`indexing`)."""
+    return out / "pagefind" / f"overlay-{shard}"
+
+
 def shard_count(records: int, shard_size: int, max_shards: int = 64) -> int:
     """How many shards `records` records make: the smallest power of two that keeps
     shards to `shard_size` records on average, at most `max_shards` (beyond that the

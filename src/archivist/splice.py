@@ -1,8 +1,7 @@
 """Archive-wide data files remade from the last build's copy, record by record.
 
 records.json, records.csv and oai.xml are a head, one piece per record (records.json
-puts a comma between pieces) and a tail. A record whose
-files this build reused (its key unchanged, and the key covers everything its piece
+puts a comma between pieces) and a tail. A record whose files this build reused (its key unchanged, and the key covers everything its piece
 shows) has the very piece it had in the last build, so that piece is copied by byte
 range from the published file instead of being made again: an edit to one record of
 a large archive no longer serializes every record.
@@ -55,37 +54,36 @@ class Splicer:
             run_start = run_end = -1
             for n, (record_id, make) in enumerate(records):
                 gap = sep if n else b""
+                pos += len(gap)
                 span = old_ranges.get(record_id) if record_id in self.same else None
                 if old is not None and span is not None and 0 <= span[0] <= span[1] <= len(old):
+                    self.copied += 1
+                    size = span[1] - span[0]
                     if (
                         run_end >= 0
                         and span[0] == run_end + len(gap)
                         and span[1] - run_start <= RUN
                         and old[run_end : span[0]] == gap
                     ):
-                        run_end = span[1]
+                        run_end = span[1]  # the run goes on, separator and all
                     else:
                         if run_end >= 0:
                             yield old[run_start:run_end]
                         if gap:
                             yield gap
                         run_start, run_end = span
-                    pos += len(gap)
-                    ranges[record_id] = (pos, pos + span[1] - span[0])
-                    pos += span[1] - span[0]
-                    self.copied += 1
-                    continue
-                if run_end >= 0 and old is not None:
-                    yield old[run_start:run_end]
-                    run_start = run_end = -1
-                if gap:
-                    yield gap
-                    pos += len(gap)
-                made = make()
-                data = made.encode("utf-8") if isinstance(made, str) else made
-                ranges[record_id] = (pos, pos + len(data))
-                pos += len(data)
-                yield data
+                else:
+                    if run_end >= 0 and old is not None:
+                        yield old[run_start:run_end]
+                        run_start = run_end = -1
+                    made = make()
+                    data = made.encode("utf-8") if isinstance(made, str) else made
+                    size = len(data)
+                    if gap:
+                        yield gap
+                    yield data
+                ranges[record_id] = (pos, pos + size)
+                pos += size
             if run_end >= 0 and old is not None:
                 yield old[run_start:run_end]
             yield tail.encode("utf-8")

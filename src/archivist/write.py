@@ -118,9 +118,10 @@ class Staging:
         # stamp of the finished tree is made from these instead of a walk.
         self._stamps: dict[str, tuple[int, int, int]] = {}
         # With `known`, the spare's inventory is taken on trust instead of from a walk
-        # of its 60,000 files, and a kept file costs no `lstat`.
+        # of its 60,000 files, and a kept file costs no `lstat` (`_trusted`, when the
+        # spare is the very folder `known` describes).
         self._known = known
-        self._trusted = False
+        self._trusted: SpareInventory | None = None
         self._kept: set[str] = set()  # files of the spare claimed as they were
         self.spare_ino: int | None = None  # the spare's inode, once published
 
@@ -131,11 +132,11 @@ class Staging:
             if self.spare and self.spare_dir and (self.spare_dir / MARKER).is_file():
                 known = self._known
                 if known is not None and os.stat(self.spare_dir).st_ino == known.ino:
-                    os.replace(self.spare_dir, self.root)
-                    self._existing = set(known.files) - {MARKER}
-                    self._trusted = True
+                    self._trusted = known
+                os.replace(self.spare_dir, self.root)
+                if self._trusted is not None:
+                    self._existing = set(self._trusted.files) - {MARKER}
                 else:
-                    os.replace(self.spare_dir, self.root)
                     self._take_inventory()
             else:
                 if self.spare_dir is not None:
@@ -207,9 +208,8 @@ class Staging:
         """
         if not self._existing:
             return False
-        if self._trusted:  # the spare as the process that made it knows it
-            assert self._known is not None
-            changed = self._known.changed
+        if self._trusted is not None:  # the spare as the process that made it knows it
+            changed = self._trusted.changed
             if any(f.rel not in self._existing or f.rel in changed for f in files):
                 return False
         elif not all(self._is_published(f) for f in files):
