@@ -96,7 +96,7 @@ def test_lock_message_from_the_command_line(tmp_path: Path) -> None:
         second = _start_build(site, out, {})
         _, err = second.communicate(timeout=120)
         assert second.returncode == 1
-        assert b"another archivist build is writing" in err
+        assert f"another archivist build (process {first.pid}) is writing".encode() in err
     finally:
         first.kill()
         first.wait()
@@ -189,3 +189,63 @@ def test_publish_swaps_atomically(tmp_path: Path) -> None:
         stop = True
         thread.join()
     assert not seen_missing
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is `pid` (Linux /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: the parent pid follows the last ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_kill_9_of_the_main_process_during_rendering_frees_the_next_build(
+    tmp_path: Path,
+) -> None:
+    # Only the main process is killed (not its group, as a terminal's Ctrl-C would):
+    # its forked workers must end with it and must not keep the build lock.
+    site = sample_site(tmp_path / "site", 400)
+    body = "\n\n".join(f"Paragraph {i} with *emphasis* and [^{i}]." for i in range(1, 200))
+    notes = "\n".join(f"[^{i}]: Note {i}." for i in range(1, 200))
+    for n in range(400):
+        (site / "content" / f"rec-{n:03d}.md").write_text(
+            sample_record(n, body=f"{body}\n\n{notes}\n"), "utf-8"
+        )
+    out = tmp_path / "_site"
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archivist", "build", "-q", "--site", str(site),
+         "--out", str(out), "--jobs", "2", "--clean"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    workers: set[int] = set()
+    try:
+        _wait_for(lambda: len(_children(proc.pid)) >= 2 or proc.poll() is not None)
+        assert proc.poll() is None, "the build ended before its workers could be seen"
+        workers = _children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        _wait_for(lambda: not any(_alive(w) for w in workers), timeout=10)
+        report = build(site, out, jobs=2)
+        assert report.published == 400
+    finally:
+        for w in workers:
+            if _alive(w):
+                os.kill(w, signal.SIGKILL)

@@ -24,12 +24,10 @@ old text, so `archivist build` never makes overlays: it re-indexes the shard.
 from __future__ import annotations
 
 import concurrent.futures
-import ctypes
 import dataclasses
 import multiprocessing
 import os
 import shutil
-import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,11 +38,12 @@ from typing import Any
 
 from archivist import search, site
 from archivist.cache import BuildCache, FileStamp, digest
+from archivist.children import detach
 from archivist.config import Config
 from archivist.model import Archive, Record
 from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, overlay_dir, shard_dir
 from archivist.searchdoc import entry_filters, index_entry, sort_keys
-from archivist.write import Staging, forget_locks, tree_files
+from archivist.write import Staging, tree_files
 
 WORK = ".index"
 Progress = Callable[[str, int, int], None]
@@ -319,23 +318,8 @@ def _index_all(
     return IndexResult(shards, _write_manifest(root, shards, order))
 
 
-def _die_with(parent: int) -> None:
-    """Make the kernel end this process when the build process dies (Linux): a killed
-    build must not leave an indexer running."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before the line above
-        os._exit(1)
-
-
 def _child(conn: Connection, parent: int, *args: Any) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _die_with(parent)
-    forget_locks()
+    detach(parent)
     try:
         result: tuple[str, Any] = ("ok", _index_all(*args))
     except SearchError as exc:

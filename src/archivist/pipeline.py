@@ -44,6 +44,7 @@ from archivist.cache import (
     file_stat,
     tree_digest,
 )
+from archivist.children import detach
 from archivist.config import CONFIG_NAME, Config, load_config
 from archivist.enrich import build_archive
 from archivist.indexing import BackgroundIndex
@@ -580,7 +581,10 @@ def _fork_map(
     size = max(4, min(64, count // (jobs * 8) or 1))
     chunks = [range(s, min(s + size, count)) for s in range(0, count, size)]
     pool = concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs, mp_context=multiprocessing.get_context("fork"), initializer=_worker_init
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=detach,
+        initargs=(os.getpid(),),
     )
     done = done_before
     try:
@@ -990,12 +994,6 @@ def _render_record(i: int) -> _Rendered:
 
 def _render_chunk(indices: Sequence[int]) -> list[_Rendered]:
     return [_render_record(i) for i in indices]
-
-
-def _worker_init() -> None:
-    # Ctrl-C and SIGTERM are the parent's to handle; it stops the pool.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _template_message(exc: jinja2.TemplateError) -> str:

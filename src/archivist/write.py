@@ -484,12 +484,18 @@ class BuildLock:
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            holder = os.pread(self.fd, 32, 0).decode("ascii", "replace").strip()
             os.close(self.fd)
             self.fd = None
+            who = f" (process {holder})" if holder.isdigit() else ""
             raise OutputError(
-                f"another archivist build is writing {self.path.parent} (lock {self.path}); "
-                "wait for it to finish"
+                f"another archivist build{who} is writing {self.path.parent} "
+                f"(lock {self.path}); wait for it to finish"
             ) from None
+        # The holder's pid, for the message above. flock dies with its holder (and its
+        # forked workers close their copies), so a killed build's lock is simply free.
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, str(os.getpid()).encode("ascii"), 0)
         _HELD.add(self.fd)
         return self
 
