@@ -86,6 +86,41 @@ def test_records_json_is_a_stable_interface(built: Path) -> None:
     assert one == letter
 
 
+FORMULAS = [
+    '=HYPERLINK("http://127.0.0.1/x","click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "  =1+1",
+    "\t=1",
+    "＝1+1",
+]
+
+
+def test_no_records_csv_cell_or_list_item_starts_a_formula(tmp_path: Path) -> None:
+    items = "[" + ", ".join(json.dumps(f) for f in ["Plain", *FORMULAS]) + "]"
+    people = (
+        "["
+        + ", ".join(f"{{name: {json.dumps(f)}, role: sender}}" for f in ["Anna Keller", *FORMULAS])
+        + "]"
+    )
+    fields = ("subjects", "collections", "translators", "funders")
+    text = record("Formulas", "Text.", participants=people, **dict.fromkeys(fields, items))
+    root = make_site(tmp_path / "site", {"f.md": text}, "title: CSV\n")
+    out, _ = build_site(root)
+    raw = (out / "data" / "records.csv").read_text(encoding="utf-8")
+    (row,) = list(csv.DictReader(io.StringIO(raw, newline="")))
+    danger = ("=", "+", "-", "@", "\t", "\r", "＝")
+    for column in (*fields, "participants"):
+        values = row[column].split("; ")
+        # (Participants that read the same after normalizing are one person.)
+        assert len(values) >= (5 if column == "participants" else 1 + len(FORMULAS)), column
+        for value in values:
+            assert not value.lstrip(" ").startswith(danger), (column, value)
+    # The text is all still there, behind the quote mark.
+    assert '\'=HYPERLINK("http://127.0.0.1/x","click")' in row["subjects"].split("; ")
+
+
 def test_records_csv_has_every_field_and_is_safe_in_spreadsheets(built: Path) -> None:
     text = (built / "data" / "records.csv").read_text(encoding="utf-8")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))

@@ -158,7 +158,8 @@ def csv_head() -> str:
 def csv_record(d: dict[str, Any]) -> str:
     """One record's row of records.csv, from its `record_data`."""
     people = "; ".join(
-        f"{p['name']} ({p['role']})" if p["role"] else p["name"] for p in d["participants"]
+        f"{_inert(p['name'])} ({p['role']})" if p["role"] else _inert(p["name"])
+        for p in d["participants"]
     )
     row = {
         **{k: d[k] for k in CSV_COLUMNS if k in d},
@@ -193,10 +194,21 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    text = str(value)
-    # Spreadsheet formula injection: a leading =, +, - or @ would run as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+        # Each item too: a spreadsheet's "split text to columns" on "; " makes every
+        # item a cell of its own.
+        return "; ".join(_inert(str(v)) for v in value)
+    return _inert(str(value))
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP's CSV injection list), also
+# after leading spaces, and in the full-width forms some spreadsheets fold into them.
+_FORMULA_START = frozenset("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+def _inert(text: str) -> str:
+    """`text` as a spreadsheet shows it but never runs it: a leading `'`."""
+    start = text.lstrip(" ")[:1]
+    return "'" + text if start and start in _FORMULA_START else text
 
 
 # XML 1.0 forbids most control characters; record text may hold them.
