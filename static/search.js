@@ -388,15 +388,23 @@ function resultItem(data) {
   const url = safeUrl(data.url);
   const link = el(url ? "a" : "span", title, "record-title");
   if (url) link.href = url;
+  // Record text is isolated for bidi: an override left open in a title or excerpt
+  // must not reorder the date and type beside it.
+  link.dir = "auto";
   const tag = langTag(meta.language);
   if (tag) link.lang = tag;
   li.append(link);
   const line = el("span", null, "record-meta");
-  line.append(el("span", meta.date || UNDATED, "record-date"));
-  if (meta.type) line.append(" · ", el("span", meta.type, "record-type"));
-  if (meta.language) line.append(" · ", el("span", `Language: ${meta.language}`, "record-language"));
+  line.append(el("bdi", meta.date || UNDATED, "record-date"));
+  if (meta.type) line.append(" · ", el("bdi", meta.type, "record-type"));
+  if (meta.language) {
+    const language = el("span", "Language: ", "record-language");
+    language.append(el("bdi", meta.language));
+    line.append(" · ", language);
+  }
   li.append(line);
   const excerpt = el("p", null, "record-summary search-excerpt");
+  excerpt.dir = "auto";
   excerpt.append(...excerptNodes(data.excerpt));
   if (tag) excerpt.lang = tag;
   li.append(excerpt);
@@ -447,7 +455,7 @@ function drawFacets(countsFor) {
       check.dataset.value = value;
       const label = el("label");
       label.htmlFor = id;
-      label.append(el("span", value, "facet-label"), " ", el("span", `(${count})`, "facet-count"));
+      label.append(el("bdi", value, "facet-label"), " ", el("span", `(${count})`, "facet-count"));
       li.append(check, label);
       items.append(li);
     });

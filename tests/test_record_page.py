@@ -128,7 +128,7 @@ def test_metadata_block_shows_only_the_fields_present(built: Path) -> None:
 def test_date_as_written_with_its_precision(built: Path) -> None:
     html = page(built, "records/example-letter-1977")
     assert (
-        '<time datetime="1977-06">June 1977</time> <span class="precision">(month only)</span>'
+        '<time datetime="1977-06" dir="auto">June 1977</time> <span class="precision">(month only)</span>'
         in html
     )
     assert metadata_block(page(built, "records/example-undated-note"))["Date"] == "Undated"
@@ -138,7 +138,7 @@ def test_date_as_written_with_its_precision(built: Path) -> None:
 def test_participants_link_to_their_pages_with_roles(built: Path) -> None:
     html = page(built, "records/example-telegram-1949")
     assert (
-        '<a href="/archive/people/edmund-harrow/">Edmund Harrow</a> <span class="role">(sender)</span>'
+        '<a href="/archive/people/edmund-harrow/" dir="auto">Edmund Harrow</a> <span class="role">(sender)</span>'
         in html
     )
     assert (

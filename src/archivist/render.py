@@ -62,7 +62,19 @@ def make_env(config: Config, site_root: Path) -> jinja2.Environment:
         return base + url.lstrip("/")
 
     env.filters["href"] = href
+    env.filters["isolate"] = isolate
     return env
+
+
+# Explicit bidi embeddings, overrides and isolates: one left open in a title would
+# reorder whatever follows it on the same line.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def isolate(text: str) -> str:
+    """`text` for plain-text places (`<title>`), where no `<bdi>` can hold it: between
+    FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE when it holds bidi controls."""
+    return f"\u2068{text}\u2069" if _BIDI_CONTROLS.intersection(text) else text
 
 
 @dataclass(frozen=True, slots=True)
