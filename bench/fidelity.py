@@ -22,10 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from archivist.datelines import BodyParts, split_body  # noqa: E402
+from archivist.enrich.people import fold, participants_from_title, role_parts  # noqa: E402
 from archivist.model import ArchiveDate  # noqa: E402
-from archivist.people import fold, participants_from_title, role_parts  # noqa: E402
-from archivist.yamlstrict import YamlError, load_mapping  # noqa: E402
+from archivist.read.datelines import BodyParts, split_body  # noqa: E402
+from archivist.read.yamlstrict import YamlError, load_mapping  # noqa: E402
 
 DEFAULT_DIRS = {"dafp": REPO.parent / "shared" / "corpus" / "dafp"}
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from archivist.config import Config
 from archivist.model import Record
-from archivist.readers import read_file
+from archivist.read.readers import read_file
 
 REPO = Path(__file__).resolve().parents[1]
 Expected = dict[str, Any]

@@ -25,8 +25,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO / "src") not in sys.path:
     sys.path.insert(0, str(REPO / "src"))
 
-from archivist.dates import parse_date  # noqa: E402
-from archivist.yamlstrict import YamlValue, load_mapping  # noqa: E402
+from archivist.read.dates import parse_date  # noqa: E402
+from archivist.read.yamlstrict import YamlValue, load_mapping  # noqa: E402
 
 HUGO_CONFIG = """\
 baseURL = "/"

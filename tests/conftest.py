@@ -9,6 +9,10 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# The browser fixtures, shared by every test module: one Playwright (and one Chromium)
+# per test process, as Playwright's sync API allows only one at a time.
+pytest_plugins = ["browser_kit"]
+
 
 def shared_dir() -> Path:
     """`../shared` beside the repo, or $ARCHIVIST_SHARED."""

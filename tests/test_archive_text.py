@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archivist.config import Config
-from archivist.dates import parse_date
 from archivist.model import Note, ReadResult, Record, Severity
-from archivist.readers import Source
-from archivist.readers.archive_text import (
+from archivist.read.dates import parse_date
+from archivist.read.readers import Source
+from archivist.read.readers.archive_text import (
     EMAIL_WITHHELD,
     HAPP_EMAIL,
     Line,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from archivist.pipeline import BuildFailed, build
-from archivist.write import MARKER, BuildLock, OutputError, check_output_dir
+from archivist.publish.write import MARKER, BuildLock, OutputError, check_output_dir
 from invariants import REPO, assert_invariants, sample_record, sample_site, snapshot, tree
 
 HANG = "#!/bin/sh\nexec sleep 600\n"

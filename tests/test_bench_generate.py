@@ -10,7 +10,7 @@ from types import ModuleType
 
 import pytest
 
-from archivist.yamlstrict import load_mapping
+from archivist.read.yamlstrict import load_mapping
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
 

@@ -8,10 +8,8 @@ from typing import Any
 
 import pytest
 
-from browser_kit import Watched, _session_page, browser, serve, watched
+from browser_kit import Watched, serve
 from sitekit import build_site, make_site, record
-
-__all__ = ["_session_page", "browser", "watched"]
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,9 @@ from bibtexparser.middlewares import LatexDecodingMiddleware
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivist import citations, metadata
 from archivist.config import Config
 from archivist.model import ArchiveDate, Participant, Record
+from archivist.render import citations, metadata
 
 CONFIG = Config(
     title="Test archive",

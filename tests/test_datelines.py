@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from archivist.datelines import parse_classification, parse_dateline, split_body
-from archivist.dates import find_date, parse_date
 from archivist.model import Note
+from archivist.read.datelines import parse_classification, parse_dateline, split_body
+from archivist.read.dates import find_date, parse_date
 from conftest import REPO, corpus_path
 
 # line, type, place, edtf, classification

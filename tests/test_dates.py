@@ -8,8 +8,8 @@ import time
 import pytest
 from edtf import parse_edtf, struct_time_to_date
 
-from archivist.dates import find_date, is_valid_edtf, parse_date
 from archivist.model import ArchiveDate
+from archivist.read.dates import find_date, is_valid_edtf, parse_date
 
 D = dt.date
 

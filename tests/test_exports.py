@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from archivist import exports, oai
 from archivist.config import Config
-from archivist.enrich import build_archive
+from archivist.enrich.archive import build_archive
 from archivist.model import ArchiveDate, Participant, Record
+from archivist.render import exports, oai
 from sitekit import build_site, make_site, record
 
 BASE = "https://example.org/archive/"

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from archivist.pipeline import BuildFailed, build
-from archivist.write import OutputError
+from archivist.publish.write import OutputError
 from invariants import (
     REPO,
     assert_invariants,

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -409,43 +410,34 @@ def test_scanner_finds_what_runs(html: str, expected: list[str]) -> None:
 
 
 @pytest.mark.browser
-def test_nothing_runs_in_a_real_browser(built: Built) -> None:
+def test_nothing_runs_in_a_real_browser(built: Built, browser: Any) -> None:
     """Every payload page in headless Chromium: no dialog, no script error from ours."""
     import http.server
-    import shutil
     import threading
     from functools import partial
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("Debian chromium is not installed")
-    playwright_api = pytest.importorskip("playwright.sync_api")
     handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(built.out))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}/"
     fired: list[str] = []
+    page = browser.new_page()
     try:
-        with playwright_api.sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-            page = browser.new_page()
-            page.on("dialog", lambda d: (fired.append(f"{page.url}: {d.message}"), d.dismiss()))
-            names = [n for n in CASES if n.startswith("xss")]
-            urls = [f"records/{n}/" for n in names if (built.out / "records" / n).is_dir()]
-            urls += ["", "people/", "types/", "search/?q=alert"]
-            for url in urls:
-                page.goto(base + url, wait_until="load")
-                for link in page.locator("main a").all()[:40]:
-                    href = link.get_attribute("href") or ""
-                    assert (
-                        not href.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
-                    )
-                page.mouse.move(5, 5)
-                page.mouse.move(300, 300)
-                assert page.evaluate("() => window.__pwned === undefined")
-            browser.close()
+        page.on("dialog", lambda d: (fired.append(f"{page.url}: {d.message}"), d.dismiss()))
+        names = [n for n in CASES if n.startswith("xss")]
+        urls = [f"records/{n}/" for n in names if (built.out / "records" / n).is_dir()]
+        urls += ["", "people/", "types/", "search/?q=alert"]
+        for url in urls:
+            page.goto(base + url, wait_until="load")
+            for link in page.locator("main a").all()[:40]:
+                href = link.get_attribute("href") or ""
+                assert not href.strip().lower().startswith(("javascript:", "data:", "vbscript:"))
+            page.mouse.move(5, 5)
+            page.mouse.move(300, 300)
+            assert page.evaluate("() => window.__pwned === undefined")
     finally:
+        page.close()
         httpd.shutdown()
         httpd.server_close()
     assert fired == []

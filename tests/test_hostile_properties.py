@@ -17,7 +17,7 @@ CONFIG = Config(record_timeout=5.0)
 
 
 def _has(*modules: str) -> bool:
-    return all(importlib.util.find_spec(f"archivist.readers.{m}") for m in modules)
+    return all(importlib.util.find_spec(f"archivist.read.readers.{m}") for m in modules)
 
 
 # Every format whose reader is present in this checkout.

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from archivist import fingerprint
+from archivist.incremental import fingerprint
 from archivist.pipeline import Session, build, prepare_spare
-from archivist.render import theme_dir
-from archivist.write import MARKER
+from archivist.publish.write import MARKER
+from archivist.render.pages import theme_dir
 from invariants import (
     assert_invariants,
     sample_record,

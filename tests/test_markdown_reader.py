@@ -8,7 +8,7 @@ import pytest
 
 from archivist.config import Config
 from archivist.model import Participant
-from archivist.readers import read_file
+from archivist.read.readers import read_file
 
 
 def read(tmp_path: Path, text: str, config: Config | None = None, name: str = "r.md"):

@@ -10,7 +10,14 @@ import random
 
 import pytest
 
-from archivist.pagefind_files import SIGNATURE, CborMap, decode, encode, payload, reproducible
+from archivist.search.pagefind_files import (
+    SIGNATURE,
+    CborMap,
+    decode,
+    encode,
+    payload,
+    reproducible,
+)
 
 
 def _file(value: object) -> bytes:

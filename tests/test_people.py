@@ -10,8 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import corpus_path
 
-from archivist.model import Participant, Record, Severity
-from archivist.people import (
+from archivist.enrich.people import (
     Authority,
     derive_participants,
     load_authority,
@@ -24,7 +23,8 @@ from archivist.people import (
     role_parts,
     unresolved_names,
 )
-from archivist.yamlstrict import YamlError, load_mapping
+from archivist.model import Participant, Record, Severity
+from archivist.read.yamlstrict import YamlError, load_mapping
 
 P = Participant
 SEED_TITLE = "Conversation of Mao Zedong and the Yugoslav Ambassador V. Popovic"

@@ -48,7 +48,7 @@ PAGES = [
 
 # Record formats whose reader is part of this build (the `.txt` archive-text reader
 # and the TEI reader arrive from other branches).
-_READERS = {".md": "archivist.readers.markdown", ".txt": "archivist.readers.archive_text"}
+_READERS = {".md": "archivist.read.readers.markdown", ".txt": "archivist.read.readers.archive_text"}
 
 
 def need(path: Path | str, what: str) -> None:
@@ -94,19 +94,6 @@ def served(example_site: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser(served: str) -> Iterator[Any]:
-    need(CHROMIUM, "Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield instance
-        finally:
-            instance.close()
 
 
 # -- valid HTML --------------------------------------------------------------------------

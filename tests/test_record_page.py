@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archivist.config import Config
-from archivist.enrich import build_archive
-from archivist.markup import BodyContext, BodyRenderer, editorial_kind
+from archivist.enrich.archive import build_archive
 from archivist.model import Note, Participant, Person, Record
-from archivist.render import SiteRenderer
+from archivist.render.markup import BodyContext, BodyRenderer, editorial_kind
+from archivist.render.pages import SiteRenderer
 from sitekit import REPO, broken_links, build_site, make_site, record, text_of
 
 BASE = "https://example.org/archive/"

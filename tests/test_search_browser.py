@@ -16,10 +16,8 @@ from typing import Any
 
 import pytest
 
-from browser_kit import Server, Watched, _session_page, browser, serve, watch, watched
+from browser_kit import Server, Watched, serve, watch
 from sitekit import build_site, make_site, record
-
-__all__ = ["_session_page", "browser", "watched"]  # fixtures, used by name
 
 pytestmark = pytest.mark.browser
 

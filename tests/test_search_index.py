@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from archivist import indexing, search
-from archivist.indexing import overlay_changes
-from archivist.search import IndexEntry, SearchError, build_index, date_order, facet_totals
-from archivist.searchdoc import plain_text, spaced_cjk
+from archivist.search import indexing, pagefind
+from archivist.search.documents import plain_text, spaced_cjk
+from archivist.search.indexing import overlay_changes
+from archivist.search.pagefind import IndexEntry, SearchError, build_index, date_order, facet_totals
 from sitekit import build_site, make_site, record
 
 # ---- Chinese and Japanese split into characters ----
@@ -421,7 +421,7 @@ def test_real_pagefind_answers_many_times_in_a_row(tmp_path: Path) -> None:
 def test_shard_counts_are_powers_of_two_up_to_the_cap(
     records: int, size: int, cap: int, count: int
 ) -> None:
-    assert search.shard_count(records, size, cap) == count
+    assert pagefind.shard_count(records, size, cap) == count
 
 
 def test_large_shards_run_fewer_pagefind_processes_at_once() -> None:

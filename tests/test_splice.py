@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archivist.splice import Splicer, ranges_from
+from archivist.publish.splice import Splicer, ranges_from
 
 
 def _never() -> str:

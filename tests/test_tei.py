@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from archivist.config import Config
 from archivist.model import Participant, ReadResult, Severity
-from archivist.readers import Source, read_file
-from archivist.readers.tei import (
+from archivist.read.readers import Source, read_file
+from archivist.read.readers.tei import (
     classification_in,
     date_from_attrs,
     day_range,

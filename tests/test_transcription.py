@@ -9,8 +9,8 @@ import pytest
 
 from archivist.config import Config
 from archivist.model import Note, Severity
-from archivist.readers import Source, read_text
-from archivist.readers.transcription import read
+from archivist.read.readers import Source, read_text
+from archivist.read.readers.transcription import read
 
 FIXTURES = Path(__file__).parent / "fixtures" / "transcription"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from archivist.yamlstrict import YamlError, load_mapping
+from archivist.read.yamlstrict import YamlError, load_mapping
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,8 @@ from archivist.config import ConfigError, load_config
 from archivist.model import Problem
 from archivist.pipeline import BuildFailed, BuildReport, build, load, sorted_problems
 from archivist.progress import Reporter
+from archivist.publish.write import OutputError
 from archivist.scaffold import new_record
-from archivist.write import OutputError
 
 SITE_HELP = "The site folder (holding archivist.yaml and content/). Default: here."
 

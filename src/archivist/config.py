@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from archivist.model import Location, Problem
-from archivist.yamlstrict import YamlError, YamlValue, load_mapping
+from archivist.read.yamlstrict import YamlError, YamlValue, load_mapping
 
 CONFIG_NAME = "archivist.yaml"
 

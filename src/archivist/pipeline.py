@@ -34,8 +34,11 @@ from typing import Any, ParamSpec, TypeVar
 
 import jinja2
 
-from archivist import citations, derive, exports, fingerprint, oai, site
-from archivist.cache import (
+from archivist.config import CONFIG_NAME, Config, load_config
+from archivist.enrich import derive
+from archivist.enrich.archive import build_archive
+from archivist.incremental import fingerprint
+from archivist.incremental.cache import (
     CACHE_DIR,
     BuildCache,
     FileStamp,
@@ -44,17 +47,9 @@ from archivist.cache import (
     file_stat,
     tree_digest,
 )
-from archivist.children import detach
-from archivist.config import CONFIG_NAME, Config, load_config
-from archivist.enrich import build_archive
-from archivist.indexing import BackgroundIndex
 from archivist.model import Archive, Location, Problem, ReadResult, Record, Severity
-from archivist.readers import RECORD_SUFFIXES, read_bytes, read_data
-from archivist.render import SiteRenderer, theme_dir
-from archivist.search import SearchError
-from archivist.slugs import file_id
-from archivist.splice import Ranges, Splicer, ranges_from
-from archivist.write import (
+from archivist.publish.splice import Ranges, Splicer, ranges_from
+from archivist.publish.write import (
     MARKER,
     MARKER_TEXT,
     BuildLock,
@@ -69,6 +64,13 @@ from archivist.write import (
     safe_relpath,
     write_file,
 )
+from archivist.read.readers import RECORD_SUFFIXES, read_bytes, read_data
+from archivist.render import citations, exports, oai, urls
+from archivist.render.pages import SiteRenderer, theme_dir
+from archivist.search.indexing import BackgroundIndex
+from archivist.search.pagefind import SearchError
+from archivist.slugs import file_id
+from archivist.workers import detach
 
 log = logging.getLogger("archivist")
 P = ParamSpec("P")
@@ -733,10 +735,10 @@ def sorted_problems(problems: Sequence[Problem]) -> list[Problem]:
 def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, Content]]:
     """The files of one record (its page, its data); keyed together by `record_key`."""
     archive = renderer.archive
-    yield str(site.output_path(site.record_url(record.id))), renderer.record_page(record)
+    yield str(urls.output_path(urls.record_url(record.id))), renderer.record_page(record)
     config = renderer.config
     yield (
-        site.record_json_url(record.id),
+        urls.record_json_url(record.id),
         exports.dumps(exports.record_data(record, archive, config)),
     )
     cite = citations.cite_urls(record.id)
@@ -772,7 +774,7 @@ def site_units(
     browse: list[str] = []
     for page in renderer.page_plan():
         browse.append(page.url)
-        yield str(site.output_path(page.url)), page.key, page.render
+        yield str(urls.output_path(page.url)), page.key, page.render
 
     # The two data files share one `record_data` per record, written in pieces.
     rows: list[list[dict[str, Any]]] = []
@@ -847,7 +849,7 @@ SPLICED = ("data/records.json", "data/records.csv", "oai.xml")
 
 def _record_json(written: Path, record_id: str) -> bytes:
     """A record's piece of records.json: its own record.json, without the newline."""
-    return exports.record_json_piece(written.joinpath(site.record_json_url(record_id)).read_bytes())
+    return exports.record_json_piece(written.joinpath(urls.record_json_url(record_id)).read_bytes())
 
 
 def _csv_record(record: Record, archive: Archive, config: Config) -> str:
@@ -874,7 +876,7 @@ def _sitemap_urls(archive: Archive, browse: list[str]) -> Iterator[tuple[str, st
     """Record pages with their lastmod, then every browse page (not 404 or search)."""
     yield "", None
     for record in archive.records:
-        yield site.record_url(record.id), exports.lastmod(record)
+        yield urls.record_url(record.id), exports.lastmod(record)
     for url in browse:
         if url not in ("", "404.html", "search/"):
             yield url, None

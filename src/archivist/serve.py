@@ -31,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 from archivist.config import CONFIG_NAME, Config, ConfigError, load_config
 from archivist.model import Location, Problem
 from archivist.pipeline import BuildFailed, BuildReport, Session, build, prepare_spare
-from archivist.write import OutputError
+from archivist.publish.write import OutputError
 
 log = logging.getLogger("archivist")
 

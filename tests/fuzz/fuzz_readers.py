@@ -18,7 +18,7 @@ import atheris
 with atheris.instrument_imports():
     from archivist.config import Config
     from archivist.pipeline import read_one, unsafe_text
-    from archivist.readers import Source, decode, read_text
+    from archivist.read.readers import Source, decode, read_text
 
 CONFIG = Config(record_timeout=10.0)
 SUFFIXES = (".md", ".markdown", ".txt", ".xml")
@@ -29,7 +29,7 @@ def _available(suffix: str) -> bool:
     import importlib.util
 
     modules = {".txt": ("archive_text", "transcription"), ".xml": ("tei",)}.get(suffix, ())
-    return all(importlib.util.find_spec(f"archivist.readers.{m}") for m in modules)
+    return all(importlib.util.find_spec(f"archivist.read.readers.{m}") for m in modules)
 
 
 KINDS = [s for s in SUFFIXES if _available(s)]

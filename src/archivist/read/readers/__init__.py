@@ -88,19 +88,19 @@ def read_text(text: str, source: Source, suffix: str) -> ReadResult:
     """Dispatch decoded text to the reader for `suffix`."""
     suffix = suffix.lower()
     if suffix in (".md", ".markdown"):
-        from archivist.readers import markdown
+        from archivist.read.readers import markdown
 
         return markdown.read(text, source)
     if suffix == ".txt":
-        from archivist.readers import archive_text
+        from archivist.read.readers import archive_text
 
         if archive_text.looks_like_export(text):
             return archive_text.read(text, source)
-        from archivist.readers import transcription
+        from archivist.read.readers import transcription
 
         return transcription.read(text, source)
     if suffix == ".xml":
-        from archivist.readers import tei
+        from archivist.read.readers import tei
 
         return tei.read(text, source)
     return ReadResult(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from archivist.model import Location, Problem, Severity
-from archivist.write import tree_files
+from archivist.publish.write import tree_files
 
 LAST_BUILD = "last-build.json"
 

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from archivist.datelines import split_body
 from archivist.model import Location, Problem, ReadResult, Record, Severity
-from archivist.readers import Source
+from archivist.read.datelines import split_body
+from archivist.read.readers import Source
 
 #: A first line longer than this is still the title, but probably not meant as one.
 LONG_TITLE = 300

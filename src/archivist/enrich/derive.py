@@ -8,8 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from archivist.config import Config
+from archivist.enrich.people import Authority, derive_names, load_authority
 from archivist.model import Location, Person, Problem, Record, Severity
-from archivist.people import Authority, derive_names, load_authority
 
 AUTHORITY_FILE = "people.yaml"
 

@@ -14,10 +14,10 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
-from archivist import metadata, site
 from archivist.config import Config
-from archivist.exports import xml_text
 from archivist.model import Archive, Record
+from archivist.render import metadata, urls
+from archivist.render.exports import xml_text
 
 NS_STATIC = "http://www.openarchives.org/OAI/2.0/static-repository"
 NS_OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -30,7 +30,7 @@ _text = xml_text
 
 def repository_identifier(config: Config) -> str:
     """The `repositoryIdentifier` of oai-identifiers: the site's host name."""
-    return _host(site.site_url(config) or "")
+    return _host(urls.site_url(config) or "")
 
 
 @lru_cache(maxsize=16)
@@ -67,7 +67,7 @@ def dublin_core(record: Record, archive: Archive, config: Config) -> list[tuple[
         out.append(("type", record.type))
     out.append(("type", "Text"))
     out.append(("format", "text/html"))
-    out.append(("identifier", site.absolute(config, site.record_url(record.id))))
+    out.append(("identifier", urls.absolute(config, urls.record_url(record.id))))
     if record.record_id:
         out.append(("identifier", record.record_id))
     if record.source:
@@ -80,7 +80,7 @@ def dublin_core(record: Record, archive: Archive, config: Config) -> list[tuple[
         out.append(("rights", record.rights))
     out.append(("publisher", config.publisher or config.title))
     for related in archive.related.get(record.id, ()):
-        out.append(("relation", site.absolute(config, site.record_url(related))))
+        out.append(("relation", urls.absolute(config, urls.record_url(related))))
     return out
 
 
@@ -116,7 +116,7 @@ def static_head(config: Config, archive: Archive, admin_email: str | None = None
         f' xsi:schemaLocation="{NS_STATIC} http://www.openarchives.org/OAI/2.0/static-repository.xsd">',
         "<Identify>",
         f"<oai:repositoryName>{_text(config.title)}</oai:repositoryName>",
-        f"<oai:baseURL>{_text(site.absolute(config, 'oai.xml'))}</oai:baseURL>",
+        f"<oai:baseURL>{_text(urls.absolute(config, 'oai.xml'))}</oai:baseURL>",
         "<oai:protocolVersion>2.0</oai:protocolVersion>",
     ]
     if admin_email:

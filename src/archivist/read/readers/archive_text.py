@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
-from archivist.dates import parse_date
 from archivist.model import Location, Note, Participant, Problem, ReadResult, Record, Severity
-from archivist.readers import Source
+from archivist.read.dates import parse_date
+from archivist.read.readers import Source
 
 Family = Literal["current", "legacy", "pdf"]
 

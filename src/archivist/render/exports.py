@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from xml.sax.saxutils import quoteattr
 
-from archivist import metadata, site
 from archivist.config import Config
 from archivist.model import Archive, Record
+from archivist.render import metadata, urls
 
 
 def record_data(record: Record, archive: Archive, config: Config) -> dict[str, Any]:
@@ -30,7 +30,7 @@ def record_data(record: Record, archive: Archive, config: Config) -> dict[str, A
         date = {"text": record.date.text, "edtf": record.date.edtf}
     return {
         "id": record.id,
-        "url": site.absolute(config, site.record_url(record.id)),
+        "url": urls.absolute(config, urls.record_url(record.id)),
         "title": record.title,
         "date": date,
         "participants": [
@@ -235,12 +235,12 @@ def lastmod(record: Record) -> str | None:
     return None
 
 
-def sitemap(config: Config, urls: Iterable[tuple[str, str | None]]) -> str:
+def sitemap(config: Config, pages: Iterable[tuple[str, str | None]]) -> str:
     """A sitemap of the given (site-relative URL, lastmod) pairs, in the given order."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
-    for url, modified in urls:
-        lines.append(f"<url><loc>{xml_text(site.absolute(config, url))}</loc>")
+    for url, modified in pages:
+        lines.append(f"<url><loc>{xml_text(urls.absolute(config, url))}</loc>")
         if modified:
             lines.append(f"<lastmod>{modified}</lastmod>")
         lines.append("</url>")
@@ -252,15 +252,15 @@ def robots(config: Config) -> str:
     """Everything may be crawled; the sitemap is named when its absolute URL is known."""
     lines = ["User-agent: *", "Allow: /"]
     if config.site_url:
-        lines.append(f"Sitemap: {site.absolute(config, 'sitemap.xml')}")
+        lines.append(f"Sitemap: {urls.absolute(config, 'sitemap.xml')}")
     return "\n".join(lines) + "\n"
 
 
 def _feed_id(config: Config, url: str) -> str:
     # Atom ids must be absolute IRIs; without a site URL, a tag URI stands in.
     if config.site_url:
-        return site.absolute(config, url)
-    return f"tag:archivist.invalid,2000:{site.href(config, url)}"
+        return urls.absolute(config, url)
+    return f"tag:archivist.invalid,2000:{urls.href(config, url)}"
 
 
 def feed(config: Config, archive: Archive, limit: int = 50) -> str:
@@ -284,23 +284,23 @@ def feed(config: Config, archive: Archive, limit: int = 50) -> str:
     out.append(f"<updated>{updated.isoformat()}T00:00:00Z</updated>")
     out.append(
         f'<link rel="self" type="application/atom+xml" '
-        f"href={xml_attr(site.absolute(config, 'feed.xml'))}/>"
+        f"href={xml_attr(urls.absolute(config, 'feed.xml'))}/>"
     )
     out.append(
-        f'<link rel="alternate" type="text/html" href={xml_attr(site.absolute(config, ""))}/>'
+        f'<link rel="alternate" type="text/html" href={xml_attr(urls.absolute(config, ""))}/>'
     )
     out.append(f"<author><name>{xml_text(config.publisher or config.title)}</name></author>")
     out.append("<generator>archivist</generator>")
     for r in newest:
-        link = site.absolute(config, site.record_url(r.id))
+        link = urls.absolute(config, urls.record_url(r.id))
         stamp = (r.uploaded or updated).isoformat()
         out.append("<entry>")
         out.append(f"<title>{xml_text(r.title)}</title>")
-        out.append(f"<id>{xml_text(_feed_id(config, site.record_url(r.id)))}</id>")
+        out.append(f"<id>{xml_text(_feed_id(config, urls.record_url(r.id)))}</id>")
         out.append(f'<link rel="alternate" type="text/html" href={xml_attr(link)}/>')
         out.append(
             f'<link rel="alternate" type="application/json" '
-            f"href={xml_attr(site.absolute(config, site.record_json_url(r.id)))}/>"
+            f"href={xml_attr(urls.absolute(config, urls.record_json_url(r.id)))}/>"
         )
         if r.uploaded:
             out.append(f"<published>{stamp}T00:00:00Z</published>")

@@ -13,12 +13,12 @@ import re
 from collections.abc import Callable
 from types import MappingProxyType
 
-from archivist.datelines import split_body
-from archivist.dates import parse_date
 from archivist.model import Location, Participant, Problem, ReadResult, Record, Severity
-from archivist.readers import Source
+from archivist.read.datelines import split_body
+from archivist.read.dates import parse_date
+from archivist.read.readers import Source
+from archivist.read.yamlstrict import YamlError, YamlValue, load_mapping
 from archivist.scaffold import PLACEHOLDER
-from archivist.yamlstrict import YamlError, YamlValue, load_mapping
 
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 

@@ -17,14 +17,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from archivist import citations, metadata, site
-from archivist.cache import digest
 from archivist.config import Config
-from archivist.markup import BodyContext, BodyRenderer
+from archivist.enrich.people import role_parts
+from archivist.incremental.cache import digest
 from archivist.model import Archive, ArchiveDate, Record, Term
-from archivist.people import role_parts
+from archivist.render import citations, metadata, urls
+from archivist.render.markup import BodyContext, BodyRenderer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[3]
 
 
 def theme_dir(kind: str) -> Path:
@@ -56,7 +56,7 @@ def make_env(config: Config, site_root: Path) -> jinja2.Environment:
         auto_reload=False,
     )
     env.globals["config"] = config
-    base = site.base_path(config)  # once: every page has dozens of links
+    base = urls.base_path(config)  # once: every page has dozens of links
 
     def href(url: str) -> str:
         return base + url.lstrip("/")
@@ -199,7 +199,7 @@ class SiteRenderer:
         if base is None:
             r = self.archive.by_id[record_id]
             base = self._items[record_id] = Item(
-                site.record_url(r.id),
+                urls.record_url(r.id),
                 r.title,
                 date_text(r),
                 r.type,
@@ -260,7 +260,7 @@ class SiteRenderer:
         else:
             rows.append(Field("Date", "Undated"))
         links = tuple(
-            Link(p.name, site.person_url(slug), role_label(p.role))
+            Link(p.name, urls.person_url(slug), role_label(p.role))
             for p, slug in a.participant_slugs[record.id]
         )
         if links:
@@ -271,7 +271,7 @@ class SiteRenderer:
             found = []
             for v in values:
                 term = by_label.get(v) or self._terms_by_slug[facet].get(metadata.slug_of(v))
-                found.append(Link(v, site.facet_url(facet, term.slug)) if term else Link(v, ""))
+                found.append(Link(v, urls.facet_url(facet, term.slug)) if term else Link(v, ""))
             return tuple(found)
 
         if record.type:
@@ -316,15 +316,15 @@ class SiteRenderer:
         )
         prev_id, next_id = self.archive.neighbours[record.id]
         year = record.date.year if record.date else None
-        crumbs = [Crumb("Home", ""), Crumb("Years", site.facet_url("years"))]
+        crumbs = [Crumb("Home", ""), Crumb("Years", urls.facet_url("years"))]
         crumbs.append(
-            Crumb(str(year), site.year_url(year)) if year else Crumb("Undated", site.undated_url())
+            Crumb(str(year), urls.year_url(year)) if year else Crumb("Undated", urls.undated_url())
         )
         cite = citations.chicago_note(record, self.config)
         head_meta = metadata.head_meta(record, self.config)
         return self.render(
             "record.html",
-            page_url=site.record_url(record.id),
+            page_url=urls.record_url(record.id),
             page_title=record.title,
             record=record,
             head_meta=head_meta,
@@ -332,7 +332,7 @@ class SiteRenderer:
             json_ld=json_script(
                 metadata.json_ld(record, self.archive, self.config, self._facet_slugs)
             ),
-            canonical=site.absolute(self.config, site.record_url(record.id))
+            canonical=urls.absolute(self.config, urls.record_url(record.id))
             if self.config.site_url
             else None,
             cite=cite,
@@ -346,7 +346,7 @@ class SiteRenderer:
             next=self.item(next_id) if next_id else None,
             related=[self.listed(rid) for rid in self.archive.related[record.id]],
             crumbs=crumbs,
-            json_url=site.record_json_url(record.id),
+            json_url=urls.record_json_url(record.id),
         )
 
     # -- lists -------------------------------------------------------------------
@@ -362,26 +362,26 @@ class SiteRenderer:
         """A list of records (id and roles each), split into pages of `page_size`."""
         size = self.config.page_size
         pages = max(1, -(-len(entries) // size))
-        urls = tuple((n, site.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else ()
+        page_urls = tuple((n, urls.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else ()
         # Every page of a list links to every other: a list of 2,000 pages (one
         # language in a 100,000-record archive) has 4 million such links, so each is
         # made once per list, not once per page in a template loop.
         href = self.env.filters["href"]
-        links = [f'    <li><a href="{escape(href(u))}">{n}</a></li>\n' for n, u in urls]
+        links = [f'    <li><a href="{escape(href(u))}">{n}</a></li>\n' for n, u in page_urls]
         for page in range(1, pages + 1):
             chunk = entries[(page - 1) * size : page * size]
             current = f'    <li><span aria-current="page">{page}</span></li>\n'
             pager = Pager(
                 page,
                 pages,
-                site.paged(url, page - 1) if page > 1 else None,
-                site.paged(url, page + 1) if page < pages else None,
-                urls,
+                urls.paged(url, page - 1) if page > 1 else None,
+                urls.paged(url, page + 1) if page < pages else None,
+                page_urls,
                 Markup("".join([*links[: page - 1], current, *links[page:]]))
-                if urls
+                if page_urls
                 else Markup(""),
             )
-            page_url = site.paged(url, page)
+            page_url = urls.paged(url, page)
             heading = title if page == 1 else f"{title} (page {page} of {pages})"
             yield self._page(
                 "list.html",
@@ -460,32 +460,32 @@ class SiteRenderer:
             decades.setdefault(year // 10 * 10, []).append((year, len(ids)))
         yield self._page(
             "years.html",
-            page_url=site.facet_url("years"),
+            page_url=urls.facet_url("years"),
             page_title="Browse by year",
             decades=[
-                (decade, sum(n for _, n in years), [(y, n, site.year_url(y)) for y, n in years])
+                (decade, sum(n for _, n in years), [(y, n, urls.year_url(y)) for y, n in years])
                 for decade, years in sorted(decades.items())
             ],
             undated=len(a.undated),
-            undated_url=site.undated_url(),
+            undated_url=urls.undated_url(),
             crumbs=[Crumb("Home", "")],
         )
-        years_crumbs = [Crumb("Home", ""), Crumb("Years", site.facet_url("years"))]
+        years_crumbs = [Crumb("Home", ""), Crumb("Years", urls.facet_url("years"))]
         for year, ids in a.years.items():
             yield from self.list_pages(
-                site.year_url(year), f"Records from {year}", [(i, ()) for i in ids], years_crumbs
+                urls.year_url(year), f"Records from {year}", [(i, ()) for i in ids], years_crumbs
             )
         yield from self.list_pages(
-            site.undated_url(), "Undated records", [(i, ()) for i in a.undated], years_crumbs
+            urls.undated_url(), "Undated records", [(i, ()) for i in a.undated], years_crumbs
         )
         # People.
         yield self.term_index(
-            site.facet_url("people"),
+            urls.facet_url("people"),
             "People",
             [
                 (
                     e.person.name,
-                    site.person_url(e.person.slug),
+                    urls.person_url(e.person.slug),
                     len(e.records),
                     _life(e.person.born, e.person.died),
                 )
@@ -493,10 +493,10 @@ class SiteRenderer:
             ],
             "Everyone who appears in the records, with the number of records.",
         )
-        people_crumbs = [Crumb("Home", ""), Crumb("People", site.facet_url("people"))]
+        people_crumbs = [Crumb("Home", ""), Crumb("People", urls.facet_url("people"))]
         for entry in a.people:
             yield from self.list_pages(
-                site.person_url(entry.person.slug),
+                urls.person_url(entry.person.slug),
                 entry.person.name,
                 entry.records,
                 people_crumbs,
@@ -505,18 +505,18 @@ class SiteRenderer:
             )
         # Types, languages, archives, collections, subjects.
         for facet, terms in a.facets.items():
-            plural, singular = site.FACET_TITLES[facet]
+            plural, singular = urls.FACET_TITLES[facet]
             # The index exists even when empty: the site navigation links to it.
             yield self.term_index(
-                site.facet_url(facet),
+                urls.facet_url(facet),
                 plural,
-                [(t.label, site.facet_url(facet, t.slug), len(t.record_ids), None) for t in terms],
+                [(t.label, urls.facet_url(facet, t.slug), len(t.record_ids), None) for t in terms],
                 f"Records by {singular.lower()}." if terms else "No records here yet.",
             )
-            crumbs = [Crumb("Home", ""), Crumb(plural, site.facet_url(facet))]
+            crumbs = [Crumb("Home", ""), Crumb(plural, urls.facet_url(facet))]
             for term in terms:
                 yield from self.list_pages(
-                    site.facet_url(facet, term.slug),
+                    urls.facet_url(facet, term.slug),
                     f"{singular}: {term.label}",
                     [(i, ()) for i in term.record_ids],
                     crumbs,
@@ -536,13 +536,13 @@ class SiteRenderer:
         dated = [r for r in a.records if r.date and r.date.year]
         span = (dated[0].date.year, dated[-1].date.year) if dated else None  # type: ignore[union-attr]
         ways = [
-            Link("Years", site.facet_url("years"), f"{len(a.years)} years"),
-            Link("People", site.facet_url("people"), f"{len(a.people)} people"),
+            Link("Years", urls.facet_url("years"), f"{len(a.years)} years"),
+            Link("People", urls.facet_url("people"), f"{len(a.people)} people"),
         ]
         for facet, terms in a.facets.items():
             if terms:
                 ways.append(
-                    Link(site.FACET_TITLES[facet][0], site.facet_url(facet), f"{len(terms)}")
+                    Link(urls.FACET_TITLES[facet][0], urls.facet_url(facet), f"{len(terms)}")
                 )
         return self._page(
             "home.html",

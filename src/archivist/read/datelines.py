@@ -18,8 +18,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from archivist.dates import find_date
 from archivist.model import ArchiveDate, Note
+from archivist.read.dates import find_date
 
 #: Longer lines are never datelines, classification lines or references.
 MAX_DATELINE = 400

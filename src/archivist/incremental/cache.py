@@ -35,7 +35,7 @@ import archivist
 from archivist.model import ReadResult
 
 if TYPE_CHECKING:
-    from archivist.write import Staging
+    from archivist.publish.write import Staging
 
 log = logging.getLogger("archivist")
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from archivist import pagefind_files
-from archivist.write import write_file
+from archivist.publish.write import write_file
+from archivist.search import pagefind_files
 
 MANIFEST = "search-manifest.json"
 ORDER = "search-order.json"

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import MappingProxyType
 
-from archivist.cache import digest
+from archivist.incremental.cache import digest
 from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
 from archivist.slugs import slugify
 

@@ -11,7 +11,7 @@ entries of the shards in flight held in memory.
 `finish` waits for it, links the reused shards, moves the new ones into place, records
 them in the build cache and writes the manifest.
 
-Sharding, keys and bundles are those of `search.build_index`: a shard's bytes depend
+Sharding, keys and bundles are those of `pagefind.build_index`: a shard's bytes depend
 only on its records, never on the order in which shards finish.
 
 Overlays (`archivist serve` only): when a few of a shard's records changed since its
@@ -36,14 +36,22 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from archivist import search, site
-from archivist.cache import BuildCache, FileStamp, digest
-from archivist.children import detach
 from archivist.config import Config
+from archivist.incremental.cache import BuildCache, FileStamp, digest
 from archivist.model import Archive, Record
-from archivist.search import MANIFEST, ORDER, IndexEntry, SearchError, overlay_dir, shard_dir
-from archivist.searchdoc import entry_filters, index_entry, sort_keys
-from archivist.write import Staging, tree_files
+from archivist.publish.write import Staging, tree_files
+from archivist.render import urls
+from archivist.search import pagefind
+from archivist.search.documents import entry_filters, index_entry, sort_keys
+from archivist.search.pagefind import (
+    MANIFEST,
+    ORDER,
+    IndexEntry,
+    SearchError,
+    overlay_dir,
+    shard_dir,
+)
+from archivist.workers import detach
 
 WORK = ".index"
 Progress = Callable[[str, int, int], None]
@@ -112,7 +120,7 @@ def _write_manifest(root: Path, shards: Sequence[ShardDone], order: Sequence[Ind
         if shard.overlay is not None:
             path = overlay_dir(Path(), shard.n).as_posix() + "/"
             listed.append({"path": path, "entries": shard.overlay.entries})
-    manifest = search.write_manifest(
+    manifest = pagefind.write_manifest(
         root / WORK / MANIFEST_WORK, order, listed, [(s.rank, s.live()) for s in shards], stale
     )
     return int(manifest["entries"])
@@ -141,11 +149,11 @@ def shard_plan(
     records: Sequence[Record], shard_size: int, max_shards: int = 64
 ) -> tuple[int, list[tuple[int, list[Record]]]]:
     """(the shard count, the non-empty shards in shard order, each with its records by
-    id): the sharding of `search.shard_groups`, over records instead of entries."""
-    count = search.shard_count(len(records), shard_size, max_shards)
+    id): the sharding of `pagefind.shard_groups`, over records instead of entries."""
+    count = pagefind.shard_count(len(records), shard_size, max_shards)
     groups: list[list[Record]] = [[] for _ in range(count)]
     for record in sorted(records, key=lambda r: r.id):
-        groups[search.shard_of(record.id, count)].append(record)
+        groups[pagefind.shard_of(record.id, count)].append(record)
     return count, [(n, group) for n, group in enumerate(groups) if group]
 
 
@@ -197,8 +205,8 @@ def _fragments_of(value: object, ids: Iterable[str]) -> dict[str, str] | None:
         isinstance(k, str) and isinstance(v, str) for k, v in value.items()
     ):
         return None
-    urls = {"/" + site.record_url(rid) for rid in ids}
-    return value if len(value) == len(urls) and set(value.values()) == urls else None
+    wanted = {"/" + urls.record_url(rid) for rid in ids}
+    return value if len(value) == len(wanted) and set(value.values()) == wanted else None
 
 
 def _index_all(
@@ -252,7 +260,7 @@ def _index_all(
         left = deadline - time.monotonic()
         if left <= 0:
             raise SearchError("Pagefind did not finish in time (raise search_timeout)")
-        future = pool.submit(search.index_shard, binary, entries, work / folder, left,
+        future = pool.submit(pagefind.index_shard, binary, entries, work / folder, left,
                              primary=primary)  # fmt: skip
         running[future] = shard
 
@@ -260,7 +268,7 @@ def _index_all(
         for rank, (n, group) in enumerate(plan):
             order.extend(
                 IndexEntry(
-                    "/" + site.record_url(r.id),
+                    "/" + urls.record_url(r.id),
                     "",
                     config.language,
                     filters=entry_filters(r, archive),
@@ -293,9 +301,9 @@ def _index_all(
                 continue
             # Few changes: the shard's bundle stays; the changed records go to an overlay.
             changed, removed = changes
-            urls = {"/" + site.record_url(rid) for rid in (*changed, *removed)}
+            edited = {"/" + urls.record_url(rid) for rid in (*changed, *removed)}
             fragments: dict[str, str] = base["fragments"]
-            stale = tuple(sorted(rid for rid, url in fragments.items() if url in urls))
+            stale = tuple(sorted(rid for rid, url in fragments.items() if url in edited))
             shard = ShardDone(n, rank, base_key, True, fragments, frame, base["rows"], None, stale)
             if not changed:
                 done[rank] = shard
@@ -360,7 +368,7 @@ class BackgroundIndex:
 
     def start(self) -> None:
         """Fork the index process (or index right here when forking is unavailable)."""
-        binary = search.pagefind_binary()
+        binary = pagefind.pagefind_binary()
         if self.archive.records and not binary.is_file():
             raise SearchError(f"the Pagefind binary is missing ({binary})")
         args = (self.archive, self.digests, self.root, self.config, self.cache, binary, self.jobs,

@@ -24,7 +24,6 @@ from types import MappingProxyType
 from typing import cast
 from xml.parsers import expat
 
-from archivist import dates
 from archivist.model import (
     ArchiveDate,
     Location,
@@ -35,7 +34,8 @@ from archivist.model import (
     Record,
     Severity,
 )
-from archivist.readers import Source
+from archivist.read import dates
+from archivist.read.readers import Source
 from archivist.slugs import slugify
 
 MAX_DEPTH = 100  # real TEI nests < 20 deep; the walk recurses ~2 frames per level

@@ -58,8 +58,8 @@ from types import MappingProxyType
 import yaml
 
 from archivist.model import Location, Participant, Person, Problem, Record, Severity
+from archivist.read.yamlstrict import YamlError, YamlValue, load_mapping
 from archivist.slugs import slugify
-from archivist.yamlstrict import YamlError, YamlValue, load_mapping
 
 MAX_TITLE = 600  # longer "titles" are hostile input; the tail names nobody
 MAX_LINE = 300  # speaker labels and list entries sit at the start of a line

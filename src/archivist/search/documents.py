@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 
-from archivist import site
 from archivist.model import Archive, Record
-from archivist.search import IndexEntry
+from archivist.render import urls
+from archivist.search.pagefind import IndexEntry
 
 # Han ideographs (with extensions and compatibility forms), kana, bopomofo, CJK
 # punctuation and fullwidth punctuation: the scripts written without spaces. Hangul
@@ -116,7 +116,7 @@ def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
     if record.summary:
         meta["summary"] = record.summary[:300]
     return IndexEntry(
-        url="/" + site.record_url(record.id),
+        url="/" + urls.record_url(record.id),
         content=spaced_cjk(content),
         language=language,
         meta=meta,

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from archivist import site
 from archivist.config import Config
+from archivist.enrich.people import role_parts
 from archivist.model import Archive, ArchiveDate, Participant, Record
-from archivist.people import role_parts
+from archivist.render import urls
 from archivist.slugs import slugify
 
 # Roles (as written, case-folded) that make a participant an author of the document:
@@ -191,7 +191,7 @@ def edtf_iso(date: ArchiveDate | None) -> str | None:
 
 def url(config: Config, path: str) -> str:
     """Absolute when the site URL is known, else a root-relative link."""
-    return site.absolute(config, path)
+    return urls.absolute(config, path)
 
 
 # -- the page head -------------------------------------------------------------------
@@ -217,7 +217,7 @@ def _meta(out: list[Meta], attr: str, key: str, value: str | None) -> None:
 def head_meta(record: Record, config: Config) -> list[Meta]:
     """Highwire `citation_*` (Zotero, Google Scholar), Dublin Core and Open Graph."""
     out: list[Meta] = []
-    page = url(config, site.record_url(record.id))
+    page = url(config, urls.record_url(record.id))
     parts = date_parts(record.date)
     publisher = config.publisher or config.title
     _meta(out, "name", "citation_title", record.title)
@@ -311,10 +311,10 @@ def json_ld(
 
     `facet_slugs` (facet → the slugs of its terms) saves rebuilding them per record.
     """
-    page = url(config, site.record_url(record.id))
+    page = url(config, urls.record_url(record.id))
     home = url(config, "")
     people = archive.participant_slugs.get(record.id, ())
-    by_name = {p.name: url(config, site.person_url(slug)) for p, slug in people}
+    by_name = {p.name: url(config, urls.person_url(slug)) for p, slug in people}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["ArchiveComponent", "CreativeWork"],
@@ -391,6 +391,6 @@ def _term_nodes(
         node: dict[str, Any] = {"@type": "Thing", "name": value}
         slug = slug_of(value)
         if slug in slugs:
-            node["url"] = url(config, site.facet_url(facet, slug))
+            node["url"] = url(config, urls.facet_url(facet, slug))
         out.append(node)
     return out

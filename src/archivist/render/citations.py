@@ -19,10 +19,10 @@ from typing import Any
 
 import rispy  # no stubs; see pyproject mypy overrides
 
-from archivist import site
 from archivist.config import Config
-from archivist.metadata import authors, date_parts, language_tag, recipients
 from archivist.model import Record
+from archivist.render import urls
+from archivist.render.metadata import authors, date_parts, language_tag, recipients
 
 # Record types (case-folded) that are correspondence: RIS `PCOMM`, CSL `letter`.
 CORRESPONDENCE = frozenset(
@@ -59,7 +59,7 @@ def _kind(record: Record, names: list[str] | None = None, to: list[str] | None =
 
 
 def _url(config: Config, record: Record) -> str:
-    return site.absolute(config, site.record_url(record.id))
+    return urls.absolute(config, urls.record_url(record.id))
 
 
 # -- Chicago ------------------------------------------------------------------------
@@ -327,5 +327,5 @@ def ris(record: Record, config: Config) -> str:
 
 def cite_urls(record_id: str) -> dict[str, str]:
     """Site-relative URLs of a record's citation downloads."""
-    base = site.record_url(record_id)
+    base = urls.record_url(record_id)
     return {"bib": base + "cite.bib", "ris": base + "cite.ris", "json": base + "cite.json"}

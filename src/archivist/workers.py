@@ -7,7 +7,7 @@ import ctypes
 import os
 import signal
 
-from archivist.write import forget_locks
+from archivist.publish.write import forget_locks
 
 _PR_SET_PDEATHSIG = 1
 

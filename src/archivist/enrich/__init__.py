@@ -1,0 +1,1 @@
+"""The enrich stage: facts derived from the records (participants, people, the archive)."""

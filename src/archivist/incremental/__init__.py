@@ -1,0 +1,1 @@
+"""Incremental builds: the build cache, input fingerprints, keys and the serve session."""

@@ -1,0 +1,1 @@
+"""The publish stage: staging, the atomic swap, the build lock, spliced data files."""

@@ -1,0 +1,1 @@
+"""The read stage: record files → typed `Record`s (readers, dates, strict YAML)."""

@@ -1,0 +1,1 @@
+"""The search stage: index documents, shards, the Pagefind protocol and reproducible bundles."""
