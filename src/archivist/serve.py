@@ -17,6 +17,7 @@ import http.server
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote
 
 from archivist.config import CONFIG_NAME, Config, ConfigError, load_config
 from archivist.model import Location, Problem
@@ -129,6 +130,41 @@ def inject(page: bytes, state: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
+# What a Location path may carry as it is: RFC 3986 pchar and "/", and "%" so that what
+# the client encoded stays encoded (decoding it is how a CR, LF or "\" got in).
+_PATH_SAFE = "/:@!$&'()*+,;=%"
+_QUERY_SAFE = _PATH_SAFE + "?"
+# Two leading slashes (or a slash and a backslash, which browsers read as one) would
+# make the path a network-path reference: "//evil.example/" is another origin.
+_LEADING_SLASHES = re.compile(r"^(?:/|%2f|%5c)+", re.IGNORECASE)
+# C0 and C1 controls, DEL and the Unicode line separators: what may end a line for
+# some reader of a header or a log.
+_CONTROLS = str.maketrans(
+    {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+    | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+)
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """A request target's path and query, both still percent-encoded as sent."""
+    path, _, query = target.partition("?")
+    return path.partition("#")[0], query.partition("#")[0]
+
+
+def folder_location(raw_path: str, query: str = "") -> str:
+    """Where to redirect a folder's path without its final "/": the same path, re-encoded,
+    always one path on this server (one leading "/", never `//host` or `/\\host`).
+
+    http.server decodes the request line as Latin-1; encoding it back the same way
+    gives the client's own bytes, percent-encoded."""
+    path = "/" + _LEADING_SLASHES.sub("", quote(raw_path, safe=_PATH_SAFE, encoding="latin-1"))
+    if not path.endswith("/"):
+        path += "/"
+    if query:
+        return f"{path}?{quote(query, safe=_QUERY_SAFE, encoding='latin-1')}"
+    return path
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Static files from the output folder, plus the reload endpoints."""
 
@@ -141,7 +177,19 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().__init__(*args, directory=str(site_dir), **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("serve: " + format, *args)
+        # Escaped: a request line could otherwise forge lines in the log.
+        log.debug("serve: %s", (format % args).translate(_CONTROLS))
+
+    def send_header(self, keyword: str, value: str) -> None:
+        # The last line of defence, whatever builds the header (this class or
+        # http.server): no request byte ends a header line and starts another.
+        super().send_header(keyword, value.translate(_CONTROLS))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server's messages quote the request line ("Bad request syntax (...)") and
+        # would go into the status line: keep the standard phrase there, the detail in
+        # the body (which http.server HTML-escapes).
+        super().send_error(code, None, explain if explain is not None else message)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -159,15 +207,17 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
-        path = unquote(urlsplit(self.path).path)
+        raw_path, query = split_target(self.path)
+        path = unquote(raw_path)
         if path.startswith(PREFIX):
             self._internal(path[len(PREFIX) :])
             return
-        target = Path(self.translate_path(self.path))
+        target = Path(self.translate_path(raw_path))
         if target.is_dir():
-            if not path.endswith("/"):
+            if not raw_path.endswith("/"):
+                # From the raw path: the decoded one may hold CR/LF or start "//host".
                 self.send_response(301)
-                self.send_header("Location", path + "/")
+                self.send_header("Location", folder_location(raw_path, query))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
@@ -438,4 +488,14 @@ class Server:
             shutil.rmtree(self.temp, ignore_errors=True)
 
 
-__all__ = ["PREFIX", "RELOAD_JS", "Handler", "Server", "State", "banner", "inject"]
+__all__ = [
+    "PREFIX",
+    "RELOAD_JS",
+    "Handler",
+    "Server",
+    "State",
+    "banner",
+    "folder_location",
+    "inject",
+    "split_target",
+]

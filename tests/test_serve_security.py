@@ -1,0 +1,183 @@
+"""`archivist serve` against hostile requests, spoken as raw HTTP over a socket so that
+request targets no well-behaved client would send reach the server as they are."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from archivist.serve import Server
+
+PAGE = b"<!DOCTYPE html><html><head><title>t</title></head><body>%s</body></html>"
+
+
+@dataclass
+class Reply:
+    status: int
+    status_line: bytes
+    head: bytes
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        values = [v for k, v in self.headers if k.lower() == name.lower()]
+        assert len(values) <= 1, values
+        return values[0] if values else None
+
+
+def _parse(raw: bytes) -> Reply:
+    head, sep, body = raw.partition(b"\r\n\r\n")
+    assert sep, f"no complete response: {raw[:200]!r}"
+    status_line, *lines = head.split(b"\r\n")
+    headers = []
+    for line in lines:
+        name, colon, value = line.partition(b":")
+        assert colon, f"not a header line: {line!r}"
+        headers.append((name.decode("latin-1"), value.strip().decode("latin-1")))
+    return Reply(int(status_line.split()[1]), status_line, head, headers, body)
+
+
+def _send(port: int, request: bytes, *, ip: str = "127.0.0.1") -> bytes:
+    with socket.create_connection((ip, port), timeout=10) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _request(target: bytes, host: bytes | None, *, method: bytes = b"GET") -> bytes:
+    lines = [method + b" " + target + b" HTTP/1.1"]
+    if host is not None:
+        lines.append(b"Host: " + host)
+    lines.append(b"Connection: close")
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+@dataclass
+class Running:
+    server: Server
+    port: int
+    out: Path
+
+    @property
+    def host(self) -> bytes:
+        return f"127.0.0.1:{self.port}".encode("ascii")
+
+    def get(self, target: bytes, host: bytes | None = b"", *, ip: str = "127.0.0.1") -> Reply:
+        """One request; `host` b"" means this server's own 127.0.0.1:port."""
+        request = _request(target, self.host if host == b"" else host)
+        return _parse(_send(self.port, request, ip=ip))
+
+
+def _site(out: Path) -> None:
+    """A built site's shape, written directly: these tests need no build."""
+    (out / "static").mkdir(parents=True)
+    (out / "records" / "rec-001").mkdir(parents=True)
+    (out / "index.html").write_bytes(PAGE % b"Home page")
+    (out / "records" / "rec-001" / "index.html").write_bytes(PAGE % b"Record one")
+    (out / "static" / "style.css").write_bytes(b"body { color: black; }\n")
+    (out / "404.html").write_bytes(PAGE % b"Not here")
+
+
+def _start(tmp_path: Path, host: str = "127.0.0.1") -> Running:
+    out = tmp_path / "out"
+    if not out.exists():
+        _site(out)
+    server = Server(tmp_path, host=host, port=0, out=out, jobs=1)
+    server.start_http()
+    return Running(server, server.httpd.server_address[1], out)
+
+
+@pytest.fixture(scope="module")
+def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    """One server for the module: stopping one takes half a second."""
+    served = _start(tmp_path_factory.mktemp("serve"))
+    try:
+        yield served
+    finally:
+        served.server.close()
+
+
+def _assert_clean_head(reply: Reply) -> None:
+    """Every response line ends in CRLF; no header was smuggled in."""
+    assert reply.head.count(b"\n") == reply.head.count(b"\r\n")
+    assert reply.head.count(b"\r") == reply.head.count(b"\r\n")
+    assert all(0x20 <= b < 0x7F for b in reply.head.replace(b"\r\n", b"")), reply.head
+    assert reply.header("Set-Cookie") is None
+    assert reply.header("X-Pad") is None
+
+
+def _assert_same_origin(reply: Reply, port: int) -> None:
+    location = reply.header("Location")
+    assert location is not None, reply.head
+    assert all(0x21 <= ord(c) < 0x7F for c in location), location
+    assert "\\" not in location
+    assert location.startswith("/") and location[1:2] not in ("/", "\\"), location
+    base = f"http://127.0.0.1:{port}/x/y"
+    assert urlsplit(urljoin(base, location)).netloc == f"127.0.0.1:{port}"
+
+
+# --- redirects ------------------------------------------------------------------------
+
+INJECTIONS = [
+    b"/%0d%0aSet-Cookie:%20probe=INJECTED%0d%0aX-Pad:%20%2f..%2fstatic",
+    b"/%0D%0ASet-Cookie:%20probe=INJECTED%2f..%2fstatic",
+    b"/%0aSet-Cookie:%20probe=INJECTED%0aX-Pad:%20%2f..%2fstatic",
+    b"/%0dSet-Cookie:%20probe=INJECTED%2f..%2fstatic",
+    b"/%E2%80%A8Set-Cookie:%20probe=INJECTED%2f..%2fstatic",  # U+2028 LINE SEPARATOR
+    b"/%E2%80%A9Set-Cookie:%20probe=INJECTED%2f..%2fstatic",  # U+2029 PARAGRAPH SEPARATOR
+    b"/%C2%85Set-Cookie:%20probe=INJECTED%2f..%2fstatic",  # U+0085 NEXT LINE
+    b"/\xe2\x80\xa8Set-Cookie:%20probe=INJECTED%2f..%2fstatic",  # U+2028, not encoded
+    b"/%00Set-Cookie:%20probe=INJECTED%2f..%2fstatic",
+]
+
+
+@pytest.mark.parametrize("target", INJECTIONS)
+def test_a_redirect_never_carries_a_line_break(running: Running, target: bytes) -> None:
+    reply = running.get(target)
+    assert reply.status == 301
+    _assert_clean_head(reply)
+    _assert_same_origin(reply, running.port)
+
+
+REDIRECTS = [
+    b"/%2F127.0.0.1:8712%2F..%2Fstatic",
+    b"/%2F%2Fevil.example%2F..%2F..%2Fstatic",
+    b"/%2f%2fevil.example/../../static",
+    b"/\\evil.example/../static",
+    b"/\\\\evil.example/../static",
+    b"/%5Cevil.example/../static",
+    b"/%5C%5Cevil.example%2F..%2Fstatic",
+    b"/%2F%5Cevil.example/../../static",
+    b"/%09/evil.example/../../static",  # browsers drop tabs from a URL: "//evil.example"
+]
+
+
+@pytest.mark.parametrize("target", REDIRECTS)
+def test_a_redirect_stays_on_this_origin(running: Running, target: bytes) -> None:
+    reply = running.get(target)
+    assert reply.status == 301
+    _assert_clean_head(reply)
+    _assert_same_origin(reply, running.port)
+
+
+def test_a_redirect_keeps_the_query_encoded(running: Running) -> None:
+    reply = running.get(b"/%2F%2Fevil.example%2F..%2Fstatic?q=a%0d%0aSet-Cookie:x&\\r=1")
+    _assert_clean_head(reply)
+    _assert_same_origin(reply, running.port)
+    location = reply.header("Location")
+    assert location is not None and location.endswith("/?q=a%0d%0aSet-Cookie:x&%5Cr=1")
+
+
+def test_raw_request_data_never_reaches_the_status_line(running: Running) -> None:
+    raw = _send(running.port, b"GET /a\rSet-Cookie:x HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    reply = _parse(raw)
+    assert reply.status == 400
+    assert b"Set-Cookie" not in reply.head
+    _assert_clean_head(reply)
