@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from archivist import serve
 from archivist.serve import Server
 
 PAGE = b"<!DOCTYPE html><html><head><title>t</title></head><body>%s</body></html>"
@@ -181,3 +182,88 @@ def test_raw_request_data_never_reaches_the_status_line(running: Running) -> Non
     assert reply.status == 400
     assert b"Set-Cookie" not in reply.head
     _assert_clean_head(reply)
+
+
+# --- Host -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        b"evil.example",
+        b"evil.example:{port}",
+        b"127.0.0.1.evil.example",
+        b"127.0.0.1.evil.example:{port}",
+        b"localhost.evil.example",
+        b"evil.example#@127.0.0.1",
+        b"127.0.0.2",
+        b"",
+        None,
+    ],
+)
+@pytest.mark.parametrize("target", [b"/records/rec-001/", b"/__archivist__/status"])
+def test_a_foreign_host_is_refused(running: Running, host: bytes | None, target: bytes) -> None:
+    if host is not None:
+        host = host.replace(b"{port}", str(running.port).encode("ascii"))
+    reply = _parse(_send(running.port, _request(target, host)))
+    assert reply.status in (400, 403, 421)
+    assert reply.header("Content-Type") == "text/plain; charset=utf-8"
+    assert b"Record one" not in reply.body and b"version" not in reply.body
+    assert len(reply.body) < 200
+
+
+def test_more_than_one_host_is_refused(running: Running) -> None:
+    request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: evil.example\r\n\r\n"
+    assert _parse(_send(running.port, request)).status in (400, 403, 421)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        b"localhost",
+        b"localhost:{port}",
+        b"LocalHost:{port}",
+        b"127.0.0.1",
+        b"127.0.0.1:{port}",
+        b"[::1]",
+        b"[::1]:{port}",
+    ],
+)
+def test_its_own_host_names_are_served(running: Running, host: bytes) -> None:
+    reply = running.get(b"/records/rec-001/", host.replace(b"{port}", b"%d" % running.port))
+    assert reply.status == 200 and b"Record one" in reply.body
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        ("localhost", "localhost"),
+        ("LOCALHOST:8000", "localhost"),
+        ("127.0.0.1:", "127.0.0.1"),
+        ("[::1]:8000", "[::1]"),
+        (" example.org ", "example.org"),
+        ("evil.example/x", None),
+        ("user@127.0.0.1", None),
+        ("127.0.0.1:80:80", None),
+        ("127.0.0.1:123456", None),
+        ("::1", None),
+        ("[::1", None),
+        ("", None),
+        ("\u212aelvin", None),  # a Kelvin sign, which lowercases to "k"
+    ],
+)
+def test_host_name(value: str, name: str | None) -> None:
+    assert serve.host_name(value) == name
+
+
+def test_allowed_hosts() -> None:
+    assert serve.allowed_hosts("127.0.0.1") == serve.LOOPBACK_HOSTS
+    assert serve.allowed_hosts("192.168.1.5") == serve.LOOPBACK_HOSTS | {"192.168.1.5"}
+    assert serve.allowed_hosts("::1") == serve.LOOPBACK_HOSTS
+    assert serve.allowed_hosts("Archive.Local") == serve.LOOPBACK_HOSTS | {"archive.local"}
+    for wildcard in ("", "0.0.0.0", "::", "[::]"):
+        assert serve.is_wildcard(wildcard)
+        assert serve.allowed_hosts(wildcard) == serve.LOOPBACK_HOSTS | {
+            socket.gethostname().lower()
+        }
+    assert not serve.is_wildcard("127.0.0.1") and not serve.is_wildcard("localhost")

@@ -6,6 +6,14 @@ the pages' Content-Security-Policy allows it) and, when the last build had error
 banner listing them. The script listens on a Server-Sent Events endpoint and reloads
 the page when a new build is ready. A broken record never stops the server: the build
 keeps going, the banner names the problem, and fixing the file brings the page back.
+
+It answers only requests that name it in their Host header: localhost, 127.0.0.1,
+[::1], the `--host` given, and the address the client reached it at (plus the machine's
+name when listening on every interface); any port, since a tunnel may change it. A
+DNS-rebinding page names its own host, so it cannot read the site, its drafts or the
+status endpoint (421). A request with no Host header is refused too (400): browsers and
+HTTP/1.1 clients always send one, and one rule is simpler to trust than an exception
+that depends on where the client is.
 """
 
 from __future__ import annotations
@@ -14,11 +22,13 @@ import contextlib
 import gc
 import html
 import http.server
+import ipaddress
 import json
 import logging
 import os
 import re
 import shutil
+import socket
 import tempfile
 import threading
 import time
@@ -165,16 +175,84 @@ def folder_location(raw_path: str, query: str = "") -> str:
     return path
 
 
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+# A Host header's value: a name or IPv4 address, or an IPv6 address in brackets; a port.
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::[0-9]{0,5})?", re.IGNORECASE | re.ASCII)
+
+
+def _as_host(address: str) -> str:
+    """An address as a Host header names it: lowercase, IPv6 in brackets."""
+    address = address.lower()
+    return f"[{address}]" if ":" in address and not address.startswith("[") else address
+
+
+def is_wildcard(host: str) -> bool:
+    """Whether listening on `host` means every interface ("", 0.0.0.0, ::)."""
+    try:
+        return host == "" or ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The Host names a server listening on `host` answers to (besides the address each
+    client reached it at): the loopback names and `host`, or for a wildcard the
+    machine's name."""
+    if is_wildcard(host):
+        return LOOPBACK_HOSTS | {socket.gethostname().lower()}
+    return LOOPBACK_HOSTS | {_as_host(host)}
+
+
+def host_name(value: str) -> str | None:
+    """The name in a Host header, lowercase, without its port; None if malformed."""
+    match = _HOST.fullmatch(value.strip())
+    return match.group(1).lower() if match else None
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Static files from the output folder, plus the reload endpoints."""
 
     state: State
     site_dir: Path
+    allowed: frozenset[str]
 
-    def __init__(self, *args: Any, state: State, site_dir: Path, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        state: State,
+        site_dir: Path,
+        allowed: frozenset[str] = LOOPBACK_HOSTS,
+        **kwargs: Any,
+    ) -> None:
         self.state = state
         self.site_dir = site_dir
+        self.allowed = allowed
         super().__init__(*args, directory=str(site_dir), **kwargs)
+
+    def parse_request(self) -> bool:
+        # Before any method runs: answering a foreign Host is how a DNS-rebinding page
+        # would read the site, its drafts and the status endpoint.
+        if not super().parse_request():
+            return False
+        refusal = self._host_refusal()
+        if refusal is None:
+            return True
+        self.close_connection = True
+        self._send(refusal[0], refusal[1].encode("ascii"), "text/plain; charset=utf-8")
+        return False
+
+    def _host_refusal(self) -> tuple[int, str] | None:
+        """Why this request's Host header is not answered (status, text), or None."""
+        values = self.headers.get_all("Host") or []
+        if len(values) != 1:
+            return 400, "A request needs one Host header.\n"
+        name = host_name(values[0])
+        if name is None:
+            return 400, "Malformed Host header.\n"
+        reached_at = _as_host(str(self.connection.getsockname()[0]))
+        if name in self.allowed or name == reached_at:
+            return None
+        return 421, "This server answers only to localhost and its own addresses.\n"
 
     def log_message(self, format: str, *args: Any) -> None:
         # Escaped: a request line could otherwise forge lines in the log.
@@ -345,7 +423,7 @@ class Server:
         self.drafts = drafts
         self.jobs = jobs
         self.state = State()
-        handler = partial(Handler, state=self.state, site_dir=self.out)
+        handler = partial(Handler, state=self.state, site_dir=self.out, allowed=allowed_hosts(host))
         self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
         self.stop_event = threading.Event()
@@ -489,13 +567,17 @@ class Server:
 
 
 __all__ = [
+    "LOOPBACK_HOSTS",
     "PREFIX",
     "RELOAD_JS",
     "Handler",
     "Server",
     "State",
+    "allowed_hosts",
     "banner",
     "folder_location",
+    "host_name",
     "inject",
+    "is_wildcard",
     "split_target",
 ]
