@@ -3,6 +3,7 @@ request targets no well-behaved client would send reach the server as they are."
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -261,9 +262,44 @@ def test_allowed_hosts() -> None:
     assert serve.allowed_hosts("192.168.1.5") == serve.LOOPBACK_HOSTS | {"192.168.1.5"}
     assert serve.allowed_hosts("::1") == serve.LOOPBACK_HOSTS
     assert serve.allowed_hosts("Archive.Local") == serve.LOOPBACK_HOSTS | {"archive.local"}
-    for wildcard in ("", "0.0.0.0", "::", "[::]"):
+    machine = socket.gethostname().lower()
+    assert serve.allowed_hosts("") == serve.LOOPBACK_HOSTS | {machine}
+    for wildcard, name in (("0.0.0.0", "0.0.0.0"), ("::", "[::]"), ("[::]", "[::]")):
         assert serve.is_wildcard(wildcard)
-        assert serve.allowed_hosts(wildcard) == serve.LOOPBACK_HOSTS | {
-            socket.gethostname().lower()
-        }
+        assert serve.allowed_hosts(wildcard) == serve.LOOPBACK_HOSTS | {name, machine}
     assert not serve.is_wildcard("127.0.0.1") and not serve.is_wildcard("localhost")
+
+
+def test_on_every_interface_it_answers_to_the_address_it_was_reached_at(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="archivist"):
+        served = _start(tmp_path, host="0.0.0.0")
+    try:
+        warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+        assert any("0.0.0.0" in w and "network" in w and "draft" in w for w in warnings)
+        # 127.0.0.2 is another loopback address: the socket's own address is allowed.
+        port = served.port
+        assert served.get(b"/", b"127.0.0.2:%d" % port, ip="127.0.0.2").status == 200
+        assert served.get(b"/", b"localhost", ip="127.0.0.2").status == 200
+        assert served.get(b"/", b"0.0.0.0:%d" % port).status == 200  # the URL it prints
+        assert served.get(b"/", b"127.0.0.3:%d" % port, ip="127.0.0.2").status in (403, 421)
+        assert served.get(b"/", b"evil.example", ip="127.0.0.2").status in (403, 421)
+    finally:
+        served.server.close()
+
+
+def test_loopback_listening_gives_no_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="archivist"):
+        _start(tmp_path, host="127.0.0.1").server.close()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_loopback_addresses() -> None:
+    for address in ("127.0.0.1", "127.0.1.1", "::1", "[::1]", "localhost", "LocalHost"):
+        assert serve.is_loopback(address), address
+    for address in ("0.0.0.0", "::", "", "192.168.1.5", "archive.local"):
+        assert not serve.is_loopback(address), address
+    assert "draft" not in serve.exposure_warning("192.168.1.5", drafts=False)

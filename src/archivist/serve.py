@@ -194,13 +194,32 @@ def is_wildcard(host: str) -> bool:
         return False
 
 
+def is_loopback(address: str) -> bool:
+    """Whether `address` (an IP address or "localhost") is reachable from this machine only."""
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, drafts: bool) -> str:
+    """What to tell whoever listens on a non-loopback `host`."""
+    what = "the site, drafts and embargoed records included" if drafts else "the site"
+    return (
+        f"archivist serve is listening on {host or 'every interface'}, not a loopback "
+        f"address: anyone who can reach this machine over the network can read {what}. "
+        "Use --host 127.0.0.1 to keep it to this machine."
+    )
+
+
 def allowed_hosts(host: str) -> frozenset[str]:
     """The Host names a server listening on `host` answers to (besides the address each
-    client reached it at): the loopback names and `host`, or for a wildcard the
-    machine's name."""
-    if is_wildcard(host):
-        return LOOPBACK_HOSTS | {socket.gethostname().lower()}
-    return LOOPBACK_HOSTS | {_as_host(host)}
+    client reached it at): the loopback names and `host` (so the URL it prints works),
+    and for a wildcard the machine's name, as a browser elsewhere would name it."""
+    names = LOOPBACK_HOSTS | {_as_host(host)} if host else LOOPBACK_HOSTS
+    return names | {socket.gethostname().lower()} if is_wildcard(host) else names
 
 
 def host_name(value: str) -> str | None:
@@ -426,6 +445,9 @@ class Server:
         handler = partial(Handler, state=self.state, site_dir=self.out, allowed=allowed_hosts(host))
         self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
         self.httpd.daemon_threads = True
+        # The bound address, not `host`: a name that resolves to 127.0.0.1 is loopback.
+        if not is_loopback(str(self.httpd.server_address[0])):
+            log.warning("%s", exposure_warning(host, drafts))
         self.stop_event = threading.Event()
         self.built_from: dict[str, tuple[int, int]] = {}
         self._http: threading.Thread | None = None
@@ -575,9 +597,11 @@ __all__ = [
     "State",
     "allowed_hosts",
     "banner",
+    "exposure_warning",
     "folder_location",
     "host_name",
     "inject",
+    "is_loopback",
     "is_wildcard",
     "split_target",
 ]
