@@ -3,8 +3,11 @@ request targets no well-behaved client would send reach the server as they are."
 
 from __future__ import annotations
 
+import errno
 import logging
 import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from archivist import serve
-from archivist.serve import Server
+from archivist.serve import Handler, Server
 
 PAGE = b"<!DOCTYPE html><html><head><title>t</title></head><body>%s</body></html>"
 
@@ -104,6 +107,14 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         yield served
     finally:
         served.server.close()
+
+
+def _wait_handlers_done(timeout: float = 10) -> None:
+    """Until no request thread is left (their errors are reported when they end)."""
+    deadline = time.monotonic() + timeout
+    while any("process_request_thread" in t.name for t in threading.enumerate()):
+        assert time.monotonic() < deadline, "a request thread never ended"
+        time.sleep(0.02)
 
 
 def _assert_clean_head(reply: Reply) -> None:
@@ -303,3 +314,79 @@ def test_loopback_addresses() -> None:
     for address in ("0.0.0.0", "::", "", "192.168.1.5", "archive.local"):
         assert not serve.is_loopback(address), address
     assert "draft" not in serve.exposure_warning("192.168.1.5", drafts=False)
+
+
+# --- slow, broken and departing clients -------------------------------------------------
+
+
+def test_a_partial_request_times_out(running: Running, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Handler.timeout is not None and 0 < Handler.timeout <= 60
+    monkeypatch.setattr(Handler, "timeout", 0.5)
+    with socket.create_connection(("127.0.0.1", running.port), timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # no blank line: unfinished
+        started = time.monotonic()
+        assert sock.recv(1024) == b""  # the server hung up
+        assert time.monotonic() - started < 5
+    assert running.get(b"/").status == 200
+
+
+def test_the_event_stream_outlives_the_idle_timeout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Handler, "timeout", 0.3)
+    served = _start(tmp_path)  # its own: closing it is what ends the stream
+    try:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+            sock.sendall(_request(b"/__archivist__/events", served.host))
+            stream = sock.makefile("rb")
+
+            def next_data() -> bytes:
+                while line := stream.readline():
+                    if line.startswith(b"data: "):
+                        return line[6:].strip()
+                raise AssertionError("the event stream ended")
+
+            assert next_data() == b"0"
+            time.sleep(1)  # three idle timeouts with nothing to send
+            served.server.state.publish(True, "", [], "")
+            assert next_data() == b"1"
+    finally:
+        served.server.close()
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        b"/" + b"a" * 300,
+        b"/" + b"%61" * 300,
+        b"/records/" + b"a" * 300 + b"/",
+        b"/static/" + b"b" * 300 + b".css",
+        b"/" + b"/".join([b"c" * 200] * 40),
+    ],
+)
+def test_an_overlong_path_is_a_clean_client_error(
+    running: Running, target: bytes, capfd: pytest.CaptureFixture[str]
+) -> None:
+    reply = running.get(target)
+    assert reply.status in (404, 414)
+    _wait_handlers_done()
+    assert "Traceback" not in capfd.readouterr().err
+    assert running.get(b"/records/rec-001/").status == 200
+
+
+def test_a_file_that_cannot_be_read_is_not_found(
+    running: Running, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A page replaced mid-rebuild, or unreadable: a 404, not a dropped connection."""
+    real = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        if path.parent.name == "rec-001":
+            raise OSError(errno.EIO, "Input/output error", str(path))
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    reply = running.get(b"/records/rec-001/")
+    assert reply.status == 404 and b"Not here" in reply.body
+    _wait_handlers_done()
+    assert "Traceback" not in capfd.readouterr().err

@@ -36,8 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, unquote
+from typing import Any, Literal
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 from archivist.config import CONFIG_NAME, Config, ConfigError, load_config
 from archivist.model import Location, Problem
@@ -228,8 +228,25 @@ def host_name(value: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+# NAME_MAX of the usual file systems: a longer segment names no file, and asking the
+# file system fails with ENAMETOOLONG. Built sites' paths stay far below MAX_PATH.
+MAX_SEGMENT = 255
+MAX_PATH = 1024
+
+
+def too_long(raw_path: str) -> bool:
+    """Whether a request path (percent-encoded) is longer than any file it could name."""
+    path = unquote_to_bytes(raw_path)
+    return len(path) > MAX_PATH or any(len(part) > MAX_SEGMENT for part in path.split(b"/"))
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Static files from the output folder, plus the reload endpoints."""
+
+    # Without a timeout, a client that sends half a request holds a thread forever.
+    # Reads and writes each get this long; the event stream writes every 10 s, so an
+    # open page's stream is never idle that long.
+    timeout = 30.0
 
     state: State
     site_dir: Path
@@ -306,31 +323,49 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         raw_path, query = split_target(self.path)
         path = unquote(raw_path)
-        if path.startswith(PREFIX):
+        if too_long(raw_path):
+            self._send(414, b"Request path too long.\n", "text/plain; charset=utf-8")
+        elif path.startswith(PREFIX):
             self._internal(path[len(PREFIX) :])
-            return
-        target = Path(self.translate_path(raw_path))
-        if target.is_dir():
-            if not raw_path.endswith("/"):
-                # From the raw path: the decoded one may hold CR/LF or start "//host".
-                self.send_response(301)
-                self.send_header("Location", folder_location(raw_path, query))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            target = target / "index.html"
-        if target.suffix == ".html" and target.is_file():
-            self._send(
-                200, inject(target.read_bytes(), self.state.snapshot()), "text/html; charset=utf-8"
-            )
-            return
-        if target.is_file():
+        else:
+            self._site(raw_path, query)
+
+    def _site(self, raw_path: str, query: str) -> None:
+        kind, target = self._find(raw_path)
+        page = _read(target) if kind == "page" else None
+        if kind == "folder":
+            # From the raw path: the decoded one may hold CR/LF or start "//host".
+            self._moved(folder_location(raw_path, query))
+        elif kind == "file":
             super().do_GET() if self.command == "GET" else super().do_HEAD()
-            return
-        missing = self.site_dir / "404.html"
-        state = self.state.snapshot()
-        page = missing.read_bytes() if missing.is_file() else _fallback_page()
-        self._send(404, inject(page, state), "text/html; charset=utf-8")
+        elif page is not None:
+            self._send(200, inject(page, self.state.snapshot()), "text/html; charset=utf-8")
+        else:
+            page = _read(self.site_dir / "404.html")
+            page = _fallback_page() if page is None else page
+            self._send(404, inject(page, self.state.snapshot()), "text/html; charset=utf-8")
+
+    def _find(self, raw_path: str) -> tuple[Literal["folder", "page", "file", "missing"], Path]:
+        """What a request path names in the site: a folder asked for without its final
+        "/", an HTML page, another file, or nothing. A name the file system refuses (too
+        long, not encodable) is nothing, not an error."""
+        target = Path(self.translate_path(raw_path))
+        try:
+            if target.is_dir():
+                if not raw_path.endswith("/"):
+                    return "folder", target
+                target = target / "index.html"
+            if target.is_file():
+                return ("page" if target.suffix == ".html" else "file"), target
+        except (OSError, ValueError):
+            pass
+        return "missing", target
+
+    def _moved(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _internal(self, name: str) -> None:
         if name == "reload.js":
@@ -366,8 +401,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 else:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        except (ConnectionError, TimeoutError):
+            return  # the client left, or stopped reading for `timeout` seconds
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes; None when it cannot be read (replaced mid-rebuild, unreadable)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _fallback_page() -> bytes:
@@ -590,6 +633,8 @@ class Server:
 
 __all__ = [
     "LOOPBACK_HOSTS",
+    "MAX_PATH",
+    "MAX_SEGMENT",
     "PREFIX",
     "RELOAD_JS",
     "Handler",
@@ -604,4 +649,5 @@ __all__ = [
     "is_loopback",
     "is_wildcard",
     "split_target",
+    "too_long",
 ]
