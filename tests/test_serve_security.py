@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -390,3 +391,37 @@ def test_a_file_that_cannot_be_read_is_not_found(
     assert reply.status == 404 and b"Not here" in reply.body
     _wait_handlers_done()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_client_leaving_mid_response_prints_nothing(
+    running: Running, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    (running.out / "static" / "big.bin").write_bytes(b"x" * (16 << 20))
+    capfd.readouterr()
+    for _ in range(3):
+        sock = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.sendall(_request(b"/static/big.bin", running.host))
+        assert sock.recv(1024).startswith(b"HTTP/1.0 200")
+        # Close with a reset (linger 0): the server's next write fails at once.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()
+    _wait_handlers_done()
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Error" not in err, err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert running.get(b"/").status == 200
+
+
+def test_a_bug_is_still_reported(
+    running: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(self: Handler, name: str) -> None:
+        raise RuntimeError("a bug in serve")
+
+    monkeypatch.setattr(Handler, "_internal", broken)
+    with caplog.at_level(logging.ERROR, logger="archivist"):
+        assert _send(running.port, _request(b"/__archivist__/status", running.host)) == b""
+        _wait_handlers_done()
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors and errors[0].exc_info and "a bug in serve" in str(errors[0].exc_info[1])

@@ -29,6 +29,7 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 import threading
 import time
@@ -421,6 +422,19 @@ def _fallback_page() -> bytes:
     )
 
 
+class HTTPServer(http.server.ThreadingHTTPServer):
+    """The HTTP server: one thread per connection, none of them keeping Python alive."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A tab closed or reloaded mid-response, or a client that stalled past the
+        # timeout: nothing went wrong here, so nothing to print. Anything else is a bug.
+        if isinstance(sys.exception(), (ConnectionError, TimeoutError)):
+            return
+        log.exception("serve: error answering %s", client_address)
+
+
 def watched_paths(site_root: Path, config: Config) -> list[Path]:
     """What a change to restarts a build: content, templates, static, the settings."""
     return [
@@ -486,8 +500,7 @@ class Server:
         self.jobs = jobs
         self.state = State()
         handler = partial(Handler, state=self.state, site_dir=self.out, allowed=allowed_hosts(host))
-        self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = HTTPServer((host, port), handler)
         # The bound address, not `host`: a name that resolves to 127.0.0.1 is loopback.
         if not is_loopback(str(self.httpd.server_address[0])):
             log.warning("%s", exposure_warning(host, drafts))
@@ -637,6 +650,7 @@ __all__ = [
     "MAX_SEGMENT",
     "PREFIX",
     "RELOAD_JS",
+    "HTTPServer",
     "Handler",
     "Server",
     "State",
