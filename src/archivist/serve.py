@@ -293,7 +293,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         # Escaped: a request line could otherwise forge lines in the log.
-        log.debug("serve: %s", (format % args).translate(_CONTROLS))
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("serve: %s", (format % args).translate(_CONTROLS))
 
     def send_header(self, keyword: str, value: str) -> None:
         # The last line of defence, whatever builds the header (this class or
