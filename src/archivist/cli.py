@@ -233,7 +233,12 @@ def check_cmd(site_root: Path, strict: bool, fmt: str) -> None:
 
 @main.command("serve")
 @site_option
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; any but loopback lets the network read the site and drafts.",
+)
 @click.option(
     "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any)."
 )
@@ -256,7 +261,8 @@ def serve_cmd(
     """Build, serve the site on 127.0.0.1, rebuild and reload pages on every change.
 
     Watches content/, templates/, static/ and archivist.yaml. A record with errors does
-    not stop the server: the page shows the problem until the file is fixed.
+    not stop the server: the page shows the problem until the file is fixed. Only
+    requests for localhost, 127.0.0.1, [::1] or the --host given are answered.
     """
     from archivist.serve import Server
 

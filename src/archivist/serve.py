@@ -6,6 +6,14 @@ the pages' Content-Security-Policy allows it) and, when the last build had error
 banner listing them. The script listens on a Server-Sent Events endpoint and reloads
 the page when a new build is ready. A broken record never stops the server: the build
 keeps going, the banner names the problem, and fixing the file brings the page back.
+
+It answers only requests that name it in their Host header: localhost, 127.0.0.1,
+[::1], the `--host` given, and the address the client reached it at (plus the machine's
+name when listening on every interface); any port, since a tunnel may change it. A
+DNS-rebinding page names its own host, so it cannot read the site, its drafts or the
+status endpoint (421). A request with no Host header is refused too (400): browsers and
+HTTP/1.1 clients always send one, and one rule is simpler to trust than an exception
+that depends on where the client is.
 """
 
 from __future__ import annotations
@@ -14,10 +22,14 @@ import contextlib
 import gc
 import html
 import http.server
+import ipaddress
 import json
 import logging
 import os
+import re
 import shutil
+import socket
+import sys
 import tempfile
 import threading
 import time
@@ -25,8 +37,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import Any, Literal
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 from archivist.config import CONFIG_NAME, Config, ConfigError, load_config
 from archivist.model import Location, Problem
@@ -129,19 +141,171 @@ def inject(page: bytes, state: dict[str, Any]) -> bytes:
     return text.encode("utf-8")
 
 
+# What a Location path may carry as it is: RFC 3986 pchar and "/", and "%" so that what
+# the client encoded stays encoded (decoding it is how a CR, LF or "\" got in).
+_PATH_SAFE = "/:@!$&'()*+,;=%"
+_QUERY_SAFE = _PATH_SAFE + "?"
+# Two leading slashes (or a slash and a backslash, which browsers read as one) would
+# make the path a network-path reference: "//evil.example/" is another origin.
+_LEADING_SLASHES = re.compile(r"^(?:/|%2f|%5c)+", re.IGNORECASE)
+# C0 and C1 controls, DEL and the Unicode line separators: what may end a line for
+# some reader of a header or a log.
+_CONTROLS = str.maketrans(
+    {c: f"\\x{c:02x}" for c in (*range(0x20), *range(0x7F, 0xA0))}
+    | {0x2028: "\\u2028", 0x2029: "\\u2029"}
+)
+
+
+def split_target(target: str) -> tuple[str, str]:
+    """A request target's path and query, both still percent-encoded as sent."""
+    path, _, query = target.partition("?")
+    return path.partition("#")[0], query.partition("#")[0]
+
+
+def folder_location(raw_path: str, query: str = "") -> str:
+    """Where to redirect a folder's path without its final "/": the same path, re-encoded,
+    always one path on this server (one leading "/", never `//host` or `/\\host`).
+
+    http.server decodes the request line as Latin-1; encoding it back the same way
+    gives the client's own bytes, percent-encoded."""
+    path = "/" + _LEADING_SLASHES.sub("", quote(raw_path, safe=_PATH_SAFE, encoding="latin-1"))
+    if not path.endswith("/"):
+        path += "/"
+    if query:
+        return f"{path}?{quote(query, safe=_QUERY_SAFE, encoding='latin-1')}"
+    return path
+
+
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+# A Host header's value: a name or IPv4 address, or an IPv6 address in brackets; a port.
+_HOST = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::[0-9]{0,5})?", re.IGNORECASE | re.ASCII)
+
+
+def _as_host(address: str) -> str:
+    """An address as a Host header names it: lowercase, IPv6 in brackets."""
+    address = address.lower()
+    return f"[{address}]" if ":" in address and not address.startswith("[") else address
+
+
+def is_wildcard(host: str) -> bool:
+    """Whether listening on `host` means every interface ("", 0.0.0.0, ::)."""
+    try:
+        return host == "" or ipaddress.ip_address(host.strip("[]")).is_unspecified
+    except ValueError:
+        return False
+
+
+def is_loopback(address: str) -> bool:
+    """Whether `address` (an IP address or "localhost") is reachable from this machine only."""
+    if address.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def exposure_warning(host: str, drafts: bool) -> str:
+    """What to tell whoever listens on a non-loopback `host`."""
+    what = "the site, drafts and embargoed records included" if drafts else "the site"
+    return (
+        f"archivist serve is listening on {host or 'every interface'}, not a loopback "
+        f"address: anyone who can reach this machine over the network can read {what}. "
+        "Use --host 127.0.0.1 to keep it to this machine."
+    )
+
+
+def allowed_hosts(host: str) -> frozenset[str]:
+    """The Host names a server listening on `host` answers to (besides the address each
+    client reached it at): the loopback names and `host` (so the URL it prints works),
+    and for a wildcard the machine's name, as a browser elsewhere would name it."""
+    names = LOOPBACK_HOSTS | {_as_host(host)} if host else LOOPBACK_HOSTS
+    return names | {socket.gethostname().lower()} if is_wildcard(host) else names
+
+
+def host_name(value: str) -> str | None:
+    """The name in a Host header, lowercase, without its port; None if malformed."""
+    match = _HOST.fullmatch(value.strip())
+    return match.group(1).lower() if match else None
+
+
+# NAME_MAX of the usual file systems: a longer segment names no file, and asking the
+# file system fails with ENAMETOOLONG. Built sites' paths stay far below MAX_PATH.
+MAX_SEGMENT = 255
+MAX_PATH = 1024
+
+
+def too_long(raw_path: str) -> bool:
+    """Whether a request path (percent-encoded) is longer than any file it could name."""
+    path = unquote_to_bytes(raw_path)
+    return len(path) > MAX_PATH or any(len(part) > MAX_SEGMENT for part in path.split(b"/"))
+
+
 class Handler(http.server.SimpleHTTPRequestHandler):
     """Static files from the output folder, plus the reload endpoints."""
 
+    # Without a timeout, a client that sends half a request holds a thread forever.
+    # Reads and writes each get this long; the event stream writes every 10 s, so an
+    # open page's stream is never idle that long.
+    timeout = 30.0
+
     state: State
     site_dir: Path
+    allowed: frozenset[str]
 
-    def __init__(self, *args: Any, state: State, site_dir: Path, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        state: State,
+        site_dir: Path,
+        allowed: frozenset[str] = LOOPBACK_HOSTS,
+        **kwargs: Any,
+    ) -> None:
         self.state = state
         self.site_dir = site_dir
+        self.allowed = allowed
         super().__init__(*args, directory=str(site_dir), **kwargs)
 
+    def parse_request(self) -> bool:
+        # Before any method runs: answering a foreign Host is how a DNS-rebinding page
+        # would read the site, its drafts and the status endpoint.
+        if not super().parse_request():
+            return False
+        refusal = self._host_refusal()
+        if refusal is None:
+            return True
+        self.close_connection = True
+        self._send(refusal[0], refusal[1].encode("ascii"), "text/plain; charset=utf-8")
+        return False
+
+    def _host_refusal(self) -> tuple[int, str] | None:
+        """Why this request's Host header is not answered (status, text), or None."""
+        values = self.headers.get_all("Host") or []
+        if len(values) != 1:
+            return 400, "A request needs one Host header.\n"
+        name = host_name(values[0])
+        if name is None:
+            return 400, "Malformed Host header.\n"
+        reached_at = _as_host(str(self.connection.getsockname()[0]))
+        if name in self.allowed or name == reached_at:
+            return None
+        return 421, "This server answers only to localhost and its own addresses.\n"
+
     def log_message(self, format: str, *args: Any) -> None:
-        log.debug("serve: " + format, *args)
+        # Escaped: a request line could otherwise forge lines in the log.
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("serve: %s", (format % args).translate(_CONTROLS))
+
+    def send_header(self, keyword: str, value: str) -> None:
+        # The last line of defence, whatever builds the header (this class or
+        # http.server): no request byte ends a header line and starts another.
+        super().send_header(keyword, value.translate(_CONTROLS))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server's messages quote the request line ("Bad request syntax (...)") and
+        # would go into the status line: keep the standard phrase there, the detail in
+        # the body (which http.server HTML-escapes).
+        super().send_error(code, None, explain if explain is not None else message)
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -159,31 +323,51 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.do_GET()
 
     def do_GET(self) -> None:
-        path = unquote(urlsplit(self.path).path)
-        if path.startswith(PREFIX):
+        raw_path, query = split_target(self.path)
+        path = unquote(raw_path)
+        if too_long(raw_path):
+            self._send(414, b"Request path too long.\n", "text/plain; charset=utf-8")
+        elif path.startswith(PREFIX):
             self._internal(path[len(PREFIX) :])
-            return
-        target = Path(self.translate_path(self.path))
-        if target.is_dir():
-            if not path.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", path + "/")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            target = target / "index.html"
-        if target.suffix == ".html" and target.is_file():
-            self._send(
-                200, inject(target.read_bytes(), self.state.snapshot()), "text/html; charset=utf-8"
-            )
-            return
-        if target.is_file():
+        else:
+            self._site(raw_path, query)
+
+    def _site(self, raw_path: str, query: str) -> None:
+        kind, target = self._find(raw_path)
+        page = _read(target) if kind == "page" else None
+        if kind == "folder":
+            # From the raw path: the decoded one may hold CR/LF or start "//host".
+            self._moved(folder_location(raw_path, query))
+        elif kind == "file":
             super().do_GET() if self.command == "GET" else super().do_HEAD()
-            return
-        missing = self.site_dir / "404.html"
-        state = self.state.snapshot()
-        page = missing.read_bytes() if missing.is_file() else _fallback_page()
-        self._send(404, inject(page, state), "text/html; charset=utf-8")
+        elif page is not None:
+            self._send(200, inject(page, self.state.snapshot()), "text/html; charset=utf-8")
+        else:
+            page = _read(self.site_dir / "404.html")
+            page = _fallback_page() if page is None else page
+            self._send(404, inject(page, self.state.snapshot()), "text/html; charset=utf-8")
+
+    def _find(self, raw_path: str) -> tuple[Literal["folder", "page", "file", "missing"], Path]:
+        """What a request path names in the site: a folder asked for without its final
+        "/", an HTML page, another file, or nothing. A name the file system refuses (too
+        long, not encodable) is nothing, not an error."""
+        target = Path(self.translate_path(raw_path))
+        try:
+            if target.is_dir():
+                if not raw_path.endswith("/"):
+                    return "folder", target
+                target = target / "index.html"
+            if target.is_file():
+                return ("page" if target.suffix == ".html" else "file"), target
+        except (OSError, ValueError):
+            pass
+        return "missing", target
+
+    def _moved(self, location: str) -> None:
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _internal(self, name: str) -> None:
         if name == "reload.js":
@@ -219,8 +403,16 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 else:
                     self.wfile.write(b": keep-alive\n\n")
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            return
+        except (ConnectionError, TimeoutError):
+            return  # the client left, or stopped reading for `timeout` seconds
+
+
+def _read(path: Path) -> bytes | None:
+    """A file's bytes; None when it cannot be read (replaced mid-rebuild, unreadable)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _fallback_page() -> bytes:
@@ -229,6 +421,19 @@ def _fallback_page() -> bytes:
         b"<title>archivist serve</title></head><body><h1>No site yet</h1>"
         b"<p>The build has not succeeded yet; fix the problems above.</p></body></html>"
     )
+
+
+class HTTPServer(http.server.ThreadingHTTPServer):
+    """The HTTP server: one thread per connection, none of them keeping Python alive."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A tab closed or reloaded mid-response, or a client that stalled past the
+        # timeout: nothing went wrong here, so nothing to print. Anything else is a bug.
+        if isinstance(sys.exception(), (ConnectionError, TimeoutError)):
+            return
+        log.exception("serve: error answering %s", client_address)
 
 
 def watched_paths(site_root: Path, config: Config) -> list[Path]:
@@ -295,9 +500,11 @@ class Server:
         self.drafts = drafts
         self.jobs = jobs
         self.state = State()
-        handler = partial(Handler, state=self.state, site_dir=self.out)
-        self.httpd = http.server.ThreadingHTTPServer((host, port), handler)
-        self.httpd.daemon_threads = True
+        handler = partial(Handler, state=self.state, site_dir=self.out, allowed=allowed_hosts(host))
+        self.httpd = HTTPServer((host, port), handler)
+        # The bound address, not `host`: a name that resolves to 127.0.0.1 is loopback.
+        if not is_loopback(str(self.httpd.server_address[0])):
+            log.warning("%s", exposure_warning(host, drafts))
         self.stop_event = threading.Event()
         self.built_from: dict[str, tuple[int, int]] = {}
         self._http: threading.Thread | None = None
@@ -438,4 +645,24 @@ class Server:
             shutil.rmtree(self.temp, ignore_errors=True)
 
 
-__all__ = ["PREFIX", "RELOAD_JS", "Handler", "Server", "State", "banner", "inject"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "MAX_PATH",
+    "MAX_SEGMENT",
+    "PREFIX",
+    "RELOAD_JS",
+    "HTTPServer",
+    "Handler",
+    "Server",
+    "State",
+    "allowed_hosts",
+    "banner",
+    "exposure_warning",
+    "folder_location",
+    "host_name",
+    "inject",
+    "is_loopback",
+    "is_wildcard",
+    "split_target",
+    "too_long",
+]
