@@ -14,22 +14,23 @@ from pathlib import Path
 
 import pytest
 
-from archivist import pipeline
+from archivist.model import Record
 from archivist.pipeline import BuildFailed, build
+from archivist.render import records
 from invariants import assert_invariants, sample_record, sample_site, tree
 
 
 @pytest.fixture
 def slow_record(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rendering `rec-002` never ends (a stand-in for a pathological body)."""
-    real = pipeline.record_outputs
+    real = records.record_outputs
 
-    def outputs(renderer: object, record: pipeline.Record) -> Iterator[tuple[str, str | bytes]]:
+    def outputs(renderer: object, record: Record) -> Iterator[tuple[str, str | bytes]]:
         if record.id == "rec-002":
             time.sleep(3600)
         return real(renderer, record)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "record_outputs", outputs)
+    monkeypatch.setattr(records, "record_outputs", outputs)
 
 
 CONFIG = "title: Budget\nrecord_timeout: 0.5\n"

@@ -16,7 +16,7 @@ import pytest
 from archivist.incremental import fingerprint
 from archivist.pipeline import Session, build, prepare_spare
 from archivist.publish.write import MARKER
-from archivist.render.pages import theme_dir
+from archivist.theme import theme_dir
 from invariants import (
     assert_invariants,
     sample_record,

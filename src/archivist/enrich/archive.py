@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import MappingProxyType
 
-from archivist.incremental.cache import digest
+from archivist.incremental import keys
 from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
 from archivist.slugs import slugify
 
@@ -39,8 +39,8 @@ def _unique_slugs(people: dict[str, Person]) -> dict[str, Person]:
     for key in sorted(people):
         by_slug[people[key].slug].append(key)
     out: dict[str, Person] = {}
-    for slug, keys in by_slug.items():
-        for n, key in enumerate(keys):
+    for slug, members in by_slug.items():
+        for n, key in enumerate(members):
             person = people[key]
             if n:
                 person = Person(
@@ -84,10 +84,10 @@ def _related(
 ) -> dict[str, tuple[str, ...]]:
     """Records sharing people and subjects, then close in date; explicit links first."""
     by_key: dict[str, list[int]] = defaultdict(list)
-    keys: list[list[str]] = []
+    shared_by: list[list[str]] = []  # each record's people and subjects, as bucket keys
     for i, record in enumerate(records):
         k = sorted({f"p:{s}" for s in slugs[record.id]} | {f"s:{s}" for s in record.subjects})
-        keys.append(k)
+        shared_by.append(k)
         for key in k:
             by_key[key].append(i)
     ids_of = [r.id for r in records]
@@ -96,7 +96,7 @@ def _related(
     for i, record in enumerate(records):
         # Counted in C (Counter.update): ~200 candidates a record, 20 million at 100,000.
         scores: Counter[int] = Counter()
-        for key in keys[i]:
+        for key in shared_by[i]:
             bucket = by_key[key]
             # Only the records nearest in date within a shared key: keeps the work per
             # record bounded when one person appears in thousands of records.
@@ -113,20 +113,6 @@ def _related(
         chosen = explicit + [rid for _, _, rid in best if rid not in explicit]
         out[record.id] = tuple(chosen[:count])
     return out
-
-
-def related_key(
-    records: tuple[Record, ...], slugs: Mapping[str, tuple[str, ...]], count: int
-) -> str:
-    """Everything `_related` reads: the order of the records, their people, subjects
-    and explicit links. An edit to a record's text leaves it unchanged."""
-    return digest(
-        str(count),
-        *(
-            "\x1f".join((r.id, *slugs[r.id], "\x1e", *r.subjects, "\x1e", *r.related))
-            for r in records
-        ),
-    )
 
 
 RelatedMemo = MutableMapping[str, Mapping[str, tuple[str, ...]]]
@@ -192,7 +178,7 @@ def build_archive(
         next_id = ordered[i + 1].id if i + 1 < len(ordered) else None
         neighbours[record.id] = (prev_id, next_id)
 
-    key = related_key(ordered, record_slugs, related_count)
+    key = keys.related_key(ordered, record_slugs, related_count)
     related = memo.get(key) if memo is not None else None
     if related is None:
         related = _related(ordered, record_slugs, related_count)

@@ -19,7 +19,6 @@ is ignored, never trusted. Losing it only costs time.
 from __future__ import annotations
 
 import copyreg
-import hashlib
 import json
 import logging
 import os
@@ -29,9 +28,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, Self, TypeVar
 
-import archivist
+from archivist.incremental.keys import code_version
 from archivist.model import ReadResult
 
 if TYPE_CHECKING:
@@ -59,34 +58,17 @@ def _reduce_mappingproxy(m: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict
 copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
 
 
-def digest(*parts: str | bytes) -> str:
-    """A short, stable hash of some text (parts are length-prefixed, so never ambiguous)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
+class Note(Protocol):
+    """Something a build keeps for the next one (`notes`): JSON data, and read back
+    from it, checked (None when the data has another shape)."""
+
+    def data(self) -> object: ...
+
+    @classmethod
+    def parse(cls, value: object) -> Self | None: ...
 
 
-def tree_digest(folders: Iterable[Path]) -> str:
-    """A hash of every file (path and bytes) under some folders; absent folders count."""
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        h.update(b"\0folder\0" + os.fsencode(folder))
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                rel = path.relative_to(folder).as_posix()
-                h.update(digest(rel, path.read_bytes()).encode("ascii"))
-    return h.hexdigest()
-
-
-def code_version() -> str:
-    """The version and the source of the archivist package: any code change is a new key."""
-    package = Path(archivist.__file__).parent
-    return digest(archivist.__version__, tree_digest([package]))
+N = TypeVar("N", bound=Note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,24 +310,26 @@ class BuildCache:
         if self.enabled:
             self._units_new[name] = Unit(key, tuple(files))
 
-    def noted(self, name: str, key: str) -> Any:
-        """What the last build noted under `name` with this `key` (JSON data), else None."""
+    def noted(self, name: str, key: str, kind: type[N]) -> N | None:
+        """What the last build noted under `name` with this `key`, as a `kind`; None
+        when it noted nothing there, under another key, or of another shape."""
         note = self._notes.get(name)
         if isinstance(note, dict) and note.get("key") == key:
-            return note.get("value")
+            return kind.parse(note.get("value"))
         return None
 
-    def last_note(self, name: str) -> tuple[str, Any] | None:
-        """(key, value) of what the last build noted under `name`, whatever the key."""
+    def last_note(self, name: str, kind: type[N]) -> tuple[str, N] | None:
+        """(key, note) of what the last build noted under `name`, whatever the key."""
         note = self._notes.get(name)
         if isinstance(note, dict) and isinstance(note.get("key"), str):
-            return note["key"], note.get("value")
+            parsed = kind.parse(note.get("value"))
+            return None if parsed is None else (note["key"], parsed)
         return None
 
-    def note(self, name: str, key: str, value: Any) -> None:
-        """Keep some JSON data for the next build, valid while `key` is unchanged."""
+    def note(self, name: str, key: str, value: Note) -> None:
+        """Keep a note for the next build, valid while `key` is unchanged."""
         if self.enabled:
-            self._notes_new[name] = {"key": key, "value": value}
+            self._notes_new[name] = {"key": key, "value": value.data()}
 
     @property
     def units(self) -> Mapping[str, Unit]:
@@ -394,8 +378,5 @@ __all__ = [
     "FileStamp",
     "Stat",
     "Unit",
-    "code_version",
-    "digest",
     "file_stat",
-    "tree_digest",
 ]

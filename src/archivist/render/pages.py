@@ -7,7 +7,6 @@ except the body HTML that markdown-it produced from it (which escapes text itsel
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -19,23 +18,11 @@ from markupsafe import Markup, escape
 
 from archivist.config import Config
 from archivist.enrich.people import role_parts
-from archivist.incremental.cache import digest
+from archivist.incremental import keys
 from archivist.model import Archive, ArchiveDate, Record, Term
 from archivist.render import citations, metadata, urls
 from archivist.render.markup import BodyContext, BodyRenderer
-
-REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def theme_dir(kind: str) -> Path:
-    """The default theme's `templates` or `static` folder (in the wheel or the repo)."""
-    # The theme folders ship as data-only namespace packages (see pyproject.toml).
-    spec = importlib.util.find_spec(f"archivist.theme_{kind}")
-    if spec is not None and spec.submodule_search_locations:
-        for location in spec.submodule_search_locations:
-            if Path(location).is_dir():
-                return Path(location)
-    return REPO_ROOT / kind
+from archivist.theme import theme_dir
 
 
 def make_env(config: Config, site_root: Path) -> jinja2.Environment:
@@ -405,13 +392,11 @@ class SiteRenderer:
     ) -> Page:
         """A page of `template`, keyed by its context and the list entries it shows
         (records by id and roles, rendered only if the page must be made)."""
-        key = digest(
+        key = keys.list_page_key(
             template,
             items_as,
             repr(sorted(context.items())),
-            # One part, not one per entry: a large archive's lists hold every record
-            # several times over.
-            "\n".join(
+            (
                 f"{rid}\0{'|'.join(roles)}\0{self.item_key(rid)}" if roles else self.item_key(rid)
                 for rid, roles in entries
             ),
@@ -428,8 +413,8 @@ class SiteRenderer:
         found = self._item_keys.get(record_id)
         if found is None:
             i = self.item(record_id)
-            found = self._item_keys[record_id] = digest(
-                i.url, i.title, i.date, i.type or "\0", i.summary or "\0"
+            found = self._item_keys[record_id] = keys.item_key(
+                i.url, i.title, i.date, i.type, i.summary
             )
         return found
 

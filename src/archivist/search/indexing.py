@@ -37,7 +37,9 @@ from pathlib import Path
 from typing import Any
 
 from archivist.config import Config
-from archivist.incremental.cache import BuildCache, FileStamp, digest
+from archivist.incremental import keys
+from archivist.incremental.cache import BuildCache, FileStamp
+from archivist.incremental.notes import OverlayNote, ShardNote
 from archivist.model import Archive, Record
 from archivist.publish.write import Staging, tree_files
 from archivist.render import urls
@@ -85,9 +87,9 @@ class ShardDone:
         """The bundle's folder: the first shard's is the primary bundle."""
         return shard_dir(root, 0 if self.rank == 0 else self.n)
 
-    def note(self) -> dict[str, Any]:
+    def note(self) -> ShardNote:
         """What the next build needs to tell which of the shard's records changed."""
-        return {"frame": self.frame, "rows": self.rows, "fragments": self.fragments}
+        return ShardNote(self.frame, self.rows, self.fragments)
 
     def live(self) -> dict[str, str]:
         """The result ids (with URLs) a search may show: stale ones left out."""
@@ -157,20 +159,6 @@ def shard_plan(
     return count, [(n, group) for n, group in enumerate(groups) if group]
 
 
-def shard_frame(version: str, tool: str, n: int, count: int, primary: bool, language: str) -> str:
-    """What a shard's bundle is made from besides its records."""
-    return digest(version, tool, f"{n}/{count}/{primary}", language)
-
-
-def shard_key(frame: str, rows: Mapping[str, str]) -> str:
-    """Everything a shard's bundle is made from: change any of it and it is re-indexed.
-
-    `rows` give each record id the digest of its own inputs (`entry_inputs`): an index
-    entry is a function of those, the site language and the code version (`frame`).
-    """
-    return digest(frame, *(f"{rid}\0{row}" for rid, row in sorted(rows.items())))
-
-
 # An overlay may hold up to this share of its shard's records; past it the shard is
 # re-indexed (at 1/8 the overlay costs a sixth of re-indexing the shard, measured).
 OVERLAY_SHARE = 8
@@ -188,25 +176,11 @@ def overlay_changes(
     return changed, removed
 
 
-def entry_inputs(record: Record, archive: Archive, digests: Mapping[str, str]) -> str:
-    names = [p.name for p, _ in archive.participant_slugs.get(record.id, ())]
-    return "\0".join([record.id, digests[record.id], *names])
-
-
-def tool_stamp(binary: Path) -> str:
-    st = binary.stat()
-    return digest(str(binary), str(st.st_size), str(st.st_mtime_ns))
-
-
-def _fragments_of(value: object, ids: Iterable[str]) -> dict[str, str] | None:
-    """Result ids with URLs as a cache note keeps them, when they are exactly the URLs
-    of these records' entries (a damaged note is never trusted)."""
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-    ):
-        return None
+def _names_exactly(fragments: Mapping[str, str], ids: Iterable[str]) -> bool:
+    """Whether noted result ids (with URLs) are exactly those of these records' entries
+    (a damaged note is never trusted)."""
     wanted = {"/" + urls.record_url(rid) for rid in ids}
-    return value if len(value) == len(wanted) and set(value.values()) == wanted else None
+    return len(fragments) == len(wanted) and set(fragments.values()) == wanted
 
 
 def _index_all(
@@ -227,7 +201,7 @@ def _index_all(
         pagefind_parallel(largest, jobs),
         pagefind_parallel(largest, jobs, PAGEFIND_MEMORY_MB_AFTER_RENDER),
     )
-    tool = tool_stamp(binary) if plan else ""
+    tool = keys.tool_stamp(binary) if plan else ""
     work = root / WORK
     order: list[IndexEntry] = []
     done: dict[int, ShardDone] = {}
@@ -276,24 +250,23 @@ def _index_all(
                 )
                 for r in group
             )
-            frame = shard_frame(cache.version, tool, n, count, rank == 0, config.language)
-            rows = {r.id: digest(entry_inputs(r, archive, digests)) for r in group}
-            key = shard_key(frame, rows)
+            frame = keys.shard_frame(cache.version, tool, n, count, rank == 0, config.language)
+            rows = {r.id: keys.shard_row(r, archive, digests) for r in group}
+            key = keys.shard_key(frame, rows)
             name = f"shard:{n}"
             # The shard's bundle as the last build left it, when still usable.
-            base_key, base = cache.last_note(name) or ("", None)
+            base_key, base = cache.last_note(name, ShardNote) or ("", None)
             if not (
-                isinstance(base, dict)
-                and base.get("frame") == frame
-                and isinstance(base.get("rows"), dict)
-                and _fragments_of(base.get("fragments"), base["rows"]) is not None
+                base is not None
+                and base.frame == frame
+                and _names_exactly(base.fragments, base.rows)
                 and cache.reusable(name, base_key) is not None
             ):
                 base = None
             if base is not None and base_key == key:
-                done[rank] = ShardDone(n, rank, key, True, base["fragments"], frame, rows)
+                done[rank] = ShardDone(n, rank, key, True, dict(base.fragments), frame, rows)
                 continue
-            changes = overlay_changes(base["rows"], rows) if overlays and base else None
+            changes = overlay_changes(base.rows, rows) if overlays and base else None
             if base is None or changes is None:
                 entries = [index_entry(r, archive, config.language) for r in group]
                 shard = ShardDone(n, rank, key, False, {}, frame, rows)
@@ -302,19 +275,23 @@ def _index_all(
             # Few changes: the shard's bundle stays; the changed records go to an overlay.
             changed, removed = changes
             edited = {"/" + urls.record_url(rid) for rid in (*changed, *removed)}
-            fragments: dict[str, str] = base["fragments"]
+            fragments = dict(base.fragments)
             stale = tuple(sorted(rid for rid, url in fragments.items() if url in edited))
-            shard = ShardDone(n, rank, base_key, True, fragments, frame, base["rows"], None, stale)
+            shard = ShardDone(n, rank, base_key, True, fragments, frame, dict(base.rows), None,
+                              stale)  # fmt: skip
             if not changed:
                 done[rank] = shard
                 continue
-            okey = digest(base_key, *(f"{rid}\0{rows[rid]}" for rid in changed))
+            okey = keys.overlay_key(base_key, {rid: rows[rid] for rid in changed})
             oname = f"overlay:{n}"
-            noted = _fragments_of(cache.noted(oname, okey), changed)
-            if noted is not None and cache.reusable(oname, okey) is not None:
-                done[rank] = dataclasses.replace(
-                    shard, overlay=Overlay(okey, len(changed), True, noted)
-                )
+            noted = cache.noted(oname, okey, OverlayNote)
+            if (
+                noted is not None
+                and _names_exactly(noted.fragments, changed)
+                and cache.reusable(oname, okey) is not None
+            ):
+                overlay = Overlay(okey, len(changed), True, dict(noted.fragments))
+                done[rank] = dataclasses.replace(shard, overlay=overlay)
                 continue
             by_id = {r.id: r for r in group}
             entries = [index_entry(by_id[rid], archive, config.language) for rid in changed]
@@ -468,7 +445,7 @@ class BackgroundIndex:
                 oname = f"overlay:{shard.n}"
                 folder = overlay_dir(root, shard.n)
                 self._place(oname, overlay.key, overlay.reused, work / folder.name, folder)
-                cache.note(oname, overlay.key, overlay.fragments)
+                cache.note(oname, overlay.key, OverlayNote(overlay.fragments))
         for name in (MANIFEST, ORDER):
             # Replaced, never written through: in a reused staging folder the old file
             # is a hard link to the published one.
@@ -496,7 +473,5 @@ __all__ = [
     "Overlay",
     "ShardDone",
     "overlay_changes",
-    "shard_frame",
-    "shard_key",
     "shard_plan",
 ]

@@ -1,0 +1,155 @@
+"""Every file a site is made of, as (site-relative path, content): each record's files
+(page, record.json, citations) and the site's (lists, browse pages, data, feeds)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from archivist.config import Config
+from archivist.model import Archive, Record
+from archivist.publish.splice import Splicer
+from archivist.publish.write import Content
+from archivist.render import citations, exports, oai, urls
+from archivist.render.pages import SiteRenderer
+
+
+def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, Content]]:
+    """The files of one record (its page, its data); keyed together by `record_key`."""
+    archive = renderer.archive
+    yield str(urls.output_path(urls.record_url(record.id))), renderer.record_page(record)
+    config = renderer.config
+    yield (
+        urls.record_json_url(record.id),
+        exports.dumps(exports.record_data(record, archive, config)),
+    )
+    cite = citations.cite_urls(record.id)
+    yield cite["bib"], citations.bibtex(record, config)
+    yield cite["ris"], citations.ris(record, config)
+    yield cite["json"], citations.csl_json(record, config)
+
+
+def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, Content]]:
+    """Every output file that is not one record's: lists, browse pages, data, feeds."""
+    for rel, _key, make in site_units(renderer, config):
+        yield rel, make()
+
+
+SiteUnit = tuple[str, str | None, Callable[[], Content]]
+
+
+def site_units(
+    renderer: SiteRenderer,
+    config: Config,
+    written: Path | None = None,
+    splicer: Splicer | None = None,
+) -> Iterator[SiteUnit]:
+    """Every output file that is not one record's, not yet made: (path, key, make).
+
+    A page's key names everything it shows but the templates and settings (see
+    `site_key`), so an unchanged page is reused; `None` (the data files, which
+    show every record) means it is made every time. `splicer` makes records.json,
+    records.csv and oai.xml from the last build's copies; records.json's new pieces
+    are the record.json files in `written`, a folder holding every record's files.
+    """
+    archive = renderer.archive
+    browse: list[str] = []
+    for page in renderer.page_plan():
+        browse.append(page.url)
+        yield str(urls.output_path(page.url)), page.key, page.render
+
+    # The two data files share one `record_data` per record, written in pieces.
+    rows: list[list[dict[str, Any]]] = []
+
+    def data() -> list[dict[str, Any]]:
+        if not rows:
+            rows.append([exports.record_data(r, archive, config) for r in archive.records])
+        return rows[0]
+
+    def records_json() -> Content:
+        if written is None or splicer is None:
+            return exports.records_json_chunks(data())
+        head, sep, tail = exports.RECORDS_JSON_FRAME
+        return splicer.pieces(
+            "data/records.json",
+            head,
+            [(r.id, functools.partial(_record_json, written, r.id)) for r in archive.records],
+            tail,
+            sep.encode(),
+        )
+
+    yield "data/records.json", None, records_json
+
+    def records_csv() -> Content:
+        if splicer is None:
+            return exports.records_csv_chunks(archive, config, data())
+        return splicer.pieces(
+            "data/records.csv",
+            exports.csv_head(),
+            [(r.id, functools.partial(_csv_record, r, archive, config)) for r in archive.records],
+            "",
+        )
+
+    yield "data/records.csv", None, records_csv
+    rows.clear()  # both are written by now
+    yield (
+        "data/datapackage.json",
+        None,
+        lambda: exports.dumps(exports.datapackage(config, archive)),
+    )
+    count = len(archive.records)
+    yield (
+        "data/index.html",
+        f"data\0{count}",
+        lambda: renderer.render(
+            "data.html", page_url="data/", page_title="Data", crumbs=[], count=count
+        ),
+    )
+    yield "sitemap.xml", None, lambda: exports.sitemap(config, _sitemap_urls(archive, browse))
+    yield "robots.txt", "robots", lambda: exports.robots(config)
+    yield "feed.xml", None, lambda: exports.feed(config, archive)
+    admin = getattr(config, "admin_email", None)
+
+    def oai_xml() -> Content:
+        if splicer is None:
+            return oai.static_repository_chunks(config, archive, admin)
+        return splicer.pieces(
+            "oai.xml",
+            oai.static_head(config, archive, admin),
+            [
+                (r.id, functools.partial(oai.static_record, r, archive, config))
+                for r in archive.records
+            ],
+            oai.STATIC_TAIL,
+        )
+
+    yield "oai.xml", None, oai_xml
+
+
+def _record_json(written: Path, record_id: str) -> bytes:
+    """A record's piece of records.json: its own record.json, without the newline."""
+    return exports.record_json_piece(written.joinpath(urls.record_json_url(record_id)).read_bytes())
+
+
+def _csv_record(record: Record, archive: Archive, config: Config) -> str:
+    return exports.csv_record(exports.record_data(record, archive, config))
+
+
+def render_pages(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, Content]]:
+    """Every output file as (site-relative path, content), records first."""
+    for record in renderer.archive.records:
+        yield from record_outputs(renderer, record)
+    yield from site_outputs(renderer, config)
+
+
+def _sitemap_urls(archive: Archive, browse: list[str]) -> Iterator[tuple[str, str | None]]:
+    """Record pages with their lastmod, then every browse page (not 404 or search)."""
+    yield "", None
+    for record in archive.records:
+        yield urls.record_url(record.id), exports.lastmod(record)
+    for url in browse:
+        if url not in ("", "404.html", "search/"):
+            yield url, None
+    yield "data/", None
