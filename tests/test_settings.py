@@ -1,0 +1,166 @@
+"""Settings from a security review: every hostile value is an `archivist.yaml:line:col`
+error before anything is built, and a flag is checked as its setting is.
+
+Each hostile setting sits on line 3 of an otherwise valid archivist.yaml, so its
+problem must name that file at 3:1 and the setting. Adding a case is one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from archivist.cli import main
+from archivist.config import CONFIG_NAME, SETTINGS, Config, ConfigError, load_config
+from invariants import sample_site
+
+HEADER = "# Settings under test:\n# the next line is the one each case sets.\n"
+LINE = 3
+SECRET = "BEGIN OPENSSH PRIVATE KEY"
+
+NUMBERS = [
+    ("record_timeout: inf", "record_timeout"),
+    ("record_timeout: 1e300", "record_timeout"),
+    ("record_timeout: nan", "record_timeout"),
+    ("record_timeout: 3601", "record_timeout"),
+    ("record_timeout: +5", "record_timeout"),
+    ("record_timeout: 1_0", "record_timeout"),
+    ("record_timeout: 0.0000001", "record_timeout"),
+    ("page_size: 99999999999999999999", "page_size"),
+    ("page_size: 10001", "page_size"),
+    ("page_size: +5", "page_size"),
+    ("page_size: ²", "page_size"),
+    ("page_size: ٣", "page_size"),
+    ("related_count: 100000", "related_count"),
+    ("search_timeout: 9999999999", "search_timeout"),
+    ("search_shard_size: 1000000000000", "search_shard_size"),
+    ("search_max_shards: 1000000", "search_max_shards"),
+]
+TEXT = [
+    ("language: ../../x", "language"),
+    ("language: 'en\"><script>'", "language"),
+    ("language: en us", "language"),
+    ("language: en_US", "language"),
+    ('language: ""', "language"),
+    ("language: en-aaaaaaaa-bbbbbbbb-cccccccc-d", "language"),
+    ("base_url: //evil.example/", "base_url"),
+    ('base_url: "/archive/\\n"', "base_url"),
+    ('base_url: "javascript:alert(1)"', "base_url"),
+    ('base_url: "https://x.example/a b"', "base_url"),
+    ("base_url: https:///archive/", "base_url"),
+    ("base_url: https://user@x.example/", "base_url"),
+    ("base_url: https://x.example//evil.example/", "base_url"),
+    ("base_url: /archive/?q=1", "base_url"),
+    ("base_url: /archive/#top", "base_url"),
+    ("base_url: archive/", "base_url"),
+    ("base_url: /a\\b/", "base_url"),
+    ("base_url: '/a\"b/'", "base_url"),
+    ("base_url: /<script>/", "base_url"),
+    ("base_url: ftp://x.example/", "base_url"),
+    ("base_url: /archivé/", "base_url"),
+    ('title: "A\\x07title"', "title"),
+    ('publisher: "Press\\x1b[31m"', "publisher"),
+    ('description: "A\\0description"', "description"),
+]
+HOSTILE = NUMBERS + TEXT
+
+
+def _site(tmp_path: Path, line: str = "") -> Path:
+    """A one-record site two folders down, with a secret beside it that
+    `../../outside_secret` reaches."""
+    secret = tmp_path / "outside_secret"
+    secret.mkdir(exist_ok=True)
+    (secret / "id_rsa").write_text(f"-----{SECRET}-----\n", encoding="utf-8")
+    (secret / "leak.md").write_text("---\ntitle: Leaked record\n---\nLeaked.\n", encoding="utf-8")
+    return sample_site(tmp_path / "a" / "site", 1, HEADER + line + "\n")
+
+
+def _refused(root: Path, field: str) -> str:
+    """The message of the problem `load_config` reports for `field` on line 3."""
+    with pytest.raises(ConfigError) as info:
+        load_config(root)
+    [problem] = [p for p in info.value.problems if p.field == field]
+    assert problem.location.path == str(root / CONFIG_NAME)
+    assert (problem.location.line, problem.location.col) == (LINE, 1)
+    return problem.message
+
+
+def _build(root: Path, out: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, ["build", "--site", str(root), "--out", str(out), "-q", *args]
+    )
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(("line", "field"), HOSTILE, ids=[line for line, _ in HOSTILE])
+def test_hostile_setting_is_refused_at_its_line(tmp_path: Path, line: str, field: str) -> None:
+    root = _site(tmp_path, line)
+    message = _refused(root, field)
+    assert message and "please report" not in message
+
+
+@pytest.mark.parametrize(("line", "field"), HOSTILE, ids=[line for line, _ in HOSTILE])
+def test_build_prints_the_line_and_writes_nothing(tmp_path: Path, line: str, field: str) -> None:
+    root = _site(tmp_path, line)
+    out = tmp_path / "out"
+    code, output = _build(root, out)
+    assert code == 1, output
+    assert f"{CONFIG_NAME}:{LINE}:1: {field}: " in output
+    assert "Traceback" not in output
+    assert not out.exists()
+
+
+GOOD = [
+    ("base_url: https://example.org/archive/", "base_url", "https://example.org/archive/"),
+    ("base_url: https://example.org", "base_url", "https://example.org"),
+    ("base_url: http://localhost:8000/a-b_c/~d/", "base_url", "http://localhost:8000/a-b_c/~d/"),
+    ("base_url: /archive/", "base_url", "/archive/"),
+    ("base_url: /", "base_url", "/"),
+    ("base_url: /caf%C3%A9/", "base_url", "/caf%C3%A9/"),
+    ("language: pt-BR", "language", "pt-BR"),
+    ("language: zh-Hant-TW", "language", "zh-Hant-TW"),
+    ("record_timeout: 0.5", "record_timeout", 0.5),
+    ("record_timeout: 3600", "record_timeout", 3600.0),
+    ("page_size: 10000", "page_size", 10000),
+    ("search_max_shards: 1", "search_max_shards", 1),
+    ("markdown_html: yes", "markdown_html", True),
+    ("publisher: 'Tab\tand: quotes \"<>\"'", "publisher", 'Tab\tand: quotes "<>"'),
+    ("description: |\n  Two\n  lines.", "description", "Two\nlines.\n"),
+]
+
+
+@pytest.mark.parametrize(("line", "field", "value"), GOOD, ids=[g[0] for g in GOOD])
+def test_valid_settings_load(tmp_path: Path, line: str, field: str, value: object) -> None:
+    root = _site(tmp_path, line)
+    assert getattr(load_config(root), field) == value
+
+
+def test_valid_base_url_and_language_build(tmp_path: Path) -> None:
+    root = _site(tmp_path, "base_url: /archive/\nlanguage: pt-BR")
+    code, output = _build(root, tmp_path / "out")
+    assert code == 0, output
+    home = (tmp_path / "out" / "index.html").read_text("utf-8")
+    assert '<html lang="pt-BR"' in home and 'href="/archive/' in home
+
+
+@pytest.mark.parametrize(
+    "flag", ["//evil.example/", "javascript:alert(1)", "/archive/\n", "https://x.example/a b"]
+)
+def test_the_base_url_flag_is_checked_like_the_setting(tmp_path: Path, flag: str) -> None:
+    root = _site(tmp_path)
+    code, output = _build(root, tmp_path / "out", "--base-url", flag)
+    assert code != 0 and "--base-url" in output, output
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ConfigError) as info:
+        load_config(root, base_url=flag)
+    assert [p.field for p in info.value.problems] == ["base_url"]
+
+
+def test_every_setting_is_declared_once_with_its_check_and_doc() -> None:
+    assert set(SETTINGS) == {f.name for f in fields(Config)}
+    for name, about in SETTINGS.items():
+        assert callable(about.check) and about.doc.endswith("."), name
+    assert SETTINGS["field_map"].key == "fields"
