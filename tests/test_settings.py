@@ -1,5 +1,6 @@
 """Settings from a security review: every hostile value is an `archivist.yaml:line:col`
-error before anything is built, and a flag is checked as its setting is.
+error before anything is built, a flag is checked as its setting is, and folders stay
+inside the site folder.
 
 Each hostile setting sits on line 3 of an otherwise valid archivist.yaml, so its
 problem must name that file at 3:1 and the setting. Adding a case is one row.
@@ -7,6 +8,7 @@ problem must name that file at 3:1 and the setting. Adding a case is one row.
 
 from __future__ import annotations
 
+import os
 from dataclasses import fields
 from pathlib import Path
 
@@ -21,6 +23,21 @@ HEADER = "# Settings under test:\n# the next line is the one each case sets.\n"
 LINE = 3
 SECRET = "BEGIN OPENSSH PRIVATE KEY"
 
+FOLDERS = [
+    ("static_dir: ../../outside_secret", "static_dir"),
+    ("static_dir: /etc/ssl", "static_dir"),
+    ("static_dir: /", "static_dir"),
+    ("static_dir: sub/../../x", "static_dir"),
+    ("static_dir: static/..", "static_dir"),
+    ("static_dir: .", "static_dir"),
+    ("static_dir: ./", "static_dir"),
+    ('static_dir: ""', "static_dir"),
+    ("content_dir: /tmp", "content_dir"),
+    ("content_dir: ../../outside_secret", "content_dir"),
+    ('content_dir: "con\\0tent"', "content_dir"),
+    ("templates_dir: ../../outside_secret", "templates_dir"),
+    ("templates_dir: /usr/lib", "templates_dir"),
+]
 NUMBERS = [
     ("record_timeout: inf", "record_timeout"),
     ("record_timeout: 1e300", "record_timeout"),
@@ -65,7 +82,7 @@ TEXT = [
     ('publisher: "Press\\x1b[31m"', "publisher"),
     ('description: "A\\0description"', "description"),
 ]
-HOSTILE = NUMBERS + TEXT
+HOSTILE = FOLDERS + NUMBERS + TEXT
 
 
 def _site(tmp_path: Path, line: str = "") -> Path:
@@ -113,6 +130,55 @@ def test_build_prints_the_line_and_writes_nothing(tmp_path: Path, line: str, fie
     assert not out.exists()
 
 
+def _link(path: Path, target: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.symlink(target, path, target_is_directory=target.is_dir())
+
+
+@pytest.mark.parametrize("field", ["static_dir", "content_dir", "templates_dir"])
+def test_a_folder_linked_outside_is_refused(tmp_path: Path, field: str) -> None:
+    root = _site(tmp_path, f"{field}: linked")
+    _link(root / "linked", tmp_path / "outside_secret")
+    assert "outside the site folder" in _refused(root, field)
+    code, output = _build(root, tmp_path / "out")
+    assert code == 1 and f"{CONFIG_NAME}:{LINE}:1: {field}: " in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_static_linked_to_etc_is_refused(tmp_path: Path) -> None:
+    root = _site(tmp_path, "static_dir: static")
+    _link(root / "static", Path("/etc"))
+    assert "outside the site folder" in _refused(root, "static_dir")
+
+
+def test_a_default_folder_linked_outside_names_the_folder(tmp_path: Path) -> None:
+    """No line in archivist.yaml sets it: the problem names the link itself."""
+    root = _site(tmp_path)
+    _link(root / "static", tmp_path / "outside_secret")
+    with pytest.raises(ConfigError) as info:
+        load_config(root)
+    [problem] = info.value.problems
+    assert (problem.field, problem.location.path) == ("static_dir", str(root / "static"))
+    code, output = _build(root, tmp_path / "out")
+    assert code == 1 and f"{root / 'static'}:1:1: static_dir: leads outside" in output
+    assert not (tmp_path / "out").exists()
+
+
+def test_static_links_leading_outside_are_not_published(tmp_path: Path) -> None:
+    """A guard: links inside the static folder that lead out are skipped."""
+    root = _site(tmp_path)
+    _link(root / "static" / "key.txt", tmp_path / "outside_secret" / "id_rsa")
+    _link(root / "static" / "keys", tmp_path / "outside_secret")
+    (root / "static" / "own.css").write_text("p {}\n", encoding="utf-8")
+    code, output = _build(root, tmp_path / "out")
+    assert code == 0, output
+    published = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*")}
+    assert "static/own.css" in published
+    assert not {"static/key.txt", "static/keys", "static/keys/id_rsa"} & published
+    for path in (tmp_path / "out").rglob("*"):
+        assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
+
+
 GOOD = [
     ("base_url: https://example.org/archive/", "base_url", "https://example.org/archive/"),
     ("base_url: https://example.org", "base_url", "https://example.org"),
@@ -129,6 +195,9 @@ GOOD = [
     ("markdown_html: yes", "markdown_html", True),
     ("publisher: 'Tab\tand: quotes \"<>\"'", "publisher", 'Tab\tand: quotes "<>"'),
     ("description: |\n  Two\n  lines.", "description", "Two\nlines.\n"),
+    ("static_dir: assets/public", "static_dir", "assets/public"),
+    ("content_dir: ./content", "content_dir", "./content"),
+    ("templates_dir: theme/templates", "templates_dir", "theme/templates"),
 ]
 
 
@@ -136,6 +205,17 @@ GOOD = [
 def test_valid_settings_load(tmp_path: Path, line: str, field: str, value: object) -> None:
     root = _site(tmp_path, line)
     assert getattr(load_config(root), field) == value
+
+
+def test_a_folder_linked_inside_the_site_is_fine(tmp_path: Path) -> None:
+    root = _site(tmp_path, "static_dir: public")
+    (root / "assets").mkdir()
+    (root / "assets" / "own.css").write_text("p {}\n", encoding="utf-8")
+    _link(root / "public", root / "assets")
+    assert load_config(root).static_dir == "public"
+    code, output = _build(root, tmp_path / "out")
+    assert code == 0, output
+    assert (tmp_path / "out" / "static" / "own.css").is_file()
 
 
 def test_valid_base_url_and_language_build(tmp_path: Path) -> None:

@@ -228,9 +228,49 @@ def _base_url(value: str) -> str:
     return value
 
 
-def _as_is(value: str) -> str:
-    """Text taken as written."""
-    return value
+# -- folders ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder inside the site, as a relative path. Where it leads (after links)
+    depends on the site root, so `place` checks that once the root is known."""
+
+    root_ok: bool = True
+
+    def __call__(self, raw: YamlValue) -> str:
+        if not isinstance(raw, str):
+            raise Invalid("expected a single value")
+        _no_control(raw)
+        path = Path(raw)
+        if not raw:
+            raise Invalid("expected a folder inside the site, like static")
+        if path.is_absolute():
+            raise Invalid(f"expected a path relative to the site folder, not {_shown(raw)}")
+        if ".." in path.parts:
+            raise Invalid(f"must not hold '..': name a folder inside the site ({_shown(raw)})")
+        if not self.root_ok and path == Path("."):
+            raise Invalid(self._root_message())
+        return raw
+
+    def place(self, site_root: Path, value: str) -> None:
+        """Refuse a folder that leads outside the site (through links), or the root."""
+        try:
+            root = site_root.resolve()
+            where = (site_root / value).resolve()
+        except (OSError, RuntimeError) as exc:  # a loop of links
+            raise Invalid(f"cannot be followed ({exc})") from None
+        if not where.is_relative_to(root):
+            raise Invalid(f"leads outside the site folder (to {where})")
+        if where == root and not self.root_ok:
+            raise Invalid(self._root_message())
+
+    @staticmethod
+    def _root_message() -> str:
+        return (
+            "must not be the site folder itself: "
+            "it would publish archivist.yaml and every source file"
+        )
 
 
 def _field_map(raw: YamlValue) -> Mapping[str, str]:
@@ -271,12 +311,12 @@ class Config:
     base_url: str = setting(
         "/", scalar(_base_url), "Where the site lives: https://example.org/archive/ or /archive/."
     )
-    content_dir: str = setting("content", scalar(_as_is), "The folder of record files.")
+    content_dir: str = setting("content", Folder(), "The folder of record files.")
     templates_dir: str = setting(
-        "templates", scalar(_as_is), "Templates overriding the theme's, by file name."
+        "templates", Folder(), "Templates overriding the theme's, by file name."
     )
     static_dir: str = setting(
-        "static", scalar(_as_is), "Files published under static/, by file name."
+        "static", Folder(root_ok=False), "Files published under static/, by file name."
     )
     page_size: int = setting(50, whole(1, 10_000), "Records per list page.")
     related_count: int = setting(5, whole(1, 100), "Related records shown on a record page.")
@@ -360,11 +400,12 @@ def _problems(exc: Invalid, key: str, loc: Location) -> list[Problem]:
 
 def _given(
     site_root: Path, overrides: Mapping[str, object]
-) -> tuple[dict[str, Any], list[Problem]]:
-    """Values from the settings file, then from `overrides`."""
+) -> tuple[dict[str, Any], dict[str, Location], list[Problem]]:
+    """Values from the settings file, then from `overrides`; where each came from."""
     path = site_root / CONFIG_NAME
     raw, lines = _read(path)
     values: dict[str, Any] = {}
+    where: dict[str, Location] = {}
     problems: list[Problem] = []
     for key, value in raw.items():
         loc = Location(str(path), *lines[key])
@@ -372,6 +413,7 @@ def _given(
         if name is None:
             problems.append(Problem(loc, key, "unknown setting"))
             continue
+        where[name] = loc
         try:
             values[name] = parse_setting(name, value)
         except Invalid as exc:
@@ -382,18 +424,39 @@ def _given(
         if name not in SETTINGS:
             raise TypeError(f"load_config() got an unknown setting {name!r}")
         # An override stands for a command-line flag: it is named as one.
-        loc = Location("--" + name.replace("_", "-"))
+        loc = where[name] = Location("--" + name.replace("_", "-"))
+        values.pop(name, None)  # a refused flag leaves no file value to check as its own
         try:
             values[name] = parse_setting(name, given if isinstance(given, str) else str(given))
         except Invalid as exc:
             problems += _problems(exc, name, loc)
-    return values, problems
+    return values, where, problems
+
+
+def _placed(
+    site_root: Path, values: Mapping[str, Any], where: Mapping[str, Location]
+) -> list[Problem]:
+    """Problems with where the folder settings lead, given or by default (a given
+    value already refused is not checked again, nor its default in its place)."""
+    config = replace(Config(), **values)
+    problems = []
+    for name, about in SETTINGS.items():
+        if isinstance(about.check, Folder) and (name in values or name not in where):
+            value = getattr(config, name)
+            try:
+                about.check.place(site_root, value)
+            except Invalid as exc:
+                # A default folder is named by its path: no line of the file set it.
+                loc = where.get(name) or Location(str(site_root / value))
+                problems += _problems(exc, about.key or name, loc)
+    return problems
 
 
 def load_config(site_root: Path, **overrides: object) -> Config:
     """Read `archivist.yaml` under `site_root` (absent means defaults), then apply
     `overrides` (command-line flags, as text); every value is checked the same way."""
-    values, problems = _given(site_root, overrides)
+    values, where, problems = _given(site_root, overrides)
+    problems += _placed(site_root, values, where)
     if problems:
         raise ConfigError(problems)
     return replace(Config(), **values)
