@@ -1,6 +1,6 @@
 """Settings from a security review: every hostile value is an `archivist.yaml:line:col`
-error before anything is built, a flag is checked as its setting is, and folders stay
-inside the site folder.
+error before anything is built, a flag is checked as its setting is, folders stay
+inside the site folder, and templates run in Jinja's sandbox.
 
 Each hostile setting sits on line 3 of an otherwise valid archivist.yaml, so its
 problem must name that file at 3:1 and the setting. Adding a case is one row.
@@ -164,6 +164,14 @@ def test_a_default_folder_linked_outside_names_the_folder(tmp_path: Path) -> Non
     assert not (tmp_path / "out").exists()
 
 
+def test_a_template_linked_outside_is_not_rendered(tmp_path: Path) -> None:
+    root = _site(tmp_path)
+    _link(root / "templates" / "home.html", tmp_path / "outside_secret" / "id_rsa")
+    code, output = _build(root, tmp_path / "out")
+    assert code == 1 and "home.html" in output and "outside the templates folder" in output
+    assert not (tmp_path / "out").exists()
+
+
 def test_static_links_leading_outside_are_not_published(tmp_path: Path) -> None:
     """A guard: links inside the static folder that lead out are skipped."""
     root = _site(tmp_path)
@@ -177,6 +185,27 @@ def test_static_links_leading_outside_are_not_published(tmp_path: Path) -> None:
     assert not {"static/key.txt", "static/keys", "static/keys/id_rsa"} & published
     for path in (tmp_path / "out").rglob("*"):
         assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
+
+
+SANDBOX_ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.popen('touch %s').read() }}",
+    "{{ ''.__class__.__mro__ }}{{ '%s' }}",
+]
+
+
+@pytest.mark.parametrize("template", ["home.html", "record.html"])
+@pytest.mark.parametrize("payload", SANDBOX_ESCAPES)
+def test_templates_are_sandboxed(tmp_path: Path, template: str, payload: str) -> None:
+    root = _site(tmp_path)
+    ran = tmp_path / "ran"
+    (root / "templates").mkdir()
+    (root / "templates" / template).write_text(payload % ran + "\n", encoding="utf-8")
+    code, output = _build(root, tmp_path / "out")
+    assert code == 1, output
+    assert f"{root / 'templates' / template}:1: template error: " in output
+    assert "unsafe" in output
+    assert not ran.exists()
+    assert not (tmp_path / "out").exists()
 
 
 GOOD = [

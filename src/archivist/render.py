@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from archivist import citations, metadata, site
@@ -38,13 +40,35 @@ def theme_dir(kind: str) -> Path:
     return REPO_ROOT / kind
 
 
+class FolderLoader(jinja2.FileSystemLoader):
+    """Templates from one folder; a file reached through a link leading out of the
+    folder is an error, not read (a link to /etc/passwd must not become a page)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(str(folder))
+        self.folder = folder
+        self.root = folder.resolve()
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))
+        if path.exists() and not path.resolve().is_relative_to(self.root):
+            raise jinja2.TemplateError(
+                f"{path}: a link to a file outside the templates folder; not read"
+            )
+        return super().get_source(environment, template)
+
+
 def make_env(config: Config, site_root: Path) -> jinja2.Environment:
+    """The templates' environment: the site's templates over the theme's, sandboxed
+    (a template may read what it is given, never reach Python's internals)."""
     loaders: list[jinja2.BaseLoader] = []
     local = site_root / config.templates_dir
     if local.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(local)))
-    loaders.append(jinja2.FileSystemLoader(str(theme_dir("templates"))))
-    env = jinja2.Environment(
+        loaders.append(FolderLoader(local))
+    loaders.append(FolderLoader(theme_dir("templates")))
+    env = SandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -592,4 +616,12 @@ def json_script(data: object) -> Markup:
     return Markup(text)
 
 
-__all__ = ["Link", "SiteRenderer", "Term", "json_script", "make_env", "theme_dir"]
+__all__ = [
+    "FolderLoader",
+    "Link",
+    "SiteRenderer",
+    "Term",
+    "json_script",
+    "make_env",
+    "theme_dir",
+]
