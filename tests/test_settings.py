@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from jinja2.sandbox import SandboxedEnvironment
 
 from archivist.cli import main
 from archivist.config import CONFIG_NAME, SETTINGS, Config, ConfigError, load_config
+from archivist.render import Sandbox
 from invariants import sample_site
 
 HEADER = "# Settings under test:\n# the next line is the one each case sets.\n"
@@ -273,3 +275,29 @@ def test_every_setting_is_declared_once_with_its_check_and_doc() -> None:
     for name, about in SETTINGS.items():
         assert callable(about.check) and about.doc.endswith("."), name
     assert SETTINGS["field_map"].key == "fields"
+
+
+def test_the_sandbox_remembers_jinjas_own_verdicts() -> None:
+    """`Sandbox` keeps Jinja's verdict per (type, name): asked twice, in any order,
+    it answers as Jinja's sandbox does."""
+
+    def function() -> None:
+        pass
+
+    cases = [
+        (function, "__globals__"),
+        (function, "__name__"),
+        (function.__code__, "co_code"),
+        ("", "__class__"),
+        ("", "upper"),
+        (str, "mro"),
+        (Sandbox, "mro"),
+        (Path("x"), "name"),
+        (Path("x"), "_raw_paths"),
+    ]
+    jinja, ours = SandboxedEnvironment(), Sandbox()
+    for obj, attr in [*cases, *reversed(cases)]:
+        value = getattr(obj, attr, None)
+        assert ours.is_safe_attribute(obj, attr, value) == jinja.is_safe_attribute(
+            obj, attr, value
+        ), (obj, attr)
