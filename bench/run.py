@@ -120,7 +120,8 @@ def dafp_corpus() -> Corpus:
     site = OUT / "dafp"
     remove_tree(site)
     site.mkdir(parents=True)
-    (site / "content").symlink_to(volumes, target_is_directory=True)
+    # A copy, not a link: a content folder must lie inside its site (archivist.yaml).
+    shutil.copytree(volumes, site / "content")
     fields = "".join(f"  {k}: {v}\n" for k, v in DAFP_FIELDS.items())
     (site / "archivist.yaml").write_text(
         f"title: Documents on Australian Foreign Policy (bench)\nfields:\n{fields}",

@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 
 import click
 
 from archivist import __version__
-from archivist.config import ConfigError, load_config
+from archivist.config import ConfigError, Invalid, load_config, parse_setting
 from archivist.model import Problem
 from archivist.pipeline import BuildFailed, BuildReport, build, load, sorted_problems
 from archivist.progress import Reporter
@@ -79,6 +79,21 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
     raise SystemExit(128 + signum)
 
 
+def checked(name: str) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """A flag's callback that checks its value as the setting `name` is checked in
+    archivist.yaml, so a bad value is reported as the flag before anything is read."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse_setting(name, value)
+            except Invalid as exc:
+                raise click.BadParameter(str(exc)) from None
+        return value
+
+    return callback
+
+
 site_option = click.option(
     "--site",
     "site_root",
@@ -112,6 +127,7 @@ def main() -> None:
 @click.option(
     "--base-url",
     default=None,
+    callback=checked("base_url"),
     help="Where the site will live, e.g. https://example.org/archive/ (links and feeds use it).",
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

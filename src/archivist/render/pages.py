@@ -21,47 +21,8 @@ from archivist.enrich.people import role_parts
 from archivist.incremental import keys
 from archivist.model import Archive, ArchiveDate, Record, Term
 from archivist.render import citations, metadata, urls
+from archivist.render.environment import make_env
 from archivist.render.markup import BodyContext, BodyRenderer
-from archivist.theme import theme_dir
-
-
-def make_env(config: Config, site_root: Path) -> jinja2.Environment:
-    loaders: list[jinja2.BaseLoader] = []
-    local = site_root / config.templates_dir
-    if local.is_dir():
-        loaders.append(jinja2.FileSystemLoader(str(local)))
-    loaders.append(jinja2.FileSystemLoader(str(theme_dir("templates"))))
-    env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        # One environment per build: templates do not change during it, and checking
-        # would stat every template file (and its base and includes) on every page.
-        auto_reload=False,
-    )
-    env.globals["config"] = config
-    base = urls.base_path(config)  # once: every page has dozens of links
-
-    def href(url: str) -> str:
-        return base + url.lstrip("/")
-
-    env.filters["href"] = href
-    env.filters["isolate"] = isolate
-    return env
-
-
-# Explicit bidi embeddings, overrides and isolates: one left open in a title would
-# reorder whatever follows it on the same line.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def isolate(text: str) -> str:
-    """`text` for plain-text places (`<title>`), where no `<bdi>` can hold it: between
-    FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE when it holds bidi controls."""
-    return f"\u2068{text}\u2069" if _BIDI_CONTROLS.intersection(text) else text
 
 
 @dataclass(frozen=True, slots=True)
@@ -589,4 +550,9 @@ def json_script(data: object) -> Markup:
     return Markup(text)
 
 
-__all__ = ["Link", "SiteRenderer", "Term", "json_script", "make_env", "theme_dir"]
+__all__ = [
+    "Link",
+    "SiteRenderer",
+    "Term",
+    "json_script",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import traceback
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,11 +94,27 @@ def _render_chunk(indices: Sequence[int]) -> list[Rendered]:
     return [_render_record(i) for i in indices]
 
 
+# What Jinja names the frames of template code in the tracebacks it rewrites.
+_TEMPLATE_FRAMES = ("template", "top-level template code")
+
+
+def _template_line(exc: BaseException) -> tuple[str | None, int | None]:
+    """The innermost template file and line in an error's traceback: Jinja rewrites a
+    rendering error's traceback so template code shows as frames of its file."""
+    where: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.name in _TEMPLATE_FRAMES or frame.name.startswith("block '"):
+            where = (frame.filename, frame.lineno)
+    return where
+
+
 def template_message(exc: jinja2.TemplateError) -> str:
     name = getattr(exc, "filename", None) or getattr(exc, "name", None)
     line = getattr(exc, "lineno", None)
+    if name is None:  # raised while rendering, not while compiling
+        name, line = _template_line(exc)
     where = f"{name}:{line}: " if name and line else f"{name}: " if name else ""
-    return f"{where}template error: {exc.message or exc}"
+    return f"{where}template error: {str(exc.message or exc).rstrip('.')}"
 
 
 def render_records(
