@@ -27,7 +27,7 @@ from typing import Literal
 
 from archivist.model import Location, Note, Participant, Problem, ReadResult, Record, Severity
 from archivist.read.dates import parse_date
-from archivist.read.readers import Source
+from archivist.read.readers.source import Source
 
 Family = Literal["current", "legacy", "pdf"]
 

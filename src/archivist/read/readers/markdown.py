@@ -16,7 +16,7 @@ from types import MappingProxyType
 from archivist.model import Location, Participant, Problem, ReadResult, Record, Severity
 from archivist.read.datelines import split_body
 from archivist.read.dates import parse_date
-from archivist.read.readers import Source
+from archivist.read.readers.source import Source
 from archivist.read.yamlstrict import YamlError, YamlValue, load_mapping
 from archivist.scaffold import PLACEHOLDER
 

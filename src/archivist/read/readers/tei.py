@@ -35,7 +35,7 @@ from archivist.model import (
     Severity,
 )
 from archivist.read import dates
-from archivist.read.readers import Source
+from archivist.read.readers.source import Source
 from archivist.slugs import slugify
 
 MAX_DEPTH = 100  # real TEI nests < 20 deep; the walk recurses ~2 frames per level
