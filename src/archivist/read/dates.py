@@ -320,42 +320,54 @@ def _point(toks: Sequence[_Tok], i: int, strict: bool) -> tuple[_Point, int] | N
         cy, cm, cd = t.value
         return _Point(cy, cm, cd or None, t.supplied, t.supplied, t.supplied and cd > 0), i + 1
     month = _month_of(t, strict)
-    if month is not None:  # June 30, 1955 / June 1977 / June
-        j = i + 1
-        if j < len(toks) and _is_day(toks[j]):
-            day = toks[j]
-            k = j + 1 + _punct(toks, j + 1, ",")
-            if k < len(toks) and _is_year(toks[k]):
-                yt = toks[k]
-                return _Point(
-                    yt.value[0], month, day.value[0], yt.supplied, t.supplied, day.supplied
-                ), k + 1
-            return _Point(None, month, day.value[0], False, t.supplied, day.supplied), j + 1
-        k = j + _punct(toks, j, ",")
-        if k < len(toks) and _is_year(toks[k]):
-            yt = toks[k]
-            return _Point(yt.value[0], month, None, yt.supplied, t.supplied), k + 1
-        return _Point(None, month, None, False, t.supplied), j
-    if _is_day(t):  # 30 June 1955 / 26th June, 1957 / 30 (in a range)
-        j = i + 1 + (_word(toks, i + 1) == "of" or _punct(toks, i + 1, ","))
-        month = _month_of(toks[j], strict) if j < len(toks) else None
-        if month is None:  # a range end: `30` or `30, 1955` (June 28-30, 1955)
-            k = i + 1 + _punct(toks, i + 1, ",")
-            if k < len(toks) and _is_year(toks[k]):
-                yt = toks[k]
-                return _Point(yt.value[0], None, t.value[0], yt.supplied, False, t.supplied), k + 1
-            return _Point(None, None, t.value[0], False, False, t.supplied), i + 1
-        m_tok = toks[j]
+    if month is not None:
+        return _month_first(toks, i, month)
+    if _is_day(t):
+        return _day_first(toks, i, strict)
+    if _is_year(t):
+        return _Point(t.value[0], None, None, t.supplied), i + 1
+    return None
+
+
+def _month_first(toks: Sequence[_Tok], i: int, month: int) -> tuple[_Point, int]:
+    """`June 30, 1955` / `June 1977` / `June`, the month at token `i`."""
+    t = toks[i]
+    j = i + 1
+    if j < len(toks) and _is_day(toks[j]):
+        day = toks[j]
         k = j + 1 + _punct(toks, j + 1, ",")
         if k < len(toks) and _is_year(toks[k]):
             yt = toks[k]
             return _Point(
-                yt.value[0], month, t.value[0], yt.supplied, m_tok.supplied, t.supplied
+                yt.value[0], month, day.value[0], yt.supplied, t.supplied, day.supplied
             ), k + 1
-        return _Point(None, month, t.value[0], False, m_tok.supplied, t.supplied), j + 1
-    if _is_year(t):
-        return _Point(t.value[0], None, None, t.supplied), i + 1
-    return None
+        return _Point(None, month, day.value[0], False, t.supplied, day.supplied), j + 1
+    k = j + _punct(toks, j, ",")
+    if k < len(toks) and _is_year(toks[k]):
+        yt = toks[k]
+        return _Point(yt.value[0], month, None, yt.supplied, t.supplied), k + 1
+    return _Point(None, month, None, False, t.supplied), j
+
+
+def _day_first(toks: Sequence[_Tok], i: int, strict: bool) -> tuple[_Point, int]:
+    """`30 June 1955` / `26th June, 1957` / `30` (in a range), the day at token `i`."""
+    t = toks[i]
+    j = i + 1 + (_word(toks, i + 1) == "of" or _punct(toks, i + 1, ","))
+    month = _month_of(toks[j], strict) if j < len(toks) else None
+    if month is None:  # a range end: `30` or `30, 1955` (June 28-30, 1955)
+        k = i + 1 + _punct(toks, i + 1, ",")
+        if k < len(toks) and _is_year(toks[k]):
+            yt = toks[k]
+            return _Point(yt.value[0], None, t.value[0], yt.supplied, False, t.supplied), k + 1
+        return _Point(None, None, t.value[0], False, False, t.supplied), i + 1
+    m_tok = toks[j]
+    k = j + 1 + _punct(toks, j + 1, ",")
+    if k < len(toks) and _is_year(toks[k]):
+        yt = toks[k]
+        return _Point(
+            yt.value[0], month, t.value[0], yt.supplied, m_tok.supplied, t.supplied
+        ), k + 1
+    return _Point(None, month, t.value[0], False, m_tok.supplied, t.supplied), j + 1
 
 
 def _fill(a: _Point, b: _Point) -> tuple[_Point, _Point] | None:
@@ -407,6 +419,32 @@ _STARTS = frozenset(_MONTHS) | _WEEKDAYS | _APPROX | _OPEN_FIRST | {"between"}
 def _expression(toks: Sequence[_Tok], i: int, strict: bool) -> _Match | None:
     """Read a date expression starting at token `i` (qualifiers, point, range)."""
     first = i
+    i, approx, between, open_kind = _qualifiers(toks, i)
+    if i < len(toks) and toks[i].kind == "slashed":
+        return _slashed(toks, first, i, approx)
+    got = _point(toks, i, strict)
+    if got is None:
+        return None
+    a, j = got
+    value: _Value | None = None
+    if open_kind is None and _at_separator(toks, j, between):
+        ranged = _range_to(toks, a, j, strict, approx)
+        if ranged is not None:
+            value, j = ranged
+    if value is None:
+        if between or not a.valid():
+            return None  # `between` promises a range; half of one is no date
+        value = _single(a, open_kind, approx)
+    value, j = _trailing_mark(toks, j, value)
+    return _Match(value, first, j)
+
+
+def _qualifiers(toks: Sequence[_Tok], i: int) -> tuple[int, bool, bool, str | None]:
+    """What comes before the point: (index after it, approximate, `between`, open kind).
+
+    A weekday is skipped; `c.` and the like make the date approximate; an open kind
+    comes from a phrase such as `on or before` (see `_OPEN`).
+    """
     approx = False
     if _word(toks, i) in _WEEKDAYS:
         i += 1 + _punct(toks, i + 1, ",")
@@ -420,45 +458,59 @@ def _expression(toks: Sequence[_Tok], i: int, strict: bool) -> _Match | None:
             if all(_word(toks, i + n) == w for n, w in enumerate(words)):
                 open_kind, i = kind, i + len(words)
                 break
-    if i < len(toks) and toks[i].kind == "slashed":
-        return _slashed(toks, first, i, approx)
-    got = _point(toks, i, strict)
-    if got is None:
-        return None
-    a, j = got
-    value: _Value | None = None
-    sep = j < len(toks) and (
+    return i, approx, between, open_kind
+
+
+def _at_separator(toks: Sequence[_Tok], j: int, between: bool) -> bool:
+    """Does token `j` join two points into a range (`-`, `to`, `and` after `between`)?"""
+    return j < len(toks) and (
         toks[j].kind == "dash"
         or _word(toks, j) in _RANGE_WORDS
         or (between and _word(toks, j) == "and")
         or (toks[j].text == "/" and toks[j - 1].kind == "compact")
     )
-    if sep and open_kind is None:
-        end = _two_digit_end(a, toks[j + 1]) if j + 1 < len(toks) else None
-        got_b = (end, j + 2) if end is not None else _point(toks, j + 1, strict)
-        if got_b is not None:
-            b, k = got_b
-            filled = _fill(a, b)
-            if filled and all(p.valid() for p in filled):
-                lo, hi = filled
-                if lo.bounds()[0] <= hi.bounds()[1]:
-                    value, j = _Value("range", filled, approx), k
-    if value is None:
-        if between or not a.valid():
-            return None
-        kind = "point"
-        if open_kind is not None:
-            kind = open_kind.rstrip("!")
-            if open_kind.endswith("!"):  # strictly before/after: shift by a day
-                a = _shift(a, -1 if kind == "before" else 1)
-        value = _Value(kind, (a,), approx)
+
+
+def _range_to(
+    toks: Sequence[_Tok], a: _Point, j: int, strict: bool, approx: bool
+) -> tuple[_Value, int] | None:
+    """The range from `a` to the point after the separator at `j`, and the index after it.
+
+    None when the second point is missing or invalid, or ends before `a` starts.
+    """
+    end = _two_digit_end(a, toks[j + 1]) if j + 1 < len(toks) else None
+    got_b = (end, j + 2) if end is not None else _point(toks, j + 1, strict)
+    if got_b is None:
+        return None
+    b, k = got_b
+    filled = _fill(a, b)
+    if not filled or not all(p.valid() for p in filled):
+        return None
+    lo, hi = filled
+    if not lo.bounds()[0] <= hi.bounds()[1]:
+        return None
+    return _Value("range", filled, approx), k
+
+
+def _single(a: _Point, open_kind: str | None, approx: bool) -> _Value:
+    """One point, or an open range when a phrase such as `before` came first."""
+    kind = "point"
+    if open_kind is not None:
+        kind = open_kind.rstrip("!")
+        if open_kind.endswith("!"):  # strictly before/after: shift by a day
+            a = _shift(a, -1 if kind == "before" else 1)
+    return _Value(kind, (a,), approx)
+
+
+def _trailing_mark(toks: Sequence[_Tok], j: int, value: _Value) -> tuple[_Value, int]:
+    """A `?` (uncertain) or `~` (approximate) right after the date."""
     if j < len(toks) and toks[j].kind == "punct" and toks[j].text in "?~":
         if toks[j].text == "?":
             value = replace(value, uncertain=True)
         else:
             value = replace(value, approx=True)
         j += 1
-    return _Match(value, first, j)
+    return value, j
 
 
 def _shift(p: _Point, days: int) -> _Point:

@@ -1,7 +1,8 @@
 """Readers turn one content file into Records (or problems); they never render.
 
 `read_file` decodes the bytes (UTF-8, with or without BOM; UTF-16 with a BOM),
-normalizes line ends, and hands the text to the reader for the file's kind:
+normalizes line ends, and hands the text to the reader for the file's kind, found in
+one table, `READERS`:
 
 - `.md`  Markdown + YAML front matter (`readers.markdown`)
 - `.txt` an archive page export (`readers.archive_text`) or, failing its signature,
@@ -14,26 +15,51 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 from archivist.config import Config
 from archivist.model import Location, Problem, ReadResult
+from archivist.read.readers import archive_text, markdown, tei, transcription
+from archivist.read.readers.source import Source
 from archivist.slugs import file_id
 
-RECORD_SUFFIXES = (".md", ".markdown", ".txt", ".xml")
+__all__ = [
+    "READERS",
+    "RECORD_SUFFIXES",
+    "Reader",
+    "Source",
+    "decode",
+    "read_bytes",
+    "read_data",
+    "read_file",
+    "read_text",
+]
+
+Reader = Callable[[str, Source], ReadResult]
+
+
+def _read_txt(text: str, source: Source) -> ReadResult:
+    """An archive page export when the text has its signature, else a plain transcription."""
+    if archive_text.looks_like_export(text):
+        return archive_text.read(text, source)
+    return transcription.read(text, source)
+
+
+# Suffix (lower case) → the reader for it: a new kind of file is one row.
+READERS: Mapping[str, Reader] = MappingProxyType(
+    {
+        ".md": markdown.read,
+        ".markdown": markdown.read,
+        ".txt": _read_txt,
+        ".xml": tei.read,
+    }
+)
+RECORD_SUFFIXES = tuple(READERS)
 
 # C0/C1 controls other than tab and newline never belong in record text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """The file a reader works on: its display path, its id stem and the settings."""
-
-    path: str
-    stem: str
-    config: Config
 
 
 def _looks_like_utf16(data: bytes) -> bool:
@@ -87,25 +113,12 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
 def read_text(text: str, source: Source, suffix: str) -> ReadResult:
     """Dispatch decoded text to the reader for `suffix`."""
     suffix = suffix.lower()
-    if suffix in (".md", ".markdown"):
-        from archivist.read.readers import markdown
-
-        return markdown.read(text, source)
-    if suffix == ".txt":
-        from archivist.read.readers import archive_text
-
-        if archive_text.looks_like_export(text):
-            return archive_text.read(text, source)
-        from archivist.read.readers import transcription
-
-        return transcription.read(text, source)
-    if suffix == ".xml":
-        from archivist.read.readers import tei
-
-        return tei.read(text, source)
-    return ReadResult(
-        problems=(Problem(Location(source.path), "file", f"no reader for {suffix!r} files"),)
-    )
+    reader = READERS.get(suffix)
+    if reader is None:
+        return ReadResult(
+            problems=(Problem(Location(source.path), "file", f"no reader for {suffix!r} files"),)
+        )
+    return reader(text, source)
 
 
 def read_data(data: bytes, display: str, config: Config, stem: str, suffix: str) -> ReadResult:

@@ -10,52 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 
 from archivist.model import Location, Participant, Problem, ReadResult, Record, Severity
 from archivist.read.datelines import split_body
 from archivist.read.dates import parse_date
-from archivist.read.readers import Source
-from archivist.read.yamlstrict import YamlError, YamlValue, load_mapping
+from archivist.read.readers.source import Source
+from archivist.read.yamlstrict import Positioned, YamlError, YamlValue, load_mapping
 from archivist.scaffold import PLACEHOLDER
 
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
-
-# The model's own names, and common synonyms other tools use.
-_SYNONYMS: dict[str, tuple[str, ...]] = {
-    "id": ("id",),
-    "title": ("title",),
-    "date": ("date",),
-    "participants": ("participants",),
-    "source": ("source", "source_citation", "citation"),
-    "rights": ("rights", "rights_note", "license"),
-    "summary": ("summary", "description", "abstract"),
-    "type": ("type", "document_type"),
-    "language": ("language", "languages"),
-    "original_language": ("original_language",),
-    "classification": ("classification", "original_classification"),
-    "place": ("place", "location"),
-    "archive": ("archive", "original_archive"),
-    "collections": ("collections", "collection"),
-    "subjects": ("subjects", "subject", "tags"),
-    "funders": ("funders", "donors"),
-    "translators": ("translators", "translator"),
-    "uploaded": ("uploaded", "original_uploaded_date"),
-    "record_id": ("record_id",),
-    "related": ("related",),
-    "status": ("status",),
-    "embargo": ("embargo",),
-}
-
-_LIST_FIELDS = {
-    "language", "original_language", "collections", "subjects", "funders",
-    "translators", "related",
-}  # fmt: skip
-_TEXT_FIELDS = {
-    "id", "title", "source", "rights", "summary", "type", "classification", "place",
-    "archive", "record_id",
-}  # fmt: skip
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 
@@ -119,6 +85,11 @@ def _flat_strings(value: YamlValue) -> list[str]:
     return []
 
 
+def _root(key: str) -> str:
+    """The top-level front-matter key a key path starts from (`naa_refs[].x` → `naa_refs`)."""
+    return key.split(".")[0].removesuffix("[]")
+
+
 class _Builder:
     """Collects fields and problems for one file."""
 
@@ -129,7 +100,7 @@ class _Builder:
         self.origin: dict[str, Location] = {}
 
     def loc(self, key: str) -> Location:
-        line, col = self.lines.get(key.split(".")[0].removesuffix("[]"), (1, 1))
+        line, col = self.lines.get(_root(key), (1, 1))
         return Location(self.source.path, line, col)
 
     def error(self, key: str, field: str, message: str) -> None:
@@ -140,6 +111,7 @@ class _Builder:
 
 
 def _text(b: _Builder, key: str, field: str, value: YamlValue) -> str | None:
+    """Text; a list's items are joined with `; `, a mapping is an error."""
     strings = _flat_strings(value)
     if isinstance(value, dict):
         b.error(key, field, "expected text, found a mapping")
@@ -149,13 +121,15 @@ def _text(b: _Builder, key: str, field: str, value: YamlValue) -> str | None:
 
 
 def _list(b: _Builder, key: str, field: str, value: YamlValue) -> tuple[str, ...]:
+    """A list of text (one string is a list of one); a mapping is an error."""
     if isinstance(value, dict):
         b.error(key, field, "expected a list of text, found a mapping")
         return ()
     return tuple(s.strip() for s in _flat_strings(value) if s.strip())
 
 
-def _participants(b: _Builder, key: str, value: YamlValue) -> tuple[Participant, ...]:
+def _participants(b: _Builder, key: str, field: str, value: YamlValue) -> tuple[Participant, ...]:
+    """Names, or `{name, role}` mappings; an entry without a name is an error."""
     out: list[Participant] = []
     items = value if isinstance(value, list) else [value] if value is not None else []
     for item in items:
@@ -165,7 +139,7 @@ def _participants(b: _Builder, key: str, value: YamlValue) -> tuple[Participant,
             name = item.get("name")
             role = item.get("role")
             if not isinstance(name, str) or not name.strip():
-                b.error(key, "participants", "each participant needs a name")
+                b.error(key, field, "each participant needs a name")
                 continue
             out.append(
                 Participant(
@@ -173,11 +147,12 @@ def _participants(b: _Builder, key: str, value: YamlValue) -> tuple[Participant,
                 )
             )
         elif item is not None:
-            b.error(key, "participants", "expected a name or {name, role}")
+            b.error(key, field, "expected a name or {name, role}")
     return tuple(out)
 
 
 def _iso_day(b: _Builder, key: str, field: str, value: YamlValue) -> dt.date | None:
+    """A day written as YYYY-MM-DD (upload and embargo days are exact, never archival)."""
     text = _text(b, key, field, value)
     if text is None:
         return None
@@ -188,7 +163,69 @@ def _iso_day(b: _Builder, key: str, field: str, value: YamlValue) -> dt.date | N
         return None
 
 
-_Reader = Callable[[_Builder, str, str, YamlValue], object]
+# A handler's answer that leaves the field out of the record (as if never written).
+_UNSET = object()
+
+
+def _date(b: _Builder, key: str, field: str, value: YamlValue) -> object:
+    """An archival date as written; text that does not read as one is an error."""
+    text = _text(b, key, field, value)
+    if text is None:
+        return _UNSET  # so the body's dateline may still supply the date
+    date = parse_date(text)
+    if date is not None and not date.is_normalized:
+        b.error(key, "date", f"not a date archivist can read ({text!r})")
+    return date
+
+
+def _status(b: _Builder, key: str, field: str, value: YamlValue) -> str:
+    """`published` (the default) or `draft`; anything else is an error."""
+    status = (_text(b, key, field, value) or "published").lower()
+    if status not in ("published", "draft"):
+        b.error(key, "status", f"expected published or draft ({status!r})")
+        status = "published"
+    return status
+
+
+_Handler = Callable[[_Builder, str, str, YamlValue], object]
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """A front-matter field: the keys it may be written under, and how it is read."""
+
+    keys: tuple[str, ...]  # the model's own name first, then synonyms other tools use
+    read: _Handler
+
+
+# Record field → its keys and handler. The order is the order keys are claimed in (a
+# key serves one field) and problems are reported in; a new field is one more row.
+_FIELDS: Mapping[str, _Field] = MappingProxyType(
+    {
+        "id": _Field(("id",), _text),
+        "title": _Field(("title",), _text),
+        "date": _Field(("date",), _date),
+        "participants": _Field(("participants",), _participants),
+        "source": _Field(("source", "source_citation", "citation"), _text),
+        "rights": _Field(("rights", "rights_note", "license"), _text),
+        "summary": _Field(("summary", "description", "abstract"), _text),
+        "type": _Field(("type", "document_type"), _text),
+        "language": _Field(("language", "languages"), _list),
+        "original_language": _Field(("original_language",), _list),
+        "classification": _Field(("classification", "original_classification"), _text),
+        "place": _Field(("place", "location"), _text),
+        "archive": _Field(("archive", "original_archive"), _text),
+        "collections": _Field(("collections", "collection"), _list),
+        "subjects": _Field(("subjects", "subject", "tags"), _list),
+        "funders": _Field(("funders", "donors"), _list),
+        "translators": _Field(("translators", "translator"), _list),
+        "uploaded": _Field(("uploaded", "original_uploaded_date"), _iso_day),
+        "record_id": _Field(("record_id",), _text),
+        "related": _Field(("related",), _list),
+        "status": _Field(("status",), _status),
+        "embargo": _Field(("embargo",), _iso_day),
+    }
+)
 
 
 def _apply_body_parts(body: str, body_line: int, fields: dict[str, object], b: _Builder) -> str:
@@ -228,9 +265,8 @@ def _apply_body_parts(body: str, body_line: int, fields: dict[str, object], b: _
     return body
 
 
-def read(text: str, source: Source) -> ReadResult:
-    """Read one Markdown record file."""
-    path = source.path
+def _front_matter(text: str, path: str) -> tuple[Positioned, str, int] | ReadResult:
+    """(front matter, body, body's first line), or the problem that it cannot be read."""
     try:
         front, body, body_line = split_front_matter(text)
         if front is None:
@@ -243,29 +279,40 @@ def read(text: str, source: Source) -> ReadResult:
                     ),
                 )
             )
-        parsed = load_mapping(front, first_line=2)
+        return load_mapping(front, first_line=2), body, body_line
     except YamlError as exc:
         return ReadResult(
             problems=(Problem(Location(path, exc.line, exc.col), "yaml", exc.message),)
         )
 
-    lines = parsed.lines
-    data = parsed.value
-    b = _Builder(source, lines)
+
+def _claim_keys(
+    data: dict[str, YamlValue], field_map: Mapping[str, str]
+) -> tuple[dict[str, YamlValue], dict[str, str], set[str]]:
+    """Which key each field is read from: (values, keys, top-level keys used).
+
+    A key mapped in `fields:` comes before the field's own keys; a top-level key
+    serves the first field that claims it.
+    """
     used: set[str] = set()
     values: dict[str, YamlValue] = {}
     keys: dict[str, str] = {}
-    for field in _SYNONYMS:
-        mapped = source.config.field_map.get(field)
-        candidates = ((mapped,) if mapped else ()) + _SYNONYMS[field]
-        for candidate in candidates:
+    for field, spec in _FIELDS.items():
+        mapped = field_map.get(field)
+        for candidate in ((mapped,) if mapped else ()) + spec.keys:
             found, value = _lookup(data, candidate)
-            if found and candidate.split(".")[0].removesuffix("[]") not in used:
-                used.add(candidate.split(".")[0].removesuffix("[]"))
+            if found and _root(candidate) not in used:
+                used.add(_root(candidate))
                 values[field] = value
                 keys[field] = candidate
                 break
+    return values, keys, used
 
+
+def _read_fields(
+    b: _Builder, values: dict[str, YamlValue], keys: dict[str, str]
+) -> dict[str, object]:
+    """Each claimed value through its field's handler; placeholders are errors."""
     fields: dict[str, object] = {}
     for field, value in values.items():
         key = keys[field]
@@ -273,27 +320,38 @@ def read(text: str, source: Source) -> ReadResult:
         if any(s.startswith(PLACEHOLDER) for s in _all_strings(value)):
             b.error(key, field, f"still holds the {PLACEHOLDER} placeholder from `archivist new`")
             continue
-        if field in _TEXT_FIELDS:
-            fields[field] = _text(b, key, field, value)
-        elif field in _LIST_FIELDS:
-            fields[field] = _list(b, key, field, value)
-        elif field == "participants":
-            fields[field] = _participants(b, key, value)
-        elif field in ("uploaded", "embargo"):
-            fields[field] = _iso_day(b, key, field, value)
-        elif field == "date":
-            text_value = _text(b, key, field, value)
-            if text_value is not None:
-                date = parse_date(text_value)
-                if date is not None and not date.is_normalized:
-                    b.error(key, "date", f"not a date archivist can read ({text_value!r})")
-                fields[field] = date
-        elif field == "status":
-            status = (_text(b, key, field, value) or "published").lower()
-            if status not in ("published", "draft"):
-                b.error(key, "status", f"expected published or draft ({status!r})")
-                status = "published"
-            fields[field] = status
+        read_value = _FIELDS[field].read(b, key, field, value)
+        if read_value is not _UNSET:
+            fields[field] = read_value
+    return fields
+
+
+def _check_body(b: _Builder, body_text: str, body_line: int) -> None:
+    """Where the body starts, and an error while it is still the template's placeholder."""
+    path = b.source.path
+    if body_text.startswith(PLACEHOLDER):
+        b.problems.append(
+            Problem(
+                Location(path, body_line, 1),
+                "body",
+                f"still holds the {PLACEHOLDER} placeholder from `archivist new`",
+            )
+        )
+    if body_text:
+        b.origin["body"] = Location(path, body_line, 1)
+
+
+def read(text: str, source: Source) -> ReadResult:
+    """Read one Markdown record file."""
+    path = source.path
+    front = _front_matter(text, path)
+    if isinstance(front, ReadResult):
+        return front
+    parsed, body, body_line = front
+    data = parsed.value
+    b = _Builder(source, parsed.lines)
+    values, keys, used = _claim_keys(data, source.config.field_map)
+    fields = _read_fields(b, values, keys)
 
     record_id = fields.pop("id", None) or source.stem
     assert isinstance(record_id, str)
@@ -308,16 +366,7 @@ def read(text: str, source: Source) -> ReadResult:
         b.error(keys.get("title", "title"), "title", "missing title")
     extra = {k: v for k, v in data.items() if k not in used}
     body_text = body.strip("\n")
-    if body_text.startswith(PLACEHOLDER):
-        b.problems.append(
-            Problem(
-                Location(path, body_line, 1),
-                "body",
-                f"still holds the {PLACEHOLDER} placeholder from `archivist new`",
-            )
-        )
-    if body_text:
-        b.origin["body"] = Location(path, body_line, 1)
+    _check_body(b, body_text, body_line)
     if b.problems and any(p.is_error for p in b.problems):
         return ReadResult(problems=tuple(b.problems))
     body_text = _apply_body_parts(body_text, body_line, fields, b)

@@ -35,7 +35,7 @@ from archivist.model import (
     Severity,
 )
 from archivist.read import dates
-from archivist.read.readers import Source
+from archivist.read.readers.source import Source
 from archivist.slugs import slugify
 
 MAX_DEPTH = 100  # real TEI nests < 20 deep; the walk recurses ~2 frames per level
@@ -615,34 +615,71 @@ def _wholly_hi(node: Node) -> bool:
 def _read_document(
     div: Node, index: int, ctx: FileContext, previous_title: str | None
 ) -> tuple[Record, list[Problem]]:
+    """One `div[@type=document]` → its Record and the warnings about it."""
     path = ctx.path
     at = Location(path, div.line, div.col)
     problems: list[Problem] = []
+    # Insertion order is kept in the Record, so each step adds its keys in turn.
     origin: dict[str, Location] = {"id": at}
-    extra: dict[str, object] = {k: v for k, v in ctx.extra.items()}
-    xml_id = div.attrs.get("xml:id")
-    for key, attr in (("xml_id", "xml:id"), ("doc_number", "n"), ("subtype", "subtype")):
-        if div.attrs.get(attr):
-            extra[key] = div.attrs[attr]
-    own = [n for n in walk(div, _is_document)]
+    extra = _document_extra(div, ctx)
+    own = list(walk(div, _is_document))
     head = next((n for n in div.elements() if n.tag == "head"), None)
     dateline = next((n for n in own if n.tag == "dateline"), None)
     source_note = next((n for n in own if is_source_note(n)), None)
 
-    if ctx.single or not xml_id:
-        record_id = ctx.stem if ctx.single else f"{ctx.stem}--{index}"
-    else:
-        record_id = f"{ctx.stem}--{slugify(xml_id)}"
-
     title = norm(flat_text(head)) if head is not None else ""  # notes left out
     if head is not None:
         origin["title"] = Location(path, head.line, head.col)
+    src, classification = _document_source(source_note, ctx, at, origin, problems)
+    date, place = _document_date(dateline, ctx, at, origin, extra, problems)
+    participants = _document_participants(div, path, origin)
+    blocks, notes = _document_body(div, head, dateline, path, origin)
+    if not title:
+        title = _supplied_title(blocks, previous_title)
+        extra["title_supplied"] = True
+        problems.append(
+            Problem(at, "title", f"document has no head; titled {title!r}", Severity.WARNING)
+        )
+    if place:
+        origin["place"] = origin.get("date", at)
+    record = Record(
+        id=_record_id(div, index, ctx), title=title, path=path, date=date,
+        participants=participants, source=src, classification=classification, place=place,
+        body="\n\n".join(blocks), body_format="text", notes=tuple(notes.notes),
+        record_id=None, origin=MappingProxyType(origin), extra=MappingProxyType(extra),
+    )  # fmt: skip
+    return record, problems
 
-    # Source: the document's own note, else the file's preface paragraph.
+
+def _record_id(div: Node, index: int, ctx: FileContext) -> str:
+    """The file's stem for its only document; else `stem--<xml:id>`, or `stem--<index>`."""
+    xml_id = div.attrs.get("xml:id")
+    if ctx.single or not xml_id:
+        return ctx.stem if ctx.single else f"{ctx.stem}--{index}"
+    return f"{ctx.stem}--{slugify(xml_id)}"
+
+
+def _document_extra(div: Node, ctx: FileContext) -> dict[str, object]:
+    """The file's extra values, then the document's own id, number and subtype."""
+    extra: dict[str, object] = {k: v for k, v in ctx.extra.items()}
+    for key, attr in (("xml_id", "xml:id"), ("doc_number", "n"), ("subtype", "subtype")):
+        if div.attrs.get(attr):
+            extra[key] = div.attrs[attr]
+    return extra
+
+
+def _document_source(
+    source_note: Node | None,
+    ctx: FileContext,
+    at: Location,
+    origin: dict[str, Location],
+    problems: list[Problem],
+) -> tuple[str | None, str | None]:
+    """(source, classification): the document's own note, else the file's preface paragraph."""
     src, src_at = ctx.source, ctx.source_at
     if source_note is not None:
         src = strip_source_prefix(flat_text(source_note)) or None
-        src_at = Location(path, source_note.line, source_note.col)
+        src_at = Location(ctx.path, source_note.line, source_note.col)
     if src and src_at:
         origin["source"] = src_at
     classification = classification_in(src) if src else None
@@ -650,13 +687,28 @@ def _read_document(
         origin["classification"] = src_at
     if not src:
         problems.append(Problem(at, "source", "no source note", Severity.WARNING))
+    return src, classification
 
-    date, place = _document_date(dateline, ctx, at, origin, extra, problems)
 
+def _document_participants(
+    div: Node, path: str, origin: dict[str, Location]
+) -> tuple[Participant, ...]:
+    """The names in the document's first attendance list."""
     attendance = attendance_list(div)
     participants = participants_from(attendance) if attendance is not None else ()
     if attendance is not None and participants:
         origin["participants"] = Location(path, attendance.line, attendance.col)
+    return participants
+
+
+def _document_body(
+    div: Node, head: Node | None, dateline: Node | None, path: str, origin: dict[str, Location]
+) -> tuple[list[str], _Notes]:
+    """The body's text blocks and its footnotes.
+
+    The head, dateline and source note are fields, and a nested document is a record of
+    its own, so none of them is body.
+    """
 
     def skip(node: Node) -> bool:
         return node is head or node is dateline or is_source_note(node) or _is_document(node)
@@ -667,28 +719,12 @@ def _read_document(
         for note in _notes_in(part):
             notes.marker(note)
     blocks = render_blocks(div, notes, skip)
-    body = "\n\n".join(blocks)
     first_block = next((n for n in div.elements() if not skip(n)), None)
     if first_block is not None:
         origin["body"] = Location(path, first_block.line, first_block.col)
     if notes.first is not None:
         origin["notes"] = Location(path, notes.first.line, notes.first.col)
-
-    if not title:
-        title = _supplied_title(blocks, previous_title)
-        extra["title_supplied"] = True
-        problems.append(
-            Problem(at, "title", f"document has no head; titled {title!r}", Severity.WARNING)
-        )
-    if place:
-        origin["place"] = origin.get("date", at)
-    record = Record(
-        id=record_id, title=title, path=path, date=date, participants=participants,
-        source=src, classification=classification, place=place, body=body,
-        body_format="text", notes=tuple(notes.notes), record_id=None,
-        origin=MappingProxyType(origin), extra=MappingProxyType(extra),
-    )  # fmt: skip
-    return record, problems
+    return blocks, notes
 
 
 def _notes_in(node: Node | None) -> list[Node]:
@@ -717,19 +753,7 @@ def _document_date(
 ) -> tuple[ArchiveDate | None, str | None]:
     """The dateline's date (attributes, then text); the header date only without one."""
     if dateline is None:
-        if ctx.header_date is None:
-            problems.append(Problem(at, "date", "no dateline and no header date", Severity.WARNING))
-            return None, None
-        problems.append(
-            Problem(
-                at, "date",
-                f"no dateline; using the file header date {ctx.header_date.text!r}",
-                Severity.WARNING,
-            )
-        )  # fmt: skip
-        if ctx.header_date_at:
-            origin["date"] = ctx.header_date_at
-        return ctx.header_date, None
+        return _header_date_only(ctx, at, origin, problems), None
     where = Location(ctx.path, dateline.line, dateline.col)
     raw = norm(flat_text(dateline))
     extra["dateline"] = raw
@@ -740,16 +764,7 @@ def _document_date(
     date: ArchiveDate | None = None
     if date_el is not None:
         where = Location(ctx.path, date_el.line, date_el.col)
-        shown = norm(flat_text(date_el)) or parts.date
-        date = date_from_attrs(date_el.attrs, shown)
-        if date is None and any(k in date_el.attrs for k in ("when", "from", "to")):
-            problems.append(
-                Problem(
-                    where, "date", "unreadable date attributes; reading the text", Severity.WARNING
-                )
-            )
-        if date is None and shown:
-            date = date_from_text(split_dateline(shown).date)
+        date = _date_element(date_el, parts, where, problems)
     if date is None and parts.date:
         date = date_from_text(parts.date)
     if date is not None and date.time is None and parts.time:
@@ -772,6 +787,40 @@ def _document_date(
             )
         )  # fmt: skip
     return date, place
+
+
+def _header_date_only(
+    ctx: FileContext, at: Location, origin: dict[str, Location], problems: list[Problem]
+) -> ArchiveDate | None:
+    """A document without a dateline: the file header's date, with a warning either way."""
+    if ctx.header_date is None:
+        problems.append(Problem(at, "date", "no dateline and no header date", Severity.WARNING))
+        return None
+    problems.append(
+        Problem(
+            at, "date",
+            f"no dateline; using the file header date {ctx.header_date.text!r}",
+            Severity.WARNING,
+        )
+    )  # fmt: skip
+    if ctx.header_date_at:
+        origin["date"] = ctx.header_date_at
+    return ctx.header_date
+
+
+def _date_element(
+    date_el: Node, parts: DatelineParts, where: Location, problems: list[Problem]
+) -> ArchiveDate | None:
+    """The dateline's `date` element: its attributes, else its text."""
+    shown = norm(flat_text(date_el)) or parts.date
+    date = date_from_attrs(date_el.attrs, shown)
+    if date is None and any(k in date_el.attrs for k in ("when", "from", "to")):
+        problems.append(
+            Problem(where, "date", "unreadable date attributes; reading the text", Severity.WARNING)
+        )
+    if date is None and shown:
+        date = date_from_text(split_dateline(shown).date)
+    return date
 
 
 def _contradicts(header: ArchiveDate | None, date: ArchiveDate) -> bool:

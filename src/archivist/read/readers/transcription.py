@@ -23,7 +23,7 @@ from types import MappingProxyType
 
 from archivist.model import Location, Problem, ReadResult, Record, Severity
 from archivist.read.datelines import split_body
-from archivist.read.readers import Source
+from archivist.read.readers.source import Source
 
 #: A first line longer than this is still the title, but probably not meant as one.
 LONG_TITLE = 300
