@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from archivist.enrich.people.names import (
@@ -90,60 +91,77 @@ def _parties(text: str, function: str | None) -> list[_Mention]:
     Earle Page, Minister for Commerce`, `Cumes, Eastman, Cook and Flood`."""
     out: list[_Mention] = []
     for chunk in _split_top(text, _AND_TO):
-        if not chunk:
-            continue
         chunk = re.sub(r"^(?:to|and)\s+", "", chunk, flags=re.IGNORECASE)
-        parts = [re.sub(r"^and\s+", "", p, flags=re.IGNORECASE) for p in _split_top(chunk, _COMMA)]
-        parts = [p for p in parts if p]
+        parts = _comma_parts(chunk)
         if not parts:
             continue
         if _org_like(parts[0]) and not _office_like(parts[0]):
-            # a body and its qualifier: `Australian Delegation, United Nations`
-            pieces = _split_and(chunk)
-            if len(parts) > 1 and "," in pieces[0]:
-                pieces = [chunk]  # `Australian Delegation, Economic and Social Council`
-            for piece in pieces:
-                m = _mention(piece, function)
-                if m:
-                    out.append(m)
-            continue
-        pending_office: str | None = None
-        current: list[_Mention] = []
-        office_parts: list[str] = []
-        for i, part in enumerate(parts):
-            if current and not office_parts and _SUFFIX.fullmatch(part):
-                last = current[-1]  # `William D. Blair, Jr.`
-                current[-1] = replace(last, name=f"{last.name}, {part}")
-                continue
-            pieces = _split_and(part)
-            if not current and not office_parts:
-                nxt = parts[i + 1] if i + 1 < len(parts) else ""
-                if (
-                    pending_office is None
-                    and not _person_like(_split_office_prefix(part)[1])
-                    and _office_like(part)
-                    and nxt
-                    and _person_like(nxt)
-                ):
-                    pending_office = part  # `the President of Ukraine, Leonid Kuchma`
-                    continue
-                for piece in pieces:
-                    m = _mention(piece, function, pending_office)
-                    if m:
-                        current.append(m)
-                pending_office = None
-            elif not office_parts and (
-                all(_person_like(p) for p in pieces)
-                or (_office_only(current[-1].name) and _office_only(part))
-            ):
-                # `Stalin, Kuznetsov`: another person; `the Secretary of Defense, the
-                # Director of Central Intelligence`: another office
-                _flush(current, office_parts, out)
-                for piece in pieces:
-                    m = _mention(piece, function)
-                    if m:
-                        current.append(m)
-            else:
-                office_parts.append(part)
-        _flush(current, office_parts, out)
+            out += _body_parties(chunk, parts, function)
+        else:
+            out += _people_parties(parts, function)
     return out
+
+
+def _comma_parts(chunk: str) -> list[str]:
+    """The comma parts of a chunk, without a leading `and` (`Cumes, Cook and Flood`)."""
+    parts = [re.sub(r"^and\s+", "", p, flags=re.IGNORECASE) for p in _split_top(chunk, _COMMA)]
+    return [p for p in parts if p]
+
+
+def _mentions(
+    pieces: Iterable[str], function: str | None, office: str | None = None
+) -> list[_Mention]:
+    """A mention for each piece that names someone."""
+    return [m for piece in pieces if (m := _mention(piece, function, office))]
+
+
+def _body_parties(chunk: str, parts: Sequence[str], function: str | None) -> list[_Mention]:
+    """A body and its qualifier: `Australian Delegation, United Nations`."""
+    pieces = _split_and(chunk)
+    if len(parts) > 1 and "," in pieces[0]:
+        pieces = [chunk]  # `Australian Delegation, Economic and Social Council`
+    return _mentions(pieces, function)
+
+
+def _people_parties(parts: Sequence[str], function: str | None) -> list[_Mention]:
+    """Comma parts that name people, each person followed by the parts of their office:
+    `Mr S. M. Bruce, High Commissioner in London`, `Stalin, Kuznetsov`."""
+    out: list[_Mention] = []
+    current: list[_Mention] = []  # the people named by the last name part
+    office_parts: list[str] = []  # the parts after them, until the next name part
+    pending_office: str | None = None  # an office written before its holder
+    for part, nxt in zip(parts, [*parts[1:], ""], strict=True):
+        if current and not office_parts and _SUFFIX.fullmatch(part):
+            last = current[-1]  # `William D. Blair, Jr.`
+            current[-1] = replace(last, name=f"{last.name}, {part}")
+            continue
+        pieces = _split_and(part)
+        if not current and not office_parts:
+            if pending_office is None and _office_before_holder(part, nxt):
+                pending_office = part  # `the President of Ukraine, Leonid Kuchma`
+                continue
+            current += _mentions(pieces, function, pending_office)
+            pending_office = None
+        elif not office_parts and _another_party(current[-1], part, pieces):
+            _flush(current, office_parts, out)
+            current += _mentions(pieces, function)
+        else:
+            office_parts.append(part)
+    _flush(current, office_parts, out)
+    return out
+
+
+def _office_before_holder(part: str, nxt: str) -> bool:
+    """An office alone in its part, and the next part a person: its holder."""
+    return (
+        not _person_like(_split_office_prefix(part)[1])
+        and _office_like(part)
+        and bool(nxt)
+        and _person_like(nxt)
+    )
+
+
+def _another_party(last: _Mention, part: str, pieces: Sequence[str]) -> bool:
+    """`Stalin, Kuznetsov`: another person; `the Secretary of Defense, the Director of
+    Central Intelligence`: another office, not the office of the one before."""
+    return all(_person_like(p) for p in pieces) or (_office_only(last.name) and _office_only(part))
