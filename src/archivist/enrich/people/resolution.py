@@ -48,71 +48,106 @@ def _resolve(mentions: Sequence[_Mention]) -> tuple[list[_Mention], list[str]]:
     An index from every short form (and alias) to the names that have it keeps this
     near-linear; a record naming thousands of people stays fast.
     """
-    keys_all = [name_key(m.name) for m in mentions]
-    kept = [i for i, k in enumerate(keys_all) if k]
+    mentions = _first_people(mentions)
+    keys = [name_key(m.name) for m in mentions]
+    target, unresolved = _targets(mentions, keys)
+    return _groups(mentions, target), list(dict.fromkeys(unresolved))
+
+
+def _first_people(mentions: Sequence[_Mention]) -> list[_Mention]:
+    """The mentions of the first `MAX_PEOPLE` distinct names; a name with no key is none."""
+    keys = [name_key(m.name) for m in mentions]
+    kept = [i for i, k in enumerate(keys) if k]
     distinct: dict[str, None] = {}
     for i in kept:
-        distinct.setdefault(keys_all[i])
+        distinct.setdefault(keys[i])
         if len(distinct) >= MAX_PEOPLE:
             break
-    mentions = [mentions[i] for i in kept if keys_all[i] in distinct]
-    keys = [name_key(m.name) for m in mentions]
-    first_of: dict[str, int] = {}
+    return [mentions[i] for i in kept if keys[i] in distinct]
+
+
+def _short_form_index(mentions: Sequence[_Mention], keys: Sequence[str]) -> dict[str, list[int]]:
+    """Each short form and alias → the first mention of every name that has it."""
+    seen: set[str] = set()
     index: dict[str, list[int]] = {}
     for j, (o, key) in enumerate(zip(mentions, keys, strict=True)):
-        if o.office_only or key in first_of:
+        if o.office_only or key in seen:
             continue
-        first_of[key] = j
+        seen.add(key)
         forms = _short_forms(key) + [name_key(a) for a in o.aliases]
         for form in dict.fromkeys(forms):
             if form and form != key:
                 index.setdefault(form, []).append(j)
-    target: list[int] = list(range(len(mentions)))
+    return index
+
+
+def _targets(mentions: Sequence[_Mention], keys: Sequence[str]) -> tuple[list[int], list[str]]:
+    """The mention each one stands for (itself, a fuller name, or -1: dropped), and the
+    names that stand for no one: a bare office, or one word that matches no full name."""
+    index = _short_form_index(mentions, keys)
+    target = list(range(len(mentions)))
     unresolved: list[str] = []
-    office_hits: dict[str, int | None] = {}
-    for i, m in enumerate(mentions):
-        key = keys[i]
+    office_hits: dict[str, int | None] = {}  # one search per distinct bare office
+    for i, (m, key) in enumerate(zip(mentions, keys, strict=True)):
         if m.office_only:
             if key not in office_hits:
                 office_hits[key] = _office_target(m, mentions)
             hit = office_hits[key]
-            if hit is None:
-                unresolved.append(m.name)
-                target[i] = -1
-            else:
-                target[i] = hit
-            continue
-        candidates = {keys[j]: j for j in index.get(key, ()) if keys[j] != key}
-        # keep only the fullest candidates: `Zhou` → `Zhou Enlai`, not also `Zhou E.`
-        maximal = [
-            j
-            for k, j in candidates.items()
-            if not any(k2 != k and k in _short_forms(k2) for k2 in candidates)
-        ]
-        if len(maximal) == 1:
-            target[i] = maximal[0]
-        elif len(key.split()) == 1 and not _org_like(m.name):
+        else:
+            hit = _fullest(key, keys, index.get(key, ()))
+        if hit is not None:
+            target[i] = hit
+        elif m.office_only:
+            target[i] = -1  # an office held by no one named here is dropped
             unresolved.append(m.name)
-    # follow chains (a → b → c) with a bound, then group by final target's key
+        elif len(key.split()) == 1 and not _org_like(m.name):
+            unresolved.append(m.name)  # kept as written, and reported
+    return target, unresolved
+
+
+def _fullest(key: str, keys: Sequence[str], hits: Iterable[int]) -> int | None:
+    """The one full name a short form leads to, or None when there are none or several."""
+    candidates = {keys[j]: j for j in hits if keys[j] != key}
+    # keep only the fullest candidates: `Zhou` → `Zhou Enlai`, not also `Zhou E.`
+    maximal = [
+        j
+        for k, j in candidates.items()
+        if not any(k2 != k and k in _short_forms(k2) for k2 in candidates)
+    ]
+    return maximal[0] if len(maximal) == 1 else None
+
+
+def _groups(mentions: Sequence[_Mention], target: Sequence[int]) -> list[_Mention]:
+    """One mention per name stood for, in order of first appearance, roles merged."""
     groups: dict[str, _Mention] = {}
     for i, m in enumerate(mentions):
-        j, steps = target[i], 0
-        while j >= 0 and target[j] != j and steps < len(mentions):
-            j, steps = target[j], steps + 1
+        j = _final_target(target, i)
         if j < 0:
             continue
         full = mentions[j]
         key = name_key(full.name)
-        base = groups.get(key)
-        if base is None:
-            base = replace(full, function=m.function, office=m.office, aliases=m.aliases)
-            base = _merge_role(base, full) if j == i else base
-        else:
-            base = _merge_role(base, m)
-        if j != i:
-            base = replace(base, aliases=tuple(dict.fromkeys((*base.aliases, m.name))))
-        groups[key] = _prefer_spelling(base, m if j == i else full)
-    return list(groups.values()), list(dict.fromkeys(unresolved))
+        groups[key] = _join(groups.get(key), m, full, is_full=j == i)
+    return list(groups.values())
+
+
+def _final_target(target: Sequence[int], i: int) -> int:
+    """Follow a chain of short forms (a → b → c), with a bound; -1: dropped."""
+    j, steps = target[i], 0
+    while j >= 0 and target[j] != j and steps < len(target):
+        j, steps = target[j], steps + 1
+    return j
+
+
+def _join(base: _Mention | None, m: _Mention, full: _Mention, *, is_full: bool) -> _Mention:
+    """Add `m`, a mention of `full` (or `full` itself), to `base`, the group so far."""
+    if base is None:
+        base = replace(full, function=m.function, office=m.office, aliases=m.aliases)
+        base = _merge_role(base, full) if is_full else base
+    else:
+        base = _merge_role(base, m)
+    if not is_full:
+        base = replace(base, aliases=tuple(dict.fromkeys((*base.aliases, m.name))))
+    return _prefer_spelling(base, m if is_full else full)
 
 
 def _prefer_spelling(kept: _Mention, other: _Mention) -> _Mention:
