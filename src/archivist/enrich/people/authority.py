@@ -193,6 +193,23 @@ def parse_authority(text: str, path: str) -> tuple[Authority, list[Problem]]:
     return Authority(tuple(people), MappingProxyType(index)), problems
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """Where one `people:` item and its keys are, and the list its problems go to."""
+
+    path: str
+    line: int
+    col: int
+    keys: Mapping[str, tuple[int, int]]
+    problems: list[Problem]
+
+    def report(self, key: str | None, message: str, severity: Severity = Severity.ERROR) -> None:
+        """A problem at `key` (at the item itself when the key is absent or None)."""
+        here = (self.line, self.col)
+        line, col = here if key is None else self.keys.get(key, here)
+        self.problems.append(Problem(Location(self.path, line, col), "people", message, severity))
+
+
 def _person(
     item: YamlValue,
     path: str,
@@ -201,60 +218,25 @@ def _person(
     keys: Mapping[str, tuple[int, int]],
     problems: list[Problem],
 ) -> Person | None:
+    where = _Item(path, line, col, keys, problems)
     if not isinstance(item, dict):
-        problems.append(_problem(path, line, col, "each person must be a mapping with a name"))
+        where.report(None, "each person must be a mapping with a name")
         return None
-
-    def at(key: str) -> tuple[int, int]:
-        return keys.get(key, (line, col))
-
     for key in item:
         if key not in _PERSON_KEYS:
-            problems.append(
-                Problem(
-                    Location(path, *at(key)),
-                    "people",
-                    f"unknown key {key!r} (known: {', '.join(sorted(_PERSON_KEYS))})",
-                    Severity.WARNING,
-                )
-            )
+            known = ", ".join(sorted(_PERSON_KEYS))
+            where.report(key, f"unknown key {key!r} (known: {known})", Severity.WARNING)
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
-        problems.append(_problem(path, line, col, "a person needs a name"))
+        where.report(None, "a person needs a name")
         return None
-    texts: dict[str, str | None] = {}
-    for key in ("slug", "born", "died", "description", *_ID_KEYS):
-        raw = item.get(key)
-        if raw is not None and not isinstance(raw, str):
-            problems.append(_problem(path, *at(key), f"{key} must be text"))
-        texts[key] = raw.strip() if isinstance(raw, str) else None
-    raw_aliases = item.get("aliases") or []
-    if isinstance(raw_aliases, str):
-        raw_aliases = [raw_aliases]
-    aliases: list[str] = []
-    if not isinstance(raw_aliases, list):
-        problems.append(_problem(path, *at("aliases"), "aliases must be a list of names"))
-    else:
-        for alias in raw_aliases:
-            if isinstance(alias, str) and alias.strip():
-                aliases.append(_norm_space(alias))
-            else:
-                problems.append(_problem(path, *at("aliases"), "each alias must be a name"))
+    texts = _texts(item, where)
+    aliases = _aliases(item.get("aliases") or [], where)
     identifiers = {k: v for k in _ID_KEYS if (v := texts.get(k))}
-    extra_ids = item.get("identifiers")
-    if isinstance(extra_ids, dict):
-        for k, given in extra_ids.items():
-            if isinstance(given, str) and given.strip():
-                identifiers[k] = given.strip()
-            else:
-                problems.append(
-                    _problem(path, *at("identifiers"), f"identifier {k!r} must be text")
-                )
-    elif extra_ids is not None:
-        problems.append(_problem(path, *at("identifiers"), "identifiers must be a mapping"))
+    identifiers.update(_more_identifiers(item.get("identifiers"), where))
     slug = texts["slug"] or slugify(name_key(name) or name)
     if slug != slugify(slug):
-        problems.append(_problem(path, *at("slug"), f"slug {slug!r} is not URL-safe"))
+        where.report("slug", f"slug {slug!r} is not URL-safe")
         slug = slugify(slug)
     return Person(
         slug=slug,
@@ -265,6 +247,49 @@ def _person(
         identifiers=MappingProxyType(dict(sorted(identifiers.items()))),
         description=texts["description"],
     )
+
+
+def _texts(item: Mapping[str, YamlValue], where: _Item) -> dict[str, str | None]:
+    """The single-text fields of a person, stripped; None when absent or not text."""
+    texts: dict[str, str | None] = {}
+    for key in ("slug", "born", "died", "description", *_ID_KEYS):
+        raw = item.get(key)
+        if raw is not None and not isinstance(raw, str):
+            where.report(key, f"{key} must be text")
+        texts[key] = raw.strip() if isinstance(raw, str) else None
+    return texts
+
+
+def _aliases(raw: YamlValue, where: _Item) -> list[str]:
+    """`aliases:` as a list of names (one name alone is a list of one)."""
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        where.report("aliases", "aliases must be a list of names")
+        return []
+    aliases: list[str] = []
+    for alias in raw:
+        if isinstance(alias, str) and alias.strip():
+            aliases.append(_norm_space(alias))
+        else:
+            where.report("aliases", "each alias must be a name")
+    return aliases
+
+
+def _more_identifiers(raw: YamlValue, where: _Item) -> dict[str, str]:
+    """`identifiers:`, the schemes without a key of their own (`{cbdb: "123"}`)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        where.report("identifiers", "identifiers must be a mapping")
+        return {}
+    identifiers: dict[str, str] = {}
+    for k, given in raw.items():
+        if isinstance(given, str) and given.strip():
+            identifiers[k] = given.strip()
+        else:
+            where.report("identifiers", f"identifier {k!r} must be text")
+    return identifiers
 
 
 def load_authority(path: Path) -> tuple[Authority, list[Problem]]:
