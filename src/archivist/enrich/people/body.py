@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from archivist.enrich.people.names import (
@@ -76,8 +76,10 @@ _BULLET = re.compile(r"^\s*(?:[-•*·–—]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s+"
 
 @dataclass(frozen=True, slots=True)
 class _Label:
+    """A mention found in a body; a weak one (a plain `Word:`) must be confirmed."""
+
     mention: _Mention
-    strong: bool  # bracketed, numbered or defined: no need to appear twice
+    strong: bool  # any form but a plain label: no need to appear twice
 
 
 def _label_mention(label: str, office: str | None) -> _Mention | None:
@@ -116,7 +118,21 @@ def _line_labels(line: str) -> list[_Label]:
     if ":" not in line[: MAX_LINE * 20]:
         return []  # every label and interjection has a colon; most lines do not
     head = line[:MAX_LINE]
+    strong = _strong_label(head)
+    if strong is not None:
+        return strong
     out: list[_Label] = []
+    m = _LABEL_PLAIN.match(head)
+    if m and _plain_label_ok(m[1], m["said"]):
+        found = _label_mention(m[1], m[2])
+        if found and not (_org_like(found.name) and not found.office_only):
+            out.append(_Label(found, False))
+    return out + _interjections(line)
+
+
+def _strong_label(head: str) -> list[_Label] | None:
+    """The label of a bracketed, numbered or defined line (no one else on it is a
+    speaker); None when the line starts with none of these forms."""
     m = _LABEL_BRACKETED.match(head)
     if m:
         found = _label_mention(m[1], None)
@@ -127,18 +143,25 @@ def _line_labels(line: str) -> list[_Label]:
         return [_Label(found, True)] if found else []
     m = _LABEL_DEFINED.match(head)
     if m and not _is_editorial(m[2]):
-        abbrev = _ABBREVIATED.match(m[3].strip()) if m[3] else None
-        office = None if abbrev or not m[3] else m[3]
-        found = _label_mention(f"{m[1]} [{m[2]}]", office)
+        found = _defined_label(m)
         if found:
-            if abbrev:
-                found = replace(found, aliases=(*found.aliases, abbrev[1].strip()))
             return [_Label(found, True)]
-    m = _LABEL_PLAIN.match(head)
-    if m and _plain_label_ok(m[1], m["said"]):
-        found = _label_mention(m[1], m[2])
-        if found and not (_org_like(found.name) and not found.office_only):
-            out.append(_Label(found, False))
+    return None
+
+
+def _defined_label(m: re.Match[str]) -> _Mention | None:
+    """`Name [Identified] (Office):`; an `(abbreviated as 'X')` note gives an alias."""
+    abbrev = _ABBREVIATED.match(m[3].strip()) if m[3] else None
+    office = None if abbrev or not m[3] else m[3]
+    found = _label_mention(f"{m[1]} [{m[2]}]", office)
+    if found and abbrev:
+        found = replace(found, aliases=(*found.aliases, abbrev[1].strip()))
+    return found
+
+
+def _interjections(line: str) -> list[_Label]:
+    """`(Zhou: Yes.)` inside a line: a speaker interrupting."""
+    out: list[_Label] = []
     for inter in _INTERJECTION.finditer(line[: MAX_LINE * 20]):
         if not _plain_label_ok(inter[1], inter["said"]):
             continue
@@ -163,38 +186,56 @@ def _flattened_table(line: str) -> bool:
 
 def _attendance(lines: Sequence[str], start: int, first: str) -> list[_Mention]:
     """Entries after `Participants:`/`Present:` on the same line or the lines below."""
-    entries: list[str] = []
-    if first.strip():
-        entries = [e for e in re.split(r";\s*", first.strip()) if e]
-        if len(entries) == 1:
-            entries = _split_top(entries[0], _COMMA)
-            # `Name, Office` on one line is one entry, not two
-            if len(entries) == 2 and not _person_like(entries[1]):
-                entries = [first.strip()]
-    else:
-        # one entry a line; Markdown sources put a blank line between entries, so only
-        # two blank lines in a row, or a line that names nobody, end the list
-        i, blank_run = start + 1, 0
-        while i < len(lines) and len(entries) < MAX_LIST_ENTRIES and blank_run < 2:
-            line = lines[i][:MAX_LINE].strip()
-            i += 1
-            if not line:
-                blank_run += 1
-                continue
-            blank_run = 0
-            if line.endswith(":") and len(line) < 60:
-                continue  # a group heading such as `American side:`
-            if _ATTENDANCE.match(line) or _FUNCTION_LINE.match(line):
-                break
-            line = _BULLET.sub("", line)
-            if len(line.split()) > 16 or (not line[:1].isupper() and line[:1] != "["):
-                break
-            if _flattened_table(line):
-                continue  # a table squeezed onto one line names no one clearly
-            if not _entry_mentions(line):
-                break
-            entries.append(line)
+    first = first.strip()
+    entries = _entries_inline(first) if first else _entries_below(lines, start + 1)
     return [m for entry in entries for m in _entry_mentions(entry)]
+
+
+def _entries_inline(text: str) -> list[str]:
+    """`Participants: A; B`, `Present: A, B, C`; but `Name, Office` is one entry."""
+    entries = [e for e in re.split(r";\s*", text) if e]
+    if len(entries) == 1:
+        entries = _split_top(entries[0], _COMMA)
+        # `Name, Office` on one line is one entry, not two
+        if len(entries) == 2 and not _person_like(entries[1]):
+            entries = [text]
+    return entries
+
+
+def _entries_below(lines: Sequence[str], start: int) -> list[str]:
+    """One entry a line from `start`, until a line that names nobody."""
+    entries: list[str] = []
+    for line in _list_lines(lines, start):
+        if len(entries) >= MAX_LIST_ENTRIES:
+            break
+        if line.endswith(":") and len(line) < 60:
+            continue  # a group heading such as `American side:`
+        if _ATTENDANCE.match(line) or _FUNCTION_LINE.match(line):
+            break
+        line = _BULLET.sub("", line)
+        if len(line.split()) > 16 or (not line[:1].isupper() and line[:1] != "["):
+            break
+        if _flattened_table(line):
+            continue  # a table squeezed onto one line names no one clearly
+        if not _entry_mentions(line):
+            break
+        entries.append(line)
+    return entries
+
+
+def _list_lines(lines: Sequence[str], start: int) -> Iterator[str]:
+    """The non-blank lines from `start`, cut and stripped. Markdown sources put a blank
+    line between entries, so only two blank lines in a row end the list."""
+    blank_run = 0
+    for i in range(start, len(lines)):
+        line = lines[i][:MAX_LINE].strip()
+        if line:
+            blank_run = 0
+            yield line
+        else:
+            blank_run += 1
+            if blank_run == 2:
+                return
 
 
 def _entry_mentions(entry: str) -> list[_Mention]:
@@ -203,55 +244,57 @@ def _entry_mentions(entry: str) -> list[_Mention]:
 
 
 def _body_mentions(body: str, known: Sequence[_Mention] = ()) -> list[_Mention]:
+    """Speakers and attendees of a body, in order; `known`: named elsewhere in the record."""
     lines = body.split("\n", MAX_BODY_LINES)[:MAX_BODY_LINES]
-    found: list[tuple[int, _Mention]] = []
-    weak: dict[str, list[tuple[int, _Mention]]] = {}
-    order = 0
-    for n, line in enumerate(lines):
-        stripped = line[:MAX_LINE].strip()
-        if not stripped:
-            continue
-        att = _ATTENDANCE.match(stripped)
-        if att and len(stripped) < 200:
-            for m in _attendance(lines, n, att[1] or ""):
-                found.append((order, m))
-                order += 1
-            continue
-        fn = _FUNCTION_LINE.match(stripped)
-        if fn:
-            kind = fn[1].lower().rstrip("s").replace("-", "")
-            function = {"notetaker": "recorder", "to": "recipient", "from": "sender"}.get(
-                kind, kind
-            )
-            if function in ("recipient", "sender") and n > 40:
-                continue  # only a letter's head says who writes to whom
-            value = fn[2].strip()
-            if function in ("recipient", "sender") and not (
-                _person_like(value) or _org_like(value)
-            ):
-                continue
-            for m in _parties(value, function):
-                if _person_like(m.name) or _org_like(m.name):
-                    found.append((order, m))
-                    order += 1
-            continue
-        for label in _line_labels(line):
-            if label.strong:
-                found.append((order, label.mention))
-            else:
-                weak.setdefault(name_key(label.mention.name), []).append((order, label.mention))
-            order += 1
-    # A plain `Word:` is a speaker only when it recurs or names someone already known:
-    # one-off `Australia:` or `Background:` lines are headings, not turns.
+    labels = [label for n in range(len(lines)) for label in _line_mentions(lines, n)]
+    return _confirmed(labels, known)
+
+
+def _confirmed(labels: Sequence[_Label], known: Sequence[_Mention]) -> list[_Mention]:
+    """The mentions of `labels` in order, a weak label's only at its first line, and only
+    when it recurs or names someone already known (here or in `known`)."""
+    # one-off `Australia:` or `Background:` lines are headings, not turns
     known_forms: set[str] = set()
-    for m in [*known, *(m for _, m in found)]:
+    for m in [*known, *(label.mention for label in labels if label.strong)]:
         known_forms.update(_short_forms(name_key(m.name)))
         known_forms.update(name_key(a) for a in m.aliases)
-    for key, hits in weak.items():
-        if len(hits) >= 2 or key in known_forms:
-            found.append(hits[0])
-    found.sort(key=lambda pair: pair[0])
-    return [m for _, m in found]
+    weak: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        if not label.strong:
+            weak.setdefault(name_key(label.mention.name), []).append(i)
+    confirmed = {hits[0] for key, hits in weak.items() if len(hits) >= 2 or key in known_forms}
+    return [label.mention for i, label in enumerate(labels) if label.strong or i in confirmed]
+
+
+def _line_mentions(lines: Sequence[str], n: int) -> list[_Label]:
+    """Who line `n` names: an attendance list (which may go on below), a function line
+    (`Interpreter:`, `To:`), or speaker labels. Only plain labels are weak."""
+    stripped = lines[n][:MAX_LINE].strip()
+    if not stripped:
+        return []
+    att = _ATTENDANCE.match(stripped)
+    if att and len(stripped) < 200:
+        return [_Label(m, True) for m in _attendance(lines, n, att[1] or "")]
+    fn = _FUNCTION_LINE.match(stripped)
+    if fn:
+        return [_Label(m, True) for m in _function_line(fn[1], fn[2], n)]
+    return _line_labels(lines[n])
+
+
+_FUNCTION_OF = {"notetaker": "recorder", "to": "recipient", "from": "sender"}
+
+
+def _function_line(kind: str, value: str, n: int) -> list[_Mention]:
+    """`Interpreter: Li Yueran`, `To: Evatt` (line `n`): parties in that function."""
+    kind = kind.lower().rstrip("s").replace("-", "")
+    function = _FUNCTION_OF.get(kind, kind)
+    value = value.strip()
+    if function in ("recipient", "sender"):
+        if n > 40:
+            return []  # only a letter's head says who writes to whom
+        if not (_person_like(value) or _org_like(value)):
+            return []
+    return [m for m in _parties(value, function) if _person_like(m.name) or _org_like(m.name)]
 
 
 def participants_from_body(body: str) -> tuple[Participant, ...]:
