@@ -232,48 +232,58 @@ def title_from_to(title: str) -> list[_Mention] | None:
     connector: str | None = None
     if prefix:
         text, connector = prefix
-    sender_text: str | None
-    if connector == "to":
-        sender_text, recipient_text = None, text
-    else:
-        split = _find_top(text, _COMMA_TO) or _find_top(text, _TO)
-        if split is None:
-            if connector in ("from", "by"):
-                sender_text, recipient_text = text, None
-            else:
-                return None
-        else:
-            sender_text, recipient_text = text[: split.start()], text[split.end() :]
-    if recipient_text is not None:
-        recipient_text = _cut_tail(recipient_text)
-    elif sender_text is not None:
-        sender_text = _cut_tail(sender_text)
+    sides = _sides(text, connector)
+    if sides is None:
+        return None
+    sender_text, recipient_text = sides
     if sender_text is not None and not _party_start(sender_text):
         return None
     if recipient_text is not None and not _party_start(recipient_text):
         return None
-    out: list[_Mention] = []
-    if sender_text:
-        via: list[_Mention] = []
-        through = _find_top(sender_text, _THROUGH)
-        if through:
-            via = _parties(sender_text[through.end() :], "via")
-            sender_text = sender_text[: through.start()]
-        function = "author" if connector == "by" else "sender"
-        out += _parties(sender_text, function) + via
-    if recipient_text:
-        through = _find_top(recipient_text, _THROUGH)
-        if through:  # `Marshall to Evatt via Deschamps`
-            out += _parties(recipient_text[through.end() :], "via")
-            recipient_text = recipient_text[: through.start()]
-        by = _find_top(recipient_text, _RECIPIENT_BY)
-        authors: list[_Mention] = []
-        if by:  # `Ministerial Submission to Peacock by Ashwin`, `… to Fife from Evans`
-            function = "sender" if by[0].strip().lower() == "from" else "author"
-            authors = _parties(recipient_text[by.end() :], function)
-            recipient_text = recipient_text[: by.start()]
-        out = authors + out + _parties(recipient_text, "recipient")
-    return out or None
+    senders = _senders(sender_text, connector) if sender_text else []
+    authors, via, recipients = _recipients(recipient_text) if recipient_text else ([], [], [])
+    return authors + senders + via + recipients or None
+
+
+def _sides(text: str, connector: str | None) -> tuple[str | None, str | None] | None:
+    """(sender side, recipient side) of `X to Y` with what follows the last side cut
+    off; either may be None (`Letter to Y`, `Letter from X`); None: no sides at all."""
+    if connector == "to":
+        return None, _cut_tail(text)
+    split = _find_top(text, _COMMA_TO) or _find_top(text, _TO)
+    if split is not None:
+        return text[: split.start()], _cut_tail(text[split.end() :])
+    if connector in ("from", "by"):
+        return _cut_tail(text), None
+    return None
+
+
+def _senders(text: str, connector: str | None) -> list[_Mention]:
+    """`X Through Y`: the senders (authors after `by`), then those it went through."""
+    via: list[_Mention] = []
+    through = _find_top(text, _THROUGH)
+    if through:
+        via = _parties(text[through.end() :], "via")
+        text = text[: through.start()]
+    function = "author" if connector == "by" else "sender"
+    return _parties(text, function) + via
+
+
+def _recipients(text: str) -> tuple[list[_Mention], list[_Mention], list[_Mention]]:
+    """(authors, via, recipients) of a recipient side: `Evatt via Deschamps`,
+    `Peacock by Ashwin` (Ashwin the author), `Fife from Evans` (Evans the sender)."""
+    via: list[_Mention] = []
+    through = _find_top(text, _THROUGH)
+    if through:  # `Marshall to Evatt via Deschamps`
+        via = _parties(text[through.end() :], "via")
+        text = text[: through.start()]
+    authors: list[_Mention] = []
+    by = _find_top(text, _RECIPIENT_BY)
+    if by:  # `Ministerial Submission to Peacock by Ashwin`, `… to Fife from Evans`
+        function = "sender" if by[0].strip().lower() == "from" else "author"
+        authors = _parties(text[by.end() :], function)
+        text = text[: by.start()]
+    return authors, via, _parties(text, "recipient")
 
 
 _AUTHOR_SUBJECT = re.compile(r"^(?P<who>[^'‘\"“]{2,160}?),\s+['‘\"“]")
