@@ -82,6 +82,7 @@ __all__ = [
 
 
 def _explicit(record: Record) -> list[_Mention]:
+    """The participants a reader found in labelled fields, brackets resolved."""
     out = []
     for p in record.participants:
         function, office = role_parts(p.role)
@@ -94,10 +95,12 @@ _PARTY_FUNCTIONS = frozenset({"sender", "recipient", "author"})
 
 
 def _words_of(m: _Mention) -> set[str]:
+    """The matching words of a mention's name and aliases."""
     return {w for text in (m.name, *m.aliases) for w in name_key(text).split()}
 
 
 def _derive(record: Record, authority: Authority | None) -> tuple[list[_Mention], list[str]]:
+    """(participants, unresolved names) of a record: explicit, title, body, resolved."""
     explicit = _explicit(record)
     title = _title_mentions(record.title)
     body = _body_mentions(record.body, [*explicit, *title])

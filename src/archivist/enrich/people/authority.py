@@ -218,6 +218,7 @@ def _person(
     keys: Mapping[str, tuple[int, int]],
     problems: list[Problem],
 ) -> Person | None:
+    """One `people:` item as a Person, or None (reported) when it names no one."""
     where = _Item(path, line, col, keys, problems)
     if not isinstance(item, dict):
         where.report(None, "each person must be a mapping with a name")

@@ -83,6 +83,7 @@ class _Label:
 
 
 def _label_mention(label: str, office: str | None) -> _Mention | None:
+    """The speaker a label names, or None for a header field, a number or prose."""
     label = _decap_tokens(_norm_space(label))
     if _not_speaker(label) or any(ch.isdigit() for ch in label):
         return None
@@ -115,6 +116,7 @@ def _plain_label_ok(label: str, said: str) -> bool:
 
 
 def _line_labels(line: str) -> list[_Label]:
+    """The speaker labels of a line: the one it starts with, and interjections."""
     if ":" not in line[: MAX_LINE * 20]:
         return []  # every label and interjection has a colon; most lines do not
     head = line[:MAX_LINE]
@@ -239,6 +241,7 @@ def _list_lines(lines: Sequence[str], start: int) -> Iterator[str]:
 
 
 def _entry_mentions(entry: str) -> list[_Mention]:
+    """The people and bodies one entry of an attendance list names."""
     found = _parties(_decap_tokens(entry), None)
     return [m for m in found if _person_like(m.name) or _org_like(m.name)]
 
@@ -303,4 +306,5 @@ def participants_from_body(body: str) -> tuple[Participant, ...]:
 
 
 def _not_speaker(label: str) -> bool:
+    """`Subject:`, `Note:`, `Present:`: a header field or an editorial mark."""
     return label.casefold().strip(" .") in _NOT_SPEAKER_PHRASES

@@ -195,6 +195,8 @@ def role_parts(role: str | None) -> tuple[str | None, str | None]:
 
 @dataclass(frozen=True, slots=True)
 class _Mention:
+    """A name as met in one place of one record, with what it is there."""
+
     name: str
     function: str | None = None
     office: str | None = None
@@ -206,6 +208,7 @@ class _Mention:
 
 
 def _tokens_person_like(tokens: Sequence[str]) -> bool:
+    """Capitalised words (particles aside) that are no office, body or document type."""
     if not tokens or len(tokens) > 7:
         return False
     for i, tok in enumerate(tokens):
@@ -311,6 +314,7 @@ def _strip_courtesy(name: str) -> str:
 
 
 def _clean_name(text: str) -> str:
+    """A name without surrounding punctuation, possessive `'s`, leading `the` or courtesy."""
     text = _norm_space(text).strip(" ,;:.-–—'\"‘’“”*†‡")
     if text.endswith(("'s", "’s")):
         text = text[:-2]

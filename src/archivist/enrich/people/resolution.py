@@ -21,6 +21,7 @@ MAX_PEOPLE = 1000  # distinct names kept per record; beyond that the text is not
 
 
 def _merge_role(a: _Mention, b: _Mention) -> _Mention:
+    """`a`, its missing function or office taken from `b`, aliases of both."""
     return replace(
         a,
         function=a.function or b.function,
@@ -30,6 +31,7 @@ def _merge_role(a: _Mention, b: _Mention) -> _Mention:
 
 
 def _office_target(m: _Mention, mentions: Sequence[_Mention]) -> int | None:
+    """The one mention whose office names the bare office `m` (`Premier`), if any."""
     word = name_key(m.name)
     hits = {
         name_key(o.name)

@@ -329,6 +329,7 @@ _TITLE_RULES = (
 
 
 def _title_mentions(title: str) -> list[_Mention]:
+    """The mentions of the first title rule that applies (capitals title-cased)."""
     text = _norm_space(title[:MAX_TITLE])
     text = _decap(text)
     text = re.sub(r"\s*\((?:excerpts?|exerpt|extract)\)\s*$", "", text, flags=re.IGNORECASE)
@@ -343,6 +344,7 @@ def _title_mentions(title: str) -> list[_Mention]:
 
 
 def _plausible(m: _Mention) -> bool:
+    """Short enough to be a name, and with a letter in it."""
     tokens = m.name.split()
     return 0 < len(tokens) <= 12 and len(m.name) <= 150 and any(c.isalpha() for c in m.name)
 
