@@ -41,6 +41,11 @@ style, life dates such as `, 1931-` and a parenthetical such as `(Jiang Jingguo)
 understood) matches both `Family Given` (East Asian order, `Sato Eisaku`, `Mao
 Zedong`) and `Given Family` (Western order, `Eisaku Sato`). An uninverted name matches
 only in the order written, because which part is the family name is unknown.
+
+**Modules.** `vocabulary` (word lists), `names` (folding, keys, roles, one mention),
+`parties` (lists of parties), `titles` and `body` (the rules for each place),
+`resolution` (inside one record), `authority` (the people file); this module derives
+the participants of a record and holds every name callers import.
 """
 
 from __future__ import annotations
