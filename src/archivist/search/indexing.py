@@ -183,6 +183,94 @@ def _names_exactly(fragments: Mapping[str, str], ids: Iterable[str]) -> bool:
     return len(fragments) == len(wanted) and set(fragments.values()) == wanted
 
 
+@dataclass(frozen=True, slots=True)
+class _Task:
+    """A shard as planned: done already (`entries` None), or to be indexed by Pagefind
+    from `entries` into the work folder `folder`."""
+
+    shard: ShardDone
+    entries: list[IndexEntry] | None = None
+    folder: str = ""
+    primary: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Planner:
+    """Decides, shard by shard, what to reuse, overlay or index."""
+
+    archive: Archive
+    digests: Mapping[str, str]
+    config: Config
+    cache: BuildCache
+    overlays: bool
+    tool: str
+    count: int
+
+    def shard(self, rank: int, n: int, group: list[Record]) -> _Task:
+        """The bundle as the last build left it when nothing changed; else an overlay
+        of the changed records (serve, few changes); else the whole shard indexed."""
+        language = self.config.language
+        frame = keys.shard_frame(self.cache.version, self.tool, n, self.count, rank == 0, language)
+        rows = {r.id: keys.shard_row(r, self.archive, self.digests) for r in group}
+        key = keys.shard_key(frame, rows)
+        base_key, base = self._last_bundle(f"shard:{n}", frame)
+        if base is not None and base_key == key:
+            return _Task(ShardDone(n, rank, key, True, dict(base.fragments), frame, rows))
+        changes = overlay_changes(base.rows, rows) if self.overlays and base else None
+        if base is None or changes is None:
+            entries = [index_entry(r, self.archive, language) for r in group]
+            return _Task(
+                ShardDone(n, rank, key, False, {}, frame, rows), entries, str(n), rank == 0
+            )
+        return self._overlay(rank, n, group, base_key, base, frame, rows, changes)
+
+    def _last_bundle(self, name: str, frame: str) -> tuple[str, ShardNote | None]:
+        """The shard's bundle as the last build left it, when still usable."""
+        base_key, base = self.cache.last_note(name, ShardNote) or ("", None)
+        usable = (
+            base is not None
+            and base.frame == frame
+            and _names_exactly(base.fragments, base.rows)
+            and self.cache.reusable(name, base_key) is not None
+        )
+        return base_key, base if usable else None
+
+    def _overlay(
+        self,
+        rank: int,
+        n: int,
+        group: list[Record],
+        base_key: str,
+        base: ShardNote,
+        frame: str,
+        rows: Mapping[str, str],
+        changes: tuple[list[str], list[str]],
+    ) -> _Task:
+        """Few changes: the shard's bundle stays; the changed records go to an overlay."""
+        changed, removed = changes
+        edited = {"/" + urls.record_url(rid) for rid in (*changed, *removed)}
+        fragments = dict(base.fragments)
+        stale = tuple(sorted(rid for rid, url in fragments.items() if url in edited))
+        shard = ShardDone(n, rank, base_key, True, fragments, frame, dict(base.rows), None,
+                          stale)  # fmt: skip
+        if not changed:
+            return _Task(shard)
+        okey = keys.overlay_key(base_key, {rid: rows[rid] for rid in changed})
+        oname = f"overlay:{n}"
+        noted = self.cache.noted(oname, okey, OverlayNote)
+        if (
+            noted is not None
+            and _names_exactly(noted.fragments, changed)
+            and self.cache.reusable(oname, okey) is not None
+        ):
+            overlay = Overlay(okey, len(changed), True, dict(noted.fragments))
+            return _Task(dataclasses.replace(shard, overlay=overlay))
+        by_id = {r.id: r for r in group}
+        entries = [index_entry(by_id[rid], self.archive, self.config.language) for rid in changed]
+        shard = dataclasses.replace(shard, overlay=Overlay(okey, len(changed), False, {}))
+        return _Task(shard, entries, overlay_dir(Path(), n).name)
+
+
 def _index_all(
     archive: Archive,
     digests: Mapping[str, str],
@@ -238,6 +326,7 @@ def _index_all(
                              primary=primary)  # fmt: skip
         running[future] = shard
 
+    planner = _Planner(archive, digests, config, cache, overlays, tool, count)
     with concurrent.futures.ThreadPoolExecutor(after_render) as pool:
         for rank, (n, group) in enumerate(plan):
             order.extend(
@@ -250,53 +339,11 @@ def _index_all(
                 )
                 for r in group
             )
-            frame = keys.shard_frame(cache.version, tool, n, count, rank == 0, config.language)
-            rows = {r.id: keys.shard_row(r, archive, digests) for r in group}
-            key = keys.shard_key(frame, rows)
-            name = f"shard:{n}"
-            # The shard's bundle as the last build left it, when still usable.
-            base_key, base = cache.last_note(name, ShardNote) or ("", None)
-            if not (
-                base is not None
-                and base.frame == frame
-                and _names_exactly(base.fragments, base.rows)
-                and cache.reusable(name, base_key) is not None
-            ):
-                base = None
-            if base is not None and base_key == key:
-                done[rank] = ShardDone(n, rank, key, True, dict(base.fragments), frame, rows)
-                continue
-            changes = overlay_changes(base.rows, rows) if overlays and base else None
-            if base is None or changes is None:
-                entries = [index_entry(r, archive, config.language) for r in group]
-                shard = ShardDone(n, rank, key, False, {}, frame, rows)
-                submit(entries, str(n), rank == 0, shard)
-                continue
-            # Few changes: the shard's bundle stays; the changed records go to an overlay.
-            changed, removed = changes
-            edited = {"/" + urls.record_url(rid) for rid in (*changed, *removed)}
-            fragments = dict(base.fragments)
-            stale = tuple(sorted(rid for rid, url in fragments.items() if url in edited))
-            shard = ShardDone(n, rank, base_key, True, fragments, frame, dict(base.rows), None,
-                              stale)  # fmt: skip
-            if not changed:
-                done[rank] = shard
-                continue
-            okey = keys.overlay_key(base_key, {rid: rows[rid] for rid in changed})
-            oname = f"overlay:{n}"
-            noted = cache.noted(oname, okey, OverlayNote)
-            if (
-                noted is not None
-                and _names_exactly(noted.fragments, changed)
-                and cache.reusable(oname, okey) is not None
-            ):
-                overlay = Overlay(okey, len(changed), True, dict(noted.fragments))
-                done[rank] = dataclasses.replace(shard, overlay=overlay)
-                continue
-            by_id = {r.id: r for r in group}
-            entries = [index_entry(by_id[rid], archive, config.language) for rid in changed]
-            shard = dataclasses.replace(shard, overlay=Overlay(okey, len(changed), False, {}))
-            submit(entries, overlay_dir(Path(), n).name, False, shard)
+            task = planner.shard(rank, n, group)
+            if task.entries is None:
+                done[rank] = task.shard
+            else:
+                submit(task.entries, task.folder, task.primary, task.shard)
         while running:
             collect(block=True)
     shards = tuple(done[rank] for rank in sorted(done))

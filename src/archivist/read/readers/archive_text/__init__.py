@@ -1,4 +1,4 @@
-"""Reader for Wilson Center Digital Archive page text exports (`../shared/FORMAT.md`).
+"""Reader for Wilson Center Digital Archive page text exports (copies of a document page).
 
 A copy of a document page yields text whose labels come and go between captures, so
 fields are found by position and by content, not by labels alone. Four families:
