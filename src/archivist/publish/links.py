@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -33,6 +32,9 @@ _ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`
 # Attributes holding a URL, on any element but <base>; (tag, attribute) pairs below.
 _URL_ATTRS = frozenset({"href", "xlink:href", "src", "poster"})
 _TAG_URL_ATTRS = frozenset({("form", "action"), ("object", "data")})
+_WANTED = _URL_ATTRS | {"id", "name", "srcset", "action", "data", "data-bundle"}
+# A link that leads to the same place from every page: a path from the root, or a URL.
+_PAGE_INDEPENDENT = re.compile(r"/(?!/)|[a-zA-Z][a-zA-Z0-9+.-]*:")
 _PAGE_SUFFIXES = (".html", ".htm")
 # Where a relative link is resolved when the site's own origin is not known.
 _NO_ORIGIN = "http://site.invalid"
@@ -68,6 +70,16 @@ class LinkReport:
 
 
 @dataclass(frozen=True)
+class _Target:
+    """Where a link leads: the file it names (None: none, `message` says why) and
+    its decoded #fragment ("" for none)."""
+
+    file: str | None
+    message: str
+    fragment: str
+
+
+@dataclass
 class _Site:
     """The built site as a browser sees it: where it lives and which files it has."""
 
@@ -75,30 +87,43 @@ class _Site:
     base_path: str  # `/` or `/archive/`
     files: frozenset[str]  # every file, as a path relative to the output folder
     folders: frozenset[str]
+    # Links that lead to the same place from every page, resolved once each.
+    known: dict[str, _Target | None] = field(default_factory=dict)
 
     def page_url(self, page: str) -> str:
         """The address a page is served at: `records/x/index.html` → …/records/x/."""
         url = page[: -len("index.html")] if page.rsplit("/", 1)[-1] == "index.html" else page
         return self.origin + self.base_path + url
 
-    def target(self, url: str) -> tuple[str | None, str] | None:
-        """(the file an absolute URL names, or None and why not); None for a URL on
-        another host."""
+    def resolve(self, page: str, link: str) -> _Target | None:
+        """Where `link` on `page` leads; None for another host."""
+        if link.startswith("#"):
+            return _Target(page, "", unquote(link[1:]))
+        if _PAGE_INDEPENDENT.match(link):
+            if link not in self.known:
+                self.known[link] = self.target(urljoin(self.origin + self.base_path, link))
+            return self.known[link]
+        return self.target(urljoin(self.page_url(page), link))
+
+    def target(self, url: str) -> _Target | None:
+        """Where an absolute URL leads; None for another host."""
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}".lower() != self.origin.lower():
             return None
+        fragment = unquote(parts.fragment)
         path = unquote(parts.path)
         if path + "/" == self.base_path:
             path += "/"
         if not path.startswith(self.base_path):
-            return None, f"outside the site's base path {self.base_path}"
+            return _Target(None, f"outside the site's base path {self.base_path}", fragment)
         rel = path[len(self.base_path) :]
         wanted = rel + "index.html" if rel == "" or rel.endswith("/") else rel
         if wanted in self.files:
-            return wanted, ""
+            return _Target(wanted, "", fragment)
         if rel in self.folders and f"{rel}/index.html" in self.files:
-            return f"{rel}/index.html", ""  # servers redirect a folder to folder/
-        return None, f"no file {wanted} in the site"
+            # Servers redirect a folder to folder/.
+            return _Target(f"{rel}/index.html", "", fragment)
+        return _Target(None, f"no file {wanted} in the site", fragment)
 
 
 def _listing(out: Path) -> tuple[frozenset[str], frozenset[str]]:
@@ -113,12 +138,6 @@ def _listing(out: Path) -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(files), frozenset(folders)
 
 
-def _attributes(text: str) -> Iterator[tuple[str, str]]:
-    for match in _ATTR.finditer(text):
-        value = next((v for v in match.group(2, 3, 4) if v is not None), "")
-        yield match.group(1).lower(), html.unescape(value) if "&" in value else value
-
-
 def _srcset_urls(value: str) -> list[str]:
     """The URLs of a `srcset`: comma-separated candidates, each `url [descriptor]`."""
     return [c.split()[0] for c in re.split(r",\s+", value.strip()) if c.strip()]
@@ -128,11 +147,17 @@ def scan_page(text: str) -> tuple[list[str], set[str]]:
     """(the URLs a page links to, in order; the fragment ids its elements define)."""
     links: list[str] = []
     ids: set[str] = set()
-    for token in _TOKEN.finditer(text):
-        tag = (token.group(1) or token.group(3) or "").lower()
-        if not tag or tag == "base":
-            continue
-        for name, value in _attributes(token.group(2) or token.group(4) or ""):
+    for raw_tag, script_attrs, other_tag, other_attrs in _TOKEN.findall(text):
+        attrs = script_attrs or other_attrs
+        tag = (raw_tag or other_tag).lower()
+        if "=" not in attrs or tag == "base":
+            continue  # a comment, or a tag without a value to check
+        for raw_name, double, single, bare in _ATTR.findall(attrs):
+            name = raw_name.lower()
+            if name not in _WANTED:
+                continue
+            value = double or single or bare
+            value = html.unescape(value) if "&" in value else value
             if name == "id" or (name == "name" and tag == "a"):
                 ids.add(value)
             elif name in _URL_ATTRS or (tag, name) in _TAG_URL_ATTRS:
@@ -144,7 +169,7 @@ def scan_page(text: str) -> tuple[list[str], set[str]]:
     return links, ids
 
 
-def _fragment_found(fragment: str, ids: set[str] | frozenset[str]) -> bool:
+def _fragment_found(fragment: str, ids: frozenset[str]) -> bool:
     # `#top` scrolls to the top without an element; `#:~:text=` is a text fragment.
     return fragment in ids or fragment.lower() == "top" or fragment.startswith(":~:")
 
@@ -171,23 +196,17 @@ def check_links(out: Path, base_url: str = "/") -> LinkReport:
         report.pages += 1
         links, ids = scan_page((out / page).read_text(encoding="utf-8", errors="replace"))
         ids_of[page] = frozenset(ids)
-        base = site.page_url(page)
         for link in links:
-            if link.strip() in ("", "#"):
-                continue
-            resolved = urljoin(base, link.strip())
-            target = site.target(resolved)
+            url = link.strip()
+            target = site.resolve(page, url) if url not in ("", "#") else _Target(page, "", "")
             if target is None:
                 report.external += 1
                 continue
             report.links += 1
-            found, message = target
-            if found is None:
-                report.broken.append(BrokenLink(page, link, message))
-                continue
-            fragment = unquote(urlsplit(resolved).fragment)
-            if fragment and found.endswith(_PAGE_SUFFIXES):
-                anchors.append((page, link, found, fragment))
+            if target.file is None:
+                report.broken.append(BrokenLink(page, link, target.message))
+            elif target.fragment and target.file.endswith(_PAGE_SUFFIXES):
+                anchors.append((page, link, target.file, target.fragment))
     missing = [
         BrokenLink(page, link, _no_anchor(fragment, target, page))
         for page, link, target, fragment in anchors
