@@ -6,6 +6,7 @@ import json
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from types import FrameType
 
@@ -16,6 +17,7 @@ from archivist.config import ConfigError, Invalid, load_config, parse_setting
 from archivist.model import Problem
 from archivist.pipeline import BuildFailed, BuildReport, build, load, sorted_problems
 from archivist.progress import Reporter
+from archivist.publish.links import check_links
 from archivist.publish.write import OutputError
 from archivist.scaffold import new_record
 
@@ -220,12 +222,44 @@ def build_cmd(
     default="text",
     help="How to print problems.",
 )
-def check_cmd(site_root: Path, strict: bool, fmt: str) -> None:
+@click.option(
+    "--links",
+    is_flag=True,
+    help="Check the built site instead: every internal link and #anchor must lead somewhere.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With --links: the built site. Default: _site in the site folder.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    callback=checked("base_url"),
+    help="With --links: the --base-url the site was built with. Default: archivist.yaml's.",
+)
+def check_cmd(
+    site_root: Path,
+    strict: bool,
+    fmt: str,
+    links: bool,
+    out: Path | None,
+    base_url: str | None,
+) -> None:
     """Read and validate every record; print every problem; write nothing.
 
     Each problem is one line: path:line:col: field: message. Exit status 1 when
     there is any error (or any warning with --strict).
+
+    With --links, check the built site instead: every internal link, file and #anchor
+    of every page, as page: link: message; links to other sites are not fetched.
     """
+    if links:
+        _check_links(site_root, out, base_url, fmt)
+        return
+    if out is not None or base_url is not None:
+        raise click.UsageError("--out and --base-url go with --links")
     try:
         config = load_config(site_root)
         loaded = load(site_root, config, drafts=True)
@@ -244,6 +278,36 @@ def check_cmd(site_root: Path, strict: bool, fmt: str) -> None:
         records = f"{len(loaded.records) + len(loaded.withheld)} records: " if loaded else ""
         click.echo(f"{files}{records}{errors} errors, {warnings} warnings", err=True)
     if errors or (strict and warnings):
+        sys.exit(1)
+
+
+def _check_links(site_root: Path, out: Path | None, base_url: str | None, fmt: str) -> None:
+    """`check --links`: print each broken link of the built site; exit 1 if any."""
+    try:
+        config = load_config(site_root, **({"base_url": base_url} if base_url else {}))
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        sys.exit(1)
+    out = out if out is not None else site_root / "_site"
+    if not (out / "index.html").is_file():
+        click.echo(f"no built site in {out}: run `archivist build` first", err=True)
+        sys.exit(1)
+    report = check_links(out, config.base_url)
+    for broken in report.broken:
+        page = (out / broken.page).as_posix()
+        if fmt == "github":
+            click.echo(
+                f"::error file={_escape_property(page)},title=broken link::"
+                f"{_escape_data(broken.link + ': ' + broken.message)}"
+            )
+        elif fmt == "text":
+            click.echo(f"{page}: {broken.link}: {broken.message}", err=True)
+    if fmt == "json":
+        rows = [{**asdict(b), "page": (out / b.page).as_posix()} for b in report.broken]
+        click.echo(json.dumps(rows, indent=1))
+    else:
+        click.echo(report.summary(), err=True)
+    if report.broken:
         sys.exit(1)
 
 
