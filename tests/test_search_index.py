@@ -350,7 +350,7 @@ for msg in messages():
         continue
     if kind == "NewIndex":
         send(mid, {{"type": "NewIndex", "index_id": 0}})
-    elif kind == "AddRecord":
+    elif kind == "AddFile":
         send(mid, {{"type": "IndexedFile", "page_word_count": 1, "page_url": "", "page_meta": {{}}}})
     elif kind == "GetFiles":
         files = [{{"path": "pagefind-entry.json", "content": ENTRY}},
