@@ -272,6 +272,21 @@ async function loaded(results) {
   return Promise.all(results.map((r) => r.data()));
 }
 
+// Whether some place of the first word is followed by one of the second, and so on.
+// A step of 0 to 2 places: a hyphenated word holds its parts at one place, and the
+// text check that follows is the exact one.
+function inSequence(sets) {
+  if (sets.some((set) => !set)) return false;
+  let frontier = sets[0];
+  for (const set of sets.slice(1)) {
+    const next = new Set();
+    for (const place of frontier) for (const step of [0, 1, 2]) if (set.has(place + step)) next.add(place + step);
+    if (!next.size) return false;
+    frontier = next;
+  }
+  return true;
+}
+
 async function searchTerms(pf, items) {
   const pieces = items.map(termOf);
   const term = pieces.map((p) => p.term).join(" ");
@@ -279,6 +294,15 @@ async function searchTerms(pf, items) {
   if (ends) await pf.preload(ends);
   let results = (await pf.search(term)).results;
   const phrases = pieces.map((p) => p.phrase).filter(Boolean);
+  // Cheap first: each phrase word searched alone gives its places in each record
+  // (`words`), and the words must follow one another. Then the text of the few left.
+  for (const phrase of phrases) {
+    if (!results.length) break;
+    const places = await Promise.all(
+      phrase.trim().split(" ").map(async (word) => new Map((await pf.search(word)).results.map((r) => [r.id, new Set(r.words)]))),
+    );
+    results = results.filter((r) => inSequence(places.map((m) => m.get(r.id))));
+  }
   if (phrases.length && results.length) {
     const data = await loaded(results);
     results = results.filter((_, i) => phrases.every((ph) => normalized(data[i].content).includes(ph)));
