@@ -126,6 +126,24 @@ _JS_SPACE = re.compile(
 )
 
 
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def date_words(text: str) -> str:
+    """A date written as ISO 8601 (1962-10-26, 1962-10) in words (26 October 1962);
+    any other date as written."""
+    match = _ISO_DATE.fullmatch(text.strip())
+    if not match or not match.group(2) or not 1 <= int(match.group(2)) <= 12:
+        return text
+    year, month, day = match.group(1), _MONTHS[int(match.group(2)) - 1], match.group(3)
+    if day is None:
+        return f"{month} {year}"
+    return f"{int(day)} {month} {year}" if 1 <= int(day) <= 31 else text
+
+
 def word_count(text: str) -> int:
     """How many words the search page finds in `text` (see _JS_SPACE)."""
     return len([w for w in _JS_SPACE.split(text) if w])
@@ -155,7 +173,7 @@ def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
         if text.strip()
     )
     parts = [("body", word_count(body))] + [(name, word_count(text)) for name, text, _ in sections]
-    meta = {"title": record.title, "date": record.date.text if record.date else UNDATED}
+    meta = {"title": record.title, "date": date_words(record.date.text) if record.date else UNDATED}
     meta["parts"] = ",".join(f"{name} {count}" for name, count in parts)
     if record.type:
         meta["type"] = record.type
