@@ -11,7 +11,7 @@ the median of:
   counted, and the first page of results rendered);
 - typed: on the loaded page, typing a second query until its results are rendered
   (includes the page's 200 ms typing debounce);
-- bytes: what the browser fetched for `ready`.
+- bytes and requests: what the browser fetched for `ready`.
 
 Use it to compare shard layouts of one archive, e.g. builds with search_shard_size
 1000 and 5000: same machine, same run.
@@ -51,6 +51,7 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
     ready: list[float] = []
     typed: list[float] = []
     fetched: list[float] = []
+    requests: list[float] = []
     idle: list[float] = []
     done_js = "() => /found|No records/.test(document.getElementById('search-status').textContent)"
     try:
@@ -78,6 +79,7 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
                 page.wait_for_function(done_js, timeout=120_000)
                 ready.append(time.perf_counter() - t0)
                 fetched.append(sum(sizes) / 1e6)
+                requests.append(len(sizes))
                 page.evaluate("document.getElementById('search-status').textContent = ''")
                 t1 = time.perf_counter()
                 page.fill("#search-q", second)
@@ -92,13 +94,14 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
         "ready_s": statistics.median(ready),
         "typed_s": statistics.median(typed),
         "fetched_mb": statistics.median(fetched),
+        "requests": statistics.median(requests),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
-    parser.add_argument("--query", default="government")
+    parser.add_argument("--query", default="government", help="as in the URL: Indonesia+-Dutch")
     parser.add_argument("--second", default="minister")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
@@ -108,6 +111,7 @@ def main() -> None:
         f"{args.site}: {shards} shard(s); idle {result['idle_s']:.2f} s, "
         f"ready {result['ready_s']:.2f} s, "
         f"typed {result['typed_s']:.2f} s, fetched {result['fetched_mb']:.1f} MB "
+        f"in {result['requests']:.0f} requests "
         f"(medians of {args.runs})"
     )
 

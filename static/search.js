@@ -1031,6 +1031,13 @@ facetsBox.addEventListener("input", (event) => {
   drawFacets(lastCountsFor);
 });
 
+// Enter in a find box picks nothing and must not submit the words again.
+facetsBox.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target instanceof HTMLInputElement && event.target.dataset.find) {
+    event.preventDefault();
+  }
+});
+
 chipsBox.addEventListener("click", (event) => {
   const chip = event.target.closest("button[data-chip]");
   if (!chip) return;
