@@ -260,8 +260,13 @@ function parseQuery(q) {
 // A piece of a query as Pagefind takes it, and the phrase (normalized) its results
 // must hold, if any. A Chinese or Japanese phrase is left to Pagefind's own phrase
 // search, which the index's spaced characters make exact (pagefindTerm).
-function termOf(item) {
-  if (hasCjk(item.text)) return { term: pagefindTerm(item.phrase ? `"${item.text}"` : item.text), phrase: null };
+function termOf(item, alone) {
+  if (hasCjk(item.text)) {
+    // Alone, a run of characters is a phrase (pagefindTerm); beside other words, its
+    // characters are words, as they were before the query syntax.
+    if (item.phrase || alone) return { term: pagefindTerm(item.phrase ? `"${item.text}"` : item.text), phrase: null };
+    return { term: item.text.replace(CJK_ONE, " $& ").replace(/\s+/g, " ").trim(), phrase: null };
+  }
   const words = normalized(item.text).trim();
   const several = words.includes(" ");
   if (!item.phrase || !several) return { term: item.phrase ? words : item.text, phrase: null };
@@ -288,7 +293,7 @@ function inSequence(sets) {
 }
 
 async function searchTerms(pf, items) {
-  const pieces = items.map(termOf);
+  const pieces = items.map((item) => termOf(item, items.length === 1));
   const term = pieces.map((p) => p.term).join(" ");
   const ends = rangeEnds(pieces.filter((p) => !p.term.startsWith('"')).map((p) => p.term).join(" ") || null);
   if (ends) await pf.preload(ends);

@@ -1064,3 +1064,11 @@ def test_back_restores_focus_and_scroll_on_the_result_opened(syn: SearchPage) ->
     page.wait_for_function("() => document.activeElement.matches('a.record-title')")
     assert page.evaluate("() => document.activeElement.getAttribute('href')") == href
     assert abs(page.evaluate("() => window.scrollY") - scrolled) < 5
+
+
+def test_chinese_words_beside_other_words(search: SearchPage) -> None:
+    search.submit("Mao 毛泽东")
+    assert search.titles() == [r.title for r in RECORDS if r.language == "Chinese"]
+    search.submit("Mao -毛泽东")
+    assert "关于粮食问题的电报" not in search.titles()
+    assert RECORDS[0].title in search.titles()
