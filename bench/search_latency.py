@@ -11,10 +11,15 @@ the median of:
   counted, and the first page of results rendered);
 - typed: on the loaded page, typing a second query until its results are rendered
   (includes the page's 200 ms typing debounce);
-- bytes: what the browser fetched for `ready`.
+- bytes and requests: what the browser fetched for `ready`.
 
 Use it to compare shard layouts of one archive, e.g. builds with search_shard_size
 1000 and 5000: same machine, same run.
+
+`--pagefind-ui` measures the other side instead: SITE is a Hugo + Pagefind site's
+`public/` folder (bench/hugo_site.py, one Pagefind index), and the page is Pagefind's
+own default UI (written into SITE as `pagefind-ui-bench/`), given the query from the
+URL; `ready` ends when its first results are drawn (it shows 5, archivist 20).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import statistics
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import sync_playwright
 
@@ -51,6 +57,7 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
     ready: list[float] = []
     typed: list[float] = []
     fetched: list[float] = []
+    requests: list[float] = []
     idle: list[float] = []
     done_js = "() => /found|No records/.test(document.getElementById('search-status').textContent)"
     try:
@@ -73,11 +80,13 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
                     "response",
                     lambda r, sizes=sizes: sizes.append(int(r.headers.get("content-length", 0))),
                 )
+                _throttle(context, page)
                 t0 = time.perf_counter()
                 page.goto(f"{base}search/?q={query}")
                 page.wait_for_function(done_js, timeout=120_000)
                 ready.append(time.perf_counter() - t0)
                 fetched.append(sum(sizes) / 1e6)
+                requests.append(len(sizes))
                 page.evaluate("document.getElementById('search-status').textContent = ''")
                 t1 = time.perf_counter()
                 page.fill("#search-q", second)
@@ -92,23 +101,115 @@ def measure(site: Path, query: str, second: str, runs: int) -> dict[str, float]:
         "ready_s": statistics.median(ready),
         "typed_s": statistics.median(typed),
         "fetched_mb": statistics.median(fetched),
+        "requests": statistics.median(requests),
+    }
+
+
+# Round-trip time added to every request (`--rtt`): localhost has none, a host does.
+RTT_MS = 0
+
+
+def _throttle(context: Any, page: Any) -> None:
+    if RTT_MS:
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        conditions = {"offline": False, "latency": RTT_MS, "downloadThroughput": -1}
+        cdp.send("Network.emulateNetworkConditions", {**conditions, "uploadThroughput": -1})
+
+
+_UI_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Pagefind UI bench</title>
+<link href="/pagefind/pagefind-ui.css" rel="stylesheet">
+<script src="/pagefind/pagefind-ui.js"></script></head>
+<body><div id="search"></div><script src="bench.js"></script></body></html>
+"""
+_UI_SCRIPT = """const ui = new PagefindUI({ element: "#search", showSubResults: false });
+const q = new URLSearchParams(location.search).get("q");
+if (q) ui.triggerSearch(q);
+"""
+
+
+def measure_pagefind_ui(public: Path, query: str, second: str, runs: int) -> dict[str, float]:
+    """Pagefind's own UI over one index: the same figures as `measure`."""
+    page_dir = public / "pagefind-ui-bench"
+    page_dir.mkdir(exist_ok=True)
+    (page_dir / "index.html").write_text(_UI_PAGE, encoding="utf-8")
+    (page_dir / "bench.js").write_text(_UI_SCRIPT, encoding="utf-8")
+    handler = functools.partial(_Quiet, directory=str(public))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/pagefind-ui-bench/"
+    ready: list[float] = []
+    typed: list[float] = []
+    fetched: list[float] = []
+    requests: list[float] = []
+
+    def shown(term: str) -> str:
+        return (
+            "() => { const m = document.querySelector('.pagefind-ui__message');"
+            f" return m && m.textContent.includes({term!r})"
+            " && document.querySelector('.pagefind-ui__result-link') !== null; }"
+        )
+
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=CHROMIUM, args=["--headless=new", "--no-sandbox"]
+            )
+            for _ in range(runs):
+                context = browser.new_context()
+                page = context.new_page()
+                sizes: list[int] = []
+                page.on(
+                    "response",
+                    lambda r, sizes=sizes: sizes.append(int(r.headers.get("content-length", 0))),
+                )
+                _throttle(context, page)
+                t0 = time.perf_counter()
+                page.goto(f"{base}?q={query}")
+                page.wait_for_function(shown(query.replace("+", " ")), timeout=120_000)
+                ready.append(time.perf_counter() - t0)
+                fetched.append(sum(sizes) / 1e6)
+                requests.append(len(sizes))
+                t1 = time.perf_counter()
+                page.fill(".pagefind-ui__search-input", second)
+                page.wait_for_function(shown(second), timeout=120_000)
+                typed.append(time.perf_counter() - t1)
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return {
+        "idle_s": float("nan"),
+        "ready_s": statistics.median(ready),
+        "typed_s": statistics.median(typed),
+        "fetched_mb": statistics.median(fetched),
+        "requests": statistics.median(requests),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("site", type=Path)
-    parser.add_argument("--query", default="government")
+    parser.add_argument("--query", default="government", help="as in the URL: Indonesia+-Dutch")
     parser.add_argument("--second", default="minister")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--pagefind-ui", action="store_true", help="SITE is a Hugo + Pagefind public/ folder"
+    )
+    parser.add_argument("--rtt", type=int, default=0, help="ms added to every request")
     args = parser.parse_args()
-    result = measure(args.site, args.query, args.second, args.runs)
+    global RTT_MS
+    RTT_MS = args.rtt
+    run = measure_pagefind_ui if args.pagefind_ui else measure
+    result = run(args.site, args.query, args.second, args.runs)
     shards = len(list((args.site / "pagefind").glob("shard-*"))) + 1
     print(
         f"{args.site}: {shards} shard(s); idle {result['idle_s']:.2f} s, "
         f"ready {result['ready_s']:.2f} s, "
         f"typed {result['typed_s']:.2f} s, fetched {result['fetched_mb']:.1f} MB "
-        f"(medians of {args.runs})"
+        f"in {result['requests']:.0f} requests "
+        f"(medians of {args.runs}{f', {args.rtt} ms RTT' if args.rtt else ''})"
     )
 
 

@@ -57,6 +57,8 @@ const filtersPanel = document.getElementById("search-filters");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const pager = document.getElementById("search-pages");
+const notesBox = document.getElementById("search-notes");
+const chipsBox = document.getElementById("search-chips");
 
 let pagefind = null; // a promise of Pagefind, every shard asked to merge in (loadPagefind)
 let manifest = null;
@@ -67,6 +69,12 @@ let runId = 0;
 let completed = 0;
 const resultsArea = list.parentElement;
 const expanded = new Set();
+// Facets with more values than this get a box to find a value by typing and show
+// only their top values by count (people, collections: thousands in an archive).
+const LONG_FACET = 20;
+const FIND_LIMIT = 20;
+const finding = new Map(); // facet name → what its find box holds
+let lastCountsFor = () => ({});
 
 // ---- state and the URL ----
 
@@ -161,6 +169,176 @@ function rangeEnds(term) {
     }
   }
   return ends.length ? ends.join(" ") : null;
+}
+
+// ---- query syntax ----
+//
+// Words are all required (Pagefind's own rule); "a phrase" must stand together, in
+// order, whatever punctuation or dashes lie between its words ("Prime Minister
+// designate" finds "Prime Minister–designate"); -word, -"a phrase" and NOT word leave
+// out every record containing them; OR between words or phrases finds either side.
+// Pagefind has no exclusion, no OR and no punctuation-blind phrases, so the page
+// does them: OR searches each side and merges; an exclusion is searched on its own
+// and its records removed; a phrase is searched as words and checked against each
+// result's text. What the page cannot do is said on the page (`notes`).
+const FIELD_PREFIX = /^(title|person|people|author|subject|type|language|date|source|archive|collection):(?=.)/i;
+
+function hasCjk(text) {
+  CJK_ONE.lastIndex = 0;
+  return CJK_ONE.test(text);
+}
+
+// Text as the phrase check compares it: lower case, entities of the index decoded,
+// everything but letters, digits and marks as one space, CJK characters spaced.
+function normalized(text) {
+  const plain = String(text)
+    .replaceAll("&lt;", "<")
+    .replaceAll("&gt;", ">")
+    .replaceAll("&amp;", "&")
+    .normalize("NFKC")
+    .toLocaleLowerCase()
+    .replace(CJK_ONE, " $& ")
+    .replace(/[^\p{L}\p{N}\p{M}]+/gu, " ")
+    .trim();
+  return ` ${plain} `;
+}
+
+function parseQuery(q) {
+  const alternatives = [[]];
+  const exclude = [];
+  const notes = new Set();
+  let negate = false;
+  const tokens = String(q).match(/-?"[^"]*"?|\S+/g) || [];
+  tokens.forEach((raw, i) => {
+    let token = raw;
+    if (token === "OR" || token === "|") {
+      if (!alternatives.at(-1).length || i === tokens.length - 1) {
+        notes.add("OR needs words on both sides: it was left out.");
+      } else alternatives.push([]);
+      return;
+    }
+    if (token === "AND" || token === "&&") return; // every word is required anyway
+    if (token === "NOT") {
+      negate = true;
+      return;
+    }
+    let negative = negate;
+    negate = false;
+    if (token.length > 1 && token.startsWith("-")) {
+      negative = true;
+      token = token.slice(1);
+    }
+    let phrase = false;
+    if (token.startsWith('"')) {
+      phrase = true;
+      token = token.slice(1).replace(/"$/, "");
+    }
+    if (/[()]/.test(token)) {
+      notes.add("Brackets are not supported: the words inside them were searched as if there were none.");
+      token = token.replace(/[()]/g, " ");
+    }
+    if (!phrase && token.length > 1 && /[*?]$/.test(token)) {
+      notes.add("* and ? are not needed: a word also finds the words that begin with it (Indonesia finds Indonesian).");
+      token = token.replace(/[*?]+$/, "");
+    }
+    if (!phrase && FIELD_PREFIX.test(token)) {
+      notes.add("Searching one field (title:, person:) is not supported: the word was searched in the whole record; use the filters to narrow by person, type or year.");
+      token = token.replace(FIELD_PREFIX, "");
+    }
+    token = token.trim().replace(/\s+/g, " ");
+    if (!token || !normalized(token).trim()) return;
+    (negative ? exclude : alternatives.at(-1)).push({ text: token, phrase });
+  });
+  if (negate) notes.add("NOT needs a word after it: it was left out.");
+  const wanted = alternatives.filter((alt) => alt.length);
+  if (!wanted.length && exclude.length) {
+    notes.add("Leaving words out needs words to search for: add a word to find, then -word to leave out the records that contain it.");
+  }
+  return { alternatives: wanted, exclude, notes: [...notes] };
+}
+
+// A piece of a query as Pagefind takes it, and the phrase (normalized) its results
+// must hold, if any. A Chinese or Japanese phrase is left to Pagefind's own phrase
+// search, which the index's spaced characters make exact (pagefindTerm).
+function termOf(item, alone) {
+  if (hasCjk(item.text)) {
+    // Alone, a run of characters is a phrase (pagefindTerm); beside other words, its
+    // characters are words, as they were before the query syntax.
+    if (item.phrase || alone) return { term: pagefindTerm(item.phrase ? `"${item.text}"` : item.text), phrase: null };
+    return { term: item.text.replace(CJK_ONE, " $& ").replace(/\s+/g, " ").trim(), phrase: null };
+  }
+  const words = normalized(item.text).trim();
+  const several = words.includes(" ");
+  if (!item.phrase || !several) return { term: item.phrase ? words : item.text, phrase: null };
+  return { term: words, phrase: ` ${words} ` };
+}
+
+async function loaded(results) {
+  return Promise.all(results.map((r) => r.data()));
+}
+
+// Whether some place of the first word is followed by one of the second, and so on.
+// A step of 0 to 2 places: a hyphenated word holds its parts at one place, and the
+// text check that follows is the exact one.
+function inSequence(sets) {
+  if (sets.some((set) => !set)) return false;
+  let frontier = sets[0];
+  for (const set of sets.slice(1)) {
+    const next = new Set();
+    for (const place of frontier) for (const step of [0, 1, 2]) if (set.has(place + step)) next.add(place + step);
+    if (!next.size) return false;
+    frontier = next;
+  }
+  return true;
+}
+
+async function searchTerms(pf, items) {
+  const pieces = items.map((item) => termOf(item, items.length === 1));
+  const term = pieces.map((p) => p.term).join(" ");
+  const ends = rangeEnds(pieces.filter((p) => !p.term.startsWith('"')).map((p) => p.term).join(" ") || null);
+  if (ends) await pf.preload(ends);
+  let results = (await pf.search(term)).results;
+  const phrases = pieces.map((p) => p.phrase).filter(Boolean);
+  // Cheap first: each phrase word searched alone gives its places in each record
+  // (`words`), and the words must follow one another. Then the text of the few left.
+  for (const phrase of phrases) {
+    if (!results.length) break;
+    const places = await Promise.all(
+      phrase.trim().split(" ").map(async (word) => new Map((await pf.search(word)).results.map((r) => [r.id, new Set(r.words)]))),
+    );
+    results = results.filter((r) => inSequence(places.map((m) => m.get(r.id))));
+  }
+  if (phrases.length && results.length) {
+    const data = await loaded(results);
+    results = results.filter((_, i) => phrases.every((ph) => normalized(data[i].content).includes(ph)));
+  }
+  return results;
+}
+
+// The results of a parsed query: each alternative searched, merged by score (best
+// first); records holding an excluded word or phrase removed.
+async function findResults(pf, parsed) {
+  const byId = new Map();
+  for (const alt of parsed.alternatives) {
+    for (const r of await searchTerms(pf, alt)) {
+      const seen = byId.get(r.id);
+      if (!seen || r.score > seen.score) byId.set(r.id, r);
+    }
+  }
+  let results = [...byId.values()].sort((a, b) => b.score - a.score);
+  for (const item of parsed.exclude) {
+    if (!results.length) break;
+    const out = new Set((await searchTerms(pf, [item])).map((r) => r.id));
+    results = results.filter((r) => !out.has(r.id));
+  }
+  return results;
+}
+
+// A last check on the results shown: none may contain an excluded word or phrase.
+function holdsExcluded(data, parsed) {
+  if (!parsed.exclude.length) return false;
+  const text = normalized(data.content || "");
+  return parsed.exclude.some((item) => text.includes(normalized(item.text)));
 }
 
 function yearsInRange(s) {
@@ -371,6 +549,83 @@ function excerptNodes(excerpt) {
   return nodes;
 }
 
+// ---- excerpts ----
+//
+// The index holds the body first, then the title, participants, summary, notes and
+// archival reference (documents.py); meta `parts` gives each part's length in words.
+// The excerpt comes from the body wherever the body matches; a match only elsewhere
+// shows that part, named ("Participant: R. G. Menzies"). Words are Pagefind's: the
+// content split on white space, and `locations` are the matched words' places.
+const EXCERPT_WORDS = 30;
+const PART_LABELS = {
+  title: ["Title", "Title"],
+  person: ["Participant", "Participants"],
+  summary: ["Summary", "Summary"],
+  note: ["Note", "Notes"],
+  source: ["Archival reference", "Archival reference"],
+};
+const PART_ORDER = ["title", "person", "summary", "source", "note"];
+
+function partsOf(meta) {
+  const parts = [];
+  let start = 0;
+  for (const piece of String(meta.parts || "").split(",")) {
+    const [name, count] = piece.trim().split(" ");
+    const n = Number(count);
+    if (!name || !Number.isInteger(n) || n < 0) return null;
+    parts.push({ name, start, end: start + n });
+    start += n;
+  }
+  return parts.length ? parts : null;
+}
+
+// The window of at most EXCERPT_WORDS words of [start, end) holding the most matches.
+function bestWindow(places, start, end) {
+  if (end - start <= EXCERPT_WORDS || !places.length) return [start, Math.min(end, start + EXCERPT_WORDS)];
+  let best = [start, start + EXCERPT_WORDS];
+  let most = -1;
+  for (const place of places) {
+    const from = Math.max(start, Math.min(place - 6, end - EXCERPT_WORDS));
+    const count = places.filter((p) => p >= from && p < from + EXCERPT_WORDS).length;
+    if (count > most) {
+      most = count;
+      best = [from, from + EXCERPT_WORDS];
+    }
+  }
+  return best;
+}
+
+// The excerpt in Pagefind's form (text with <mark> around matched words), and the
+// label of the part it comes from (null for the body).
+function excerptFor(data) {
+  const parts = partsOf(data.meta || {});
+  if (!parts) return { label: null, excerpt: data.excerpt };
+  const words = String(data.content || "").split(/[\r\n\s]+/g).filter(Boolean);
+  const places = [...new Set(data.locations || [])].sort((a, b) => a - b);
+  const inPart = (part) => places.filter((p) => p >= part.start && p < part.end);
+  const body = parts[0];
+  let part = body;
+  if (!inPart(body).length && places.length) {
+    const matched = PART_ORDER.map((name) => parts.find((x) => x.name === name)).filter((x) => x && inPart(x).length);
+    if (matched.length) part = matched[0];
+  }
+  if (part === body && body.end === body.start) {
+    part = parts.find((x) => x.name === "summary") || body;
+  }
+  const marked = new Set(inPart(part));
+  const [from, to] = bestWindow([...marked], part.start, part.end);
+  const pieces = [];
+  for (let i = from; i < to && i < words.length; i++) {
+    pieces.push(marked.has(i) ? `<mark>${words[i]}</mark>` : words[i]);
+  }
+  let text = pieces.join(" ");
+  if (from > part.start) text = `… ${text}`;
+  if (to < part.end) text += " …";
+  if (part === body) return { label: null, excerpt: text };
+  const several = part.name === "person" && words.slice(part.start, part.end).join(" ").includes(";");
+  return { label: PART_LABELS[part.name]?.[several ? 1 : 0] || null, excerpt: text };
+}
+
 function safeUrl(url) {
   // Result URLs are site paths from our own index; refuse anything else.
   return typeof url === "string" && url.startsWith(base) && !url.startsWith("//") ? url : null;
@@ -395,6 +650,7 @@ function resultItem(data) {
   if (tag) link.lang = tag;
   li.append(link);
   const line = el("span", null, "record-meta");
+  if (meta.number) line.append(el("bdi", meta.number, "record-number"), " · ");
   line.append(el("bdi", meta.date || UNDATED, "record-date"));
   if (meta.type) line.append(" · ", el("bdi", meta.type, "record-type"));
   if (meta.language) {
@@ -405,7 +661,9 @@ function resultItem(data) {
   li.append(line);
   const excerpt = el("p", null, "record-summary search-excerpt");
   excerpt.dir = "auto";
-  excerpt.append(...excerptNodes(data.excerpt));
+  const shown = excerptFor(data);
+  if (shown.label) excerpt.append(el("span", `${shown.label}: `, "excerpt-label"));
+  excerpt.append(...excerptNodes(shown.excerpt));
   if (tag) excerpt.lang = tag;
   li.append(excerpt);
   return li;
@@ -420,11 +678,62 @@ function facetOrder(name, counts) {
   return entries.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
+// For finding a facet value: lower case, accents off ("popovic" finds Popović).
+function folded(text) {
+  return String(text).normalize("NFKD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+}
+
+function singular(plural) {
+  return { people: "a person", types: "a type", languages: "a language", archives: "an archive", collections: "a collection", decades: "a decade", years: "a year" }[plural] || plural;
+}
+
+// The filters in force, each a button that removes it, and one that removes them all.
+function drawChips() {
+  const chips = [];
+  const legend = Object.fromEntries(FACETS.map(([name, text]) => [name, text]));
+  for (const name of FACET_NAMES) {
+    for (const value of state.filters[name] || []) {
+      const chip = el("button", null, "chip");
+      chip.type = "button";
+      chip.dataset.chip = name;
+      chip.dataset.value = value;
+      chip.append(`${legend[name]}: `, el("bdi", value), el("span", " ×", "chip-x"));
+      chip.setAttribute("aria-label", `Remove filter ${legend[name]}: ${value}`);
+      chips.push(chip);
+    }
+  }
+  if (state.from !== null || state.to !== null) {
+    const chip = el("button", `Years: ${state.from ?? "…"}–${state.to ?? "…"}`, "chip");
+    chip.type = "button";
+    chip.dataset.chip = "years";
+    chip.append(el("span", " ×", "chip-x"));
+    chip.setAttribute("aria-label", `Remove filter Years ${state.from ?? ""} to ${state.to ?? ""}`);
+    chips.push(chip);
+  }
+  if (!chips.length) {
+    chipsBox.replaceChildren();
+    chipsBox.hidden = true;
+    return;
+  }
+  const clear = el("button", "Clear all filters", "chip-clear");
+  clear.type = "button";
+  clear.dataset.chip = "all";
+  const items = el("ul", null, "chip-list");
+  for (const node of [...chips, clear]) {
+    const li = el("li");
+    li.append(node);
+    items.append(li);
+  }
+  chipsBox.replaceChildren(el("span", "Filters:", "chips-heading"), items);
+  chipsBox.hidden = false;
+}
+
 function drawFacets(countsFor) {
   const focused = document.activeElement;
+  lastCountsFor = countsFor;
   const refocus =
-    focused && focused.dataset && focused.dataset.facet
-      ? { facet: focused.dataset.facet, value: focused.dataset.value, more: focused.dataset.more }
+    focused && focused.dataset && (focused.dataset.facet || focused.dataset.find)
+      ? { facet: focused.dataset.facet, value: focused.dataset.value, more: focused.dataset.more, find: focused.dataset.find }
       : null;
   const boxes = [];
   for (const [name, legendText, plural] of FACETS) {
@@ -435,11 +744,34 @@ function drawFacets(countsFor) {
     if (!shown.length) continue;
     const box = el("fieldset", null, "facet");
     box.append(el("legend", legendText));
+    const long = !CHRONOLOGICAL.has(name) && shown.length > LONG_FACET;
+    let visible = null; // for a long facet: the values on show
+    if (long) {
+      const find = el("input");
+      find.type = "search";
+      find.id = `facet-find-${name}`;
+      find.autocomplete = "off";
+      find.dataset.find = name;
+      find.value = finding.get(name) || "";
+      const label = el("label", `Find ${singular(plural)}`, "facet-find-label");
+      label.htmlFor = find.id;
+      const hint = el("p", null, "facet-hint");
+      hint.id = `facet-hint-${name}`;
+      find.setAttribute("aria-describedby", hint.id);
+      const wanted = folded(find.value.trim());
+      const matches = wanted ? shown.filter(([v]) => folded(v).includes(wanted)) : shown;
+      const top = matches.slice(0, wanted ? FIND_LIMIT : FACET_PREVIEW).map(([v]) => v);
+      visible = new Set([...top, ...chosen]);
+      hint.textContent = wanted
+        ? `${matches.length.toLocaleString("en")} of ${shown.length.toLocaleString("en")} ${plural} match${matches.length > top.length ? `; the top ${top.length} by count are shown` : ""}.`
+        : `The top ${top.length} of ${shown.length.toLocaleString("en")} ${plural} by count; type to find others.`;
+      box.append(label, find, hint);
+    }
     const items = el("ul", null, "facet-values");
     const open = expanded.has(name);
     let hidden = 0;
     shown.forEach(([value, count], i) => {
-      if (!open && i >= FACET_PREVIEW && !chosen.has(value)) {
+      if (visible ? !visible.has(value) : !open && i >= FACET_PREVIEW && !chosen.has(value)) {
         hidden += 1;
         return;
       }
@@ -460,7 +792,7 @@ function drawFacets(countsFor) {
       items.append(li);
     });
     box.append(items);
-    if (hidden || open) {
+    if (!long && (hidden || open)) {
       const more = el("button", open ? `Show fewer ${plural}` : `Show all ${shown.length} ${plural}`, "facet-more");
       more.type = "button";
       more.dataset.facet = name;
@@ -472,11 +804,16 @@ function drawFacets(countsFor) {
   }
   facetsBox.replaceChildren(...boxes);
   if (refocus) {
-    const selector = refocus.more
-      ? `button[data-more][data-facet="${CSS.escape(refocus.facet)}"]`
-      : `input[data-facet="${CSS.escape(refocus.facet)}"][data-value="${CSS.escape(refocus.value)}"]`;
+    const selector = refocus.find
+      ? `input[data-find="${CSS.escape(refocus.find)}"]`
+      : refocus.more
+        ? `button[data-more][data-facet="${CSS.escape(refocus.facet)}"]`
+        : `input[data-facet="${CSS.escape(refocus.facet)}"][data-value="${CSS.escape(refocus.value)}"]`;
     const again = facetsBox.querySelector(selector);
-    if (again) again.focus();
+    if (again) {
+      again.focus();
+      if (refocus.find) again.setSelectionRange(again.value.length, again.value.length);
+    }
   }
 }
 
@@ -526,6 +863,12 @@ function describe(total) {
   return `${text}.`;
 }
 
+// What the query asked that the search cannot do, said beside the results.
+function showNotes(notes) {
+  notesBox.replaceChildren(...notes.map((n) => el("li", n)));
+  notesBox.hidden = notes.length === 0;
+}
+
 // ---- searching ----
 
 // Marks the page settled: aria-busy off, and a count of finished searches that tests
@@ -541,24 +884,33 @@ async function run({ focusResults = false } = {}) {
   if (!pagefind) return;
   resultsArea.setAttribute("aria-busy", "true");
   if (!isActive(state)) {
+    showNotes([]);
     list.replaceChildren();
     pager.replaceChildren();
     drawFacets((name) => totals[name] || {});
+    drawChips();
     status.textContent = "Type words to search the records, or choose a filter.";
     settled();
     return;
   }
-  const term = pagefindTerm(state.q);
+  const parsed = parseQuery(state.q);
+  showNotes(parsed.notes);
+  if (!parsed.alternatives.length && !Object.keys(state.filters).length && state.from === null && state.to === null) {
+    list.replaceChildren();
+    pager.replaceChildren();
+    drawFacets((name) => totals[name] || {});
+    drawChips();
+    status.textContent = "No words to search for.";
+    settled();
+    return;
+  }
   const filters = pagefindFilters(state);
-  const ends = rangeEnds(term);
   const tableFetch = recordTable();
   const pf = await pagefind;
   if (id !== runId) return;
   let found = null;
-  if (term !== null) {
-    if (ends) await pf.preload(ends);
-    if (id !== runId) return;
-    found = (await pf.search(term)).results;
+  if (parsed.alternatives.length) {
+    found = await findResults(pf, parsed);
     if (id !== runId) return;
   }
   const table = await tableFetch;
@@ -582,14 +934,23 @@ async function run({ focusResults = false } = {}) {
     if (id !== runId) return;
   }
   if (state.sort) results = await inDateOrder(results, places, table, state.sort === "date-desc");
-  const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
-  if (state.page > pages) state.page = pages;
-  const slice = results.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE);
-  const data = await Promise.all(slice.map((r) => r.data()));
-  if (id !== runId) return;
-  list.replaceChildren(...data.map(resultItem));
+  let slice;
+  let data;
+  for (;;) {
+    const pages = Math.max(1, Math.ceil(results.length / PAGE_SIZE));
+    if (state.page > pages) state.page = pages;
+    slice = results.slice((state.page - 1) * PAGE_SIZE, state.page * PAGE_SIZE);
+    data = await loaded(slice);
+    if (id !== runId) return;
+    // What the exclusion search missed (a form Pagefind indexes otherwise) goes here.
+    const bad = new Set(slice.filter((_, i) => holdsExcluded(data[i], parsed)));
+    if (!bad.size) break;
+    results = results.filter((r) => !bad.has(r));
+  }
+  list.replaceChildren(...data.map((d) => resultItem(d)));
   drawPager(results.length);
   drawFacets((name) => counts[name] || {});
+  drawChips();
   if (results.length) status.textContent = describe(results.length);
   else if (filters === null) status.textContent = "No records: no year in the archive falls in that range.";
   else status.textContent = `No records found${state.q.trim() ? ` for “${state.q.trim()}”` : ""}${Object.keys(state.filters).length ? "; try removing a filter" : ""}.`;
@@ -668,6 +1029,78 @@ facetsBox.addEventListener("click", (event) => {
   run().catch(failed);
 });
 
+facetsBox.addEventListener("input", (event) => {
+  const find = event.target;
+  if (!(find instanceof HTMLInputElement) || !find.dataset.find) return;
+  finding.set(find.dataset.find, find.value);
+  drawFacets(lastCountsFor);
+});
+
+// Enter in a find box picks nothing and must not submit the words again.
+facetsBox.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target instanceof HTMLInputElement && event.target.dataset.find) {
+    event.preventDefault();
+  }
+});
+
+chipsBox.addEventListener("click", (event) => {
+  const chip = event.target.closest("button[data-chip]");
+  if (!chip) return;
+  const name = chip.dataset.chip;
+  const filters = { ...state.filters };
+  let { from, to } = state;
+  if (name === "all") {
+    for (const key of Object.keys(filters)) delete filters[key];
+    from = null;
+    to = null;
+  } else if (name === "years") {
+    from = null;
+    to = null;
+  } else {
+    const values = (filters[name] || []).filter((v) => v !== chip.dataset.value);
+    if (values.length) filters[name] = values;
+    else delete filters[name];
+  }
+  state = { ...state, filters, from, to, page: 1 };
+  showState();
+  update({ focusResults: true });
+});
+
+// Back from a record: the page comes back scrolled to where it was, with focus on
+// the result the reader opened. Remembered for the tab (sessionStorage) with the
+// page's address, not in the history entry: changing that entry while a link is
+// followed would count as a navigation of its own.
+const OPENED = "archivist-search-opened";
+
+list.addEventListener("click", (event) => {
+  const link = event.target.closest("a.record-title");
+  if (!link) return;
+  const saved = { page: location.pathname + location.search, opened: link.getAttribute("href"), scroll: window.scrollY };
+  try {
+    sessionStorage.setItem(OPENED, JSON.stringify(saved));
+  } catch {
+    // storage refused (private mode, quota): Back still works, without the focus
+  }
+});
+
+function restoreOpened() {
+  let saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(OPENED) || "null");
+  } catch {
+    return;
+  }
+  if (!saved || saved.page !== location.pathname + location.search) return;
+  const link = [...list.querySelectorAll("a.record-title")].find((a) => a.getAttribute("href") === saved.opened);
+  if (!link) return;
+  link.focus({ preventScroll: true });
+  window.scrollTo(0, Number(saved.scroll) || 0);
+}
+
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) restoreOpened();
+});
+
 pager.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-page]");
   if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
@@ -685,6 +1118,7 @@ window.addEventListener("popstate", () => {
 // ---- start ----
 
 async function start() {
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
   showState();
   if (window.matchMedia("(max-width: 47.99rem)").matches && !Object.keys(state.filters).length) {
     filtersPanel.open = false;
@@ -706,6 +1140,7 @@ async function start() {
   pagefind = loadPagefind();
   pagefind.catch(failed);
   await run();
+  restoreOpened();
 }
 
 // Large archives are indexed in shards; the first is this bundle, the rest merge in.

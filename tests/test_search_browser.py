@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from archivist.search.documents import date_words
 from browser_kit import Server, Watched, serve, watch
 from sitekit import build_site, make_site, record
 
@@ -341,7 +342,7 @@ def test_a_phrase_only_in_one_body_finds_exactly_that_record(search: SearchPage)
 def test_result_shows_date_as_written_type_and_language(search: SearchPage) -> None:
     search.submit("ракетах")
     meta = search.page.text_content("#search-results .record-meta") or ""
-    assert "1962-10-26" in meta and "Letter" in meta and "Language: Russian" in meta
+    assert "26 October 1962" in meta and "Letter" in meta and "Language: Russian" in meta
 
 
 # ---- facets, range, sort, paging ----
@@ -440,12 +441,12 @@ def test_year_range(search: SearchPage) -> None:
 def test_sort_by_date_gives_date_order(search: SearchPage) -> None:
     search.submit(COMMON)
     search.select_sort("date-asc")
-    dated = sorted(r.date for r in ALL if r.date)
+    dated = [date_words(d) for d in sorted(r.date for r in ALL if r.date)]
     first_page = search.dates()
     assert first_page == dated[: len(first_page)]
     assert "sort=date-asc" in search.page.url
     search.select_sort("date-desc")
-    assert search.dates() == sorted(dated, reverse=True)[: len(first_page)]
+    assert search.dates() == dated[::-1][: len(first_page)]
     # Undated records come last either way, and none is left out.
     for order in ("date-asc", "date-desc"):
         search.select_sort(order)
@@ -776,3 +777,298 @@ def test_the_example_archive_finds_the_seed_by_yugoslav(
     search.page.wait_for_url(f"**{seed_url}")
     assert "Zhong Su guanxi" in search.page.content()
     watched.assert_clean()
+
+
+# ---- query syntax, excerpts, facets at scale, keyboard (issue 16) ----
+
+SYNTAX: tuple[Rec, ...] = (
+    Rec(
+        "dutch.md",
+        "Cable on the talks",
+        "1947-07-21",
+        "Cablegram",
+        "English",
+        ("Paul Hasluck",),
+        body="Indonesia and the Dutch resumed talks at Linggadjati. kelpie.",
+    ),
+    Rec(
+        "plain.md",
+        "Cable on the republic",
+        "1947-08-01",
+        "Cablegram",
+        "English",
+        ("Paul Hasluck",),
+        body="Indonesia asked the Security Council for help. kelpie.",
+    ),
+    Rec(
+        "guinea.md",
+        "Note on New Guinea",
+        "1950-02-01",
+        "Note",
+        "English",
+        body="Indonesia claimed West New Guinea at the conference. kelpie.",
+    ),
+    Rec(
+        "designate.md",
+        "Letter on recognition",
+        "1972-11-30",
+        "Letter",
+        "English",
+        body="The subject given to the Prime Minister–designate was China. kelpie.",
+    ),
+    Rec(
+        "scattered.md",
+        "Letter on Canberra",
+        "1972-12-02",
+        "Letter",
+        "English",
+        body="The Minister will designate a Prime contractor for Canberra. kelpie.",
+    ),
+    Rec(
+        "sukarno.md",
+        "Record of a meeting",
+        "1949-01-05",
+        "Record of Conversation",
+        "English",
+        body="Sukarno spoke first. kelpie.",
+    ),
+    Rec(
+        "hatta.md",
+        "Record of a second meeting",
+        "1949-01-06",
+        "Record of Conversation",
+        "English",
+        body="Hatta spoke first. kelpie.",
+    ),
+    Rec(
+        "menzies-named.md",
+        "Cablegram to London",
+        "1940-05-01",
+        "Cablegram",
+        "English",
+        ("Stanley Bruce",),
+        body=" ".join(["The cabinet met on the war budget."] * 4)
+        + " Menzies then asked Bruce for the figures. kelpie.",
+    ),
+    Rec(
+        "menzies-party.md",
+        "Cablegram from London",
+        "1940-05-02",
+        "Cablegram",
+        "English",
+        ("Robert Menzies", "Stanley Bruce"),
+        body="The cabinet met on the war budget and approved it. kelpie.",
+        extra={"source": json.dumps("AA: A3195, 1940, 1-1234")},
+    ),
+)
+# People enough that the people facet is long (more than LONG_FACET values).
+CROWD: tuple[Rec, ...] = tuple(
+    Rec(
+        f"crowd-{n:02d}.md",
+        f"Crowd record {n:02d}",
+        f"1960-03-{n % 28 + 1:02d}",
+        "Minute",
+        "English",
+        tuple(f"Person {chr(65 + k)}{n:02d}" for k in range(2))
+        + (("Zeta Quill",) if n < 3 else ()),
+        body="crowdword kelpie.",
+    )
+    for n in range(14)
+)
+
+
+@pytest.fixture(scope="module")
+def syntax_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    root = make_search_site(tmp_path_factory.mktemp("syntax-site"), SYNTAX + CROWD)
+    out, _ = build_site(root)
+    with serve(out) as server:
+        yield server
+
+
+@pytest.fixture
+def syn(watched: Watched, syntax_site: Server) -> SearchPage:
+    return SearchPage(watched, syntax_site).open()
+
+
+def titles_of(*names: str) -> list[str]:
+    return sorted(r.title for r in SYNTAX if r.name in names)
+
+
+@pytest.mark.parametrize("query", ["Indonesia -Dutch", "Indonesia NOT Dutch", "-dutch Indonesia"])
+def test_an_excluded_word_is_in_no_result(syn: SearchPage, query: str) -> None:
+    syn.submit(query)
+    assert sorted(syn.titles()) == titles_of("plain.md", "guinea.md")
+    assert not any(
+        "dutch" in e.lower() for e in syn.page.locator(".search-excerpt").all_text_contents()
+    )
+    syn.w.assert_clean()
+
+
+def test_an_excluded_phrase_is_in_no_result(syn: SearchPage) -> None:
+    syn.submit('Indonesia -"New Guinea"')
+    assert sorted(syn.titles()) == titles_of("dutch.md", "plain.md")
+    syn.submit('Indonesia -"Guinea conference"')  # not a phrase of any record
+    assert sorted(syn.titles()) == titles_of("dutch.md", "plain.md", "guinea.md")
+
+
+def test_a_phrase_ignores_dashes_and_punctuation_but_keeps_order(syn: SearchPage) -> None:
+    syn.submit('"Prime Minister designate"')
+    assert syn.titles() == titles_of("designate.md")
+    syn.submit("Prime Minister designate")  # as words: both records
+    assert sorted(syn.titles()) == titles_of("designate.md", "scattered.md")
+
+
+def test_or_finds_either_word(syn: SearchPage) -> None:
+    syn.submit("Sukarno OR Hatta")
+    assert sorted(syn.titles()) == titles_of("sukarno.md", "hatta.md")
+    assert syn.page.locator("#search-notes").is_hidden()
+
+
+@pytest.mark.parametrize(
+    ("query", "note"),
+    [
+        ("(Sukarno Hatta)", "Brackets are not supported"),
+        ("title:Sukarno", "Searching one field"),
+        ("Sukarn*", "* and ? are not needed"),
+        ("Sukarno OR", "OR needs words on both sides"),
+        ("-Sukarno", "needs words to search for"),
+    ],
+)
+def test_what_the_search_cannot_do_is_said(syn: SearchPage, query: str, note: str) -> None:
+    syn.submit(query)
+    assert note in (syn.page.text_content("#search-notes") or "")
+    assert syn.page.locator("#search-notes").is_visible()
+
+
+def test_the_help_shows_the_syntax(syn: SearchPage) -> None:
+    help_text = syn.page.text_content("#search-help") or ""
+    for example in ('"Prime Minister designate"', "Indonesia -Dutch", "NOT", "OR"):
+        assert example in help_text
+
+
+def excerpts(page: SearchPage) -> dict[str, str]:
+    rows = page.page.eval_on_selector_all(
+        "#search-results li",
+        """items => items.map(li => [li.querySelector('.record-title').textContent,
+            li.querySelector('.search-excerpt').textContent])""",
+    )
+    return dict(rows)
+
+
+def test_excerpts_come_from_the_text_and_metadata_matches_are_named(syn: SearchPage) -> None:
+    syn.submit("Menzies")
+    shown = excerpts(syn)
+    named = shown["Cablegram to London"]
+    assert "Menzies then asked Bruce" in named  # from the body
+    assert "Cablegram to London" not in named and "Stanley Bruce" not in named
+    party = shown["Cablegram from London"]
+    assert party.startswith("Participants: Robert Menzies")  # the field, named
+    marks = syn.page.locator("#search-results mark").all_text_contents()
+    assert marks and all("menzies" in m.lower() for m in marks)
+    # A participant match ranks above a match in the body alone.
+    assert syn.titles() == ["Cablegram from London", "Cablegram to London"]
+
+
+def test_the_archival_reference_is_searchable_but_not_in_body_excerpts(syn: SearchPage) -> None:
+    syn.submit("A3195")
+    assert excerpts(syn) == {
+        "Cablegram from London": "Archival reference: AA: A3195, 1940, 1-1234."
+    }
+    syn.submit("cabinet budget")
+    assert all("A3195" not in e for e in excerpts(syn).values())
+
+
+def test_active_filters_are_chips_with_clear_all(syn: SearchPage) -> None:
+    syn.submit("kelpie")
+    total = syn.count()
+    assert syn.page.locator("#search-chips").is_hidden()
+    syn.tick("type", "Cablegram")
+    syn.tick("person", "Paul Hasluck")
+    syn.year_range("1947", "1947")
+    chips = syn.page.locator("#search-chips button.chip").all_text_contents()
+    assert [c.replace("×", "").strip() for c in chips] == [
+        "People: Paul Hasluck",
+        "Type: Cablegram",
+        "Years: 1947–1947",
+    ]
+    assert syn.count() == 2
+    syn.act(lambda: syn.page.click("#search-chips button[data-chip=person]"))
+    assert syn.count() == 2 and "person=" not in syn.page.url
+    syn.act(lambda: syn.page.click("#search-chips .chip-clear"))
+    assert syn.count() == total
+    assert syn.page.url.endswith("?q=kelpie")
+    assert not syn.page.locator("#search-facets input:checked").count()
+    assert syn.page.input_value("#search-from") == ""
+    syn.w.assert_clean()
+
+
+def test_a_long_facet_shows_its_top_values_and_finds_the_rest(syn: SearchPage) -> None:
+    syn.submit("crowdword")
+    people = syn.page.locator("input[data-facet=person]")
+    assert people.count() == 8  # the top values by count, not 31 checkboxes
+    assert syn.box("person", "Zeta Quill").count() == 1  # the most frequent comes first
+    assert not syn.page.locator("button.facet-more[data-facet=person]").count()
+    hint = syn.page.text_content("#facet-hint-person") or ""
+    assert "of 29 people" in hint
+    syn.page.fill("#facet-find-person", "b05")
+    assert syn.page.locator("input[data-facet=person]").all() != []
+    values = [b.get_attribute("data-value") for b in people.all()]
+    assert values == ["Person B05"]
+    assert syn.page.evaluate("() => document.activeElement.id") == "facet-find-person"
+    label = syn.page.locator("label[for^=facet-person]").first.text_content() or ""
+    assert label.endswith("(1)")  # the count stays exact
+    syn.act(lambda: syn.box("person", "Person B05").check())
+    assert syn.titles() == ["Crowd record 05"]
+    assert syn.box("person", "Person B05").is_checked()
+
+
+def tab_until(page: Any, selector: str, limit: int = 80) -> list[str]:
+    """Press Tab until `selector` has focus; the ids/classes passed on the way."""
+    seen: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => document.activeElement.matches({json.dumps(selector)})"):
+            return seen
+        seen.append(
+            page.evaluate("() => document.activeElement.id || document.activeElement.className")
+        )
+    raise AssertionError(f"never reached {selector}: {seen[-10:]}")
+
+
+def test_results_come_before_the_facets_and_a_skip_link_leads_to_them(syn: SearchPage) -> None:
+    syn.open("?q=kelpie")
+    page = syn.page
+    page.focus("#search-q")
+    passed = tab_until(page, "#search-results a.record-title")
+    assert not [p for p in passed if "facet" in str(p)]
+    skip = page.locator("a.skip-results")
+    assert skip.get_attribute("href") == "#search-status"
+    skip.focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "search-status"
+
+
+def test_back_restores_focus_and_scroll_on_the_result_opened(syn: SearchPage) -> None:
+    page = syn.page
+    page.set_viewport_size({"width": 800, "height": 400})
+    syn.submit("kelpie")
+    link = page.locator("#search-results a.record-title").nth(12)
+    href = link.get_attribute("href")
+    link.scroll_into_view_if_needed()
+    scrolled = page.evaluate("() => window.scrollY")
+    assert scrolled > 0
+    with page.expect_navigation():
+        link.click()
+    page.go_back()
+    page.wait_for_selector("#search[data-searches]", state="attached")
+    page.wait_for_function("() => document.activeElement.matches('a.record-title')")
+    assert page.evaluate("() => document.activeElement.getAttribute('href')") == href
+    assert abs(page.evaluate("() => window.scrollY") - scrolled) < 5
+
+
+def test_chinese_words_beside_other_words(search: SearchPage) -> None:
+    search.submit("Mao 毛泽东")
+    assert search.titles() == [r.title for r in RECORDS if r.language == "Chinese"]
+    search.submit("Mao -毛泽东")
+    assert "关于粮食问题的电报" not in search.titles()
+    assert RECORDS[0].title in search.titles()

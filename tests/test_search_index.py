@@ -350,7 +350,7 @@ for msg in messages():
         continue
     if kind == "NewIndex":
         send(mid, {{"type": "NewIndex", "index_id": 0}})
-    elif kind == "AddRecord":
+    elif kind == "AddFile":
         send(mid, {{"type": "IndexedFile", "page_word_count": 1, "page_url": "", "page_meta": {{}}}})
     elif kind == "GetFiles":
         files = [{{"path": "pagefind-entry.json", "content": ENTRY}},
@@ -431,3 +431,112 @@ def test_large_shards_run_fewer_pagefind_processes_at_once() -> None:
     assert indexing.pagefind_parallel(0, 2) == 2
     # Once the render workers are gone: two at a time at 100k.
     assert indexing.pagefind_parallel(1_563, 2, indexing.PAGEFIND_MEMORY_MB_AFTER_RENDER) == 2
+
+
+# ---- the entry's parts: body first, then weighted metadata (issue 16) ----
+
+
+class _People:
+    """The one thing `index_entry` asks of the archive: each record's people."""
+
+    def __init__(self, people: dict[str, list[str]]) -> None:
+        from types import SimpleNamespace
+
+        self.participant_slugs = {
+            rid: [(SimpleNamespace(name=n), ()) for n in names] for rid, names in people.items()
+        }
+
+
+def parts_of(fragment: dict[str, Any]) -> list[tuple[str, int]]:
+    pairs = (p.split(" ") for p in fragment["meta"]["parts"].split(","))
+    return [(name, int(n)) for name, n in pairs]
+
+
+def test_parts_count_the_words_pagefind_keeps(tmp_path: Path) -> None:
+    """The page finds each part by counting words of the stored content, as
+    Pagefind's locations do: the counts must add up, part by part."""
+    import re
+
+    from archivist.model import Note, Record
+    from archivist.search.documents import index_entry
+
+    full = Record(
+        id="full",
+        title="Mr R. G. Menzies, Prime Minister, to Mr S. M. Bruce",
+        path="full.md",
+        body="First paragraph of the *cable* with the Prime Minister\u2013designate.\n\n"
+        "Second paragraph,\u00a0with a no-break space. 中华人民共和国 <b>&amp;</b>",
+        summary="Menzies asks Bruce for figures.",
+        source="AA: A3195, 1940, 1-1234",
+        notes=(Note("1", "See Document 286, note 1."), Note("2", "See Document 286, note 1.")),
+    )
+    bare = Record(id="bare", title="Bare note", path="bare.md", body="Moorings.")
+    people = _People({"full": ["R. G. Menzies", "S. M. Bruce"]})
+    entries = [index_entry(r, people, "en") for r in (full, bare)]  # type: ignore[arg-type]
+    pagefind.index_shard(pagefind.pagefind_binary(), entries, tmp_path / "b", 60, primary=True)
+    found = {}
+    for path in (tmp_path / "b").rglob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment
+    assert set(found) == {"/records/full/", "/records/bare/"}
+    for url, fragment in found.items():
+        words = [w for w in re.split(r"[\r\n\s]+", fragment["content"]) if w]
+        parts = parts_of(fragment)
+        assert sum(n for _, n in parts) == len(words) == fragment["word_count"], url
+    fragment = found["/records/full/"]
+    parts = parts_of(fragment)
+    names = [name for name, _ in parts]
+    assert names == ["body", "title", "person", "summary", "note", "source"]
+    words = [w for w in re.split(r"[\r\n\s]+", fragment["content"]) if w]
+    texts, start = {}, 0
+    for name, n in parts:
+        texts[name] = " ".join(words[start : start + n])
+        start += n
+    assert texts["body"].startswith("First paragraph of the cable")
+    assert "Minister-designate" in texts["body"]  # an en dash joins like a hyphen
+    assert "Menzies" not in texts["body"] and "A3195" not in texts["body"]
+    assert texts["title"].startswith("Mr R. G. Menzies")
+    assert texts["person"].rstrip(".") == "R. G. Menzies; S. M. Bruce"
+    assert texts["note"].rstrip(".") == "See Document 286, note 1"  # once, not twice
+    assert texts["source"].startswith("AA: A3195")
+
+
+def test_title_and_people_weigh_more_than_the_body_notes_less() -> None:
+    from archivist.search.documents import SECTION_WEIGHTS
+
+    entry = IndexEntry(
+        url="/records/a/",
+        content="Body <b>text</b> & more",
+        language="en",
+        meta={"title": "A, B"},
+        filters={"person": ["X, Y"]},
+        sections=tuple((name, name, w) for name, w in SECTION_WEIGHTS.items()),
+    )
+    page = pagefind.entry_html(entry)
+    assert "<p>Body &lt;b&gt;text&lt;/b&gt; &amp; more</p>" in page
+    assert SECTION_WEIGHTS["title"] > SECTION_WEIGHTS["person"] > 1 > SECTION_WEIGHTS["note"]
+    assert '<div data-pagefind-weight="5"><p>title</p></div>' in page
+    assert '<span data-pagefind-filter="person">X, Y</span>' in page
+
+
+def test_dates_in_words_and_the_number_when_the_record_has_one(built: Path) -> None:
+    import dataclasses
+
+    from archivist.model import Record
+    from archivist.search.documents import date_words, index_entry
+
+    found = fragments(built)
+    assert found["/records/letter/"]["meta"]["date"] == "26 October 1962"
+    assert found["/records/cable/"]["meta"]["date"] == "13 January 1950"  # as written
+    assert "number" not in found["/records/letter/"]["meta"]
+    assert date_words("1948-03") == "March 1948"
+    assert date_words("c. 1956") == "c. 1956" and date_words("1956") == "1956"
+    assert date_words("1956-13-01") == "1956-13-01"
+
+    @dataclasses.dataclass(frozen=True)
+    class Numbered(Record):  # the documentary-editions branch adds Record.number
+        number: str | None = None
+
+    rec = Numbered(id="a", title="T", path="a.md", number="Volume 4, Document 286")
+    entry = index_entry(rec, _People({}), "en")  # type: ignore[arg-type]
+    assert entry.meta["number"] == "Volume 4, Document 286"

@@ -45,6 +45,15 @@ _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 UNDATED = "Undated"
 
+# Pagefind finds the parts of a hyphenated word ("designate" in "Minister-designate")
+# but not of a word joined by an en or em dash: those are indexed as hyphens.
+_DASH_JOIN = re.compile(r"(?<=\w)[\u2010-\u2015\u2212](?=\w)")
+
+
+def indexed_text(text: str) -> str:
+    """`text` as the index holds it: CJK characters spaced, dashes in words hyphens."""
+    return spaced_cjk(_DASH_JOIN.sub("-", text))
+
 
 def spaced_cjk(text: str) -> str:
     """`text` with a space around every Chinese or Japanese character."""
@@ -99,14 +108,73 @@ def entry_filters(record: Record, archive: Archive) -> dict[str, list[str]]:
     return filters
 
 
+# The sections of an entry after the body, with their Pagefind weights: a match in the
+# title or a participant's name ranks above one in the body (weight 1); notes and the
+# archival reference are searchable but count for less. Their order is the order of
+# the text Pagefind keeps, and the search page reads it from the meta field `parts`.
+SECTION_WEIGHTS = {
+    "title": 5.0,
+    "person": 4.0,
+    "summary": 1.0,
+    "note": 0.5,
+    "source": 0.5,
+}
+# Whitespace as JavaScript's \s knows it: the search page counts words of the text
+# Pagefind keeps with content.split(/[\r\n\s]+/), as Pagefind's own excerpts do.
+_JS_SPACE = re.compile(
+    r"[\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+"
+)
+
+
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def date_words(text: str) -> str:
+    """A date written as ISO 8601 (1962-10-26, 1962-10) in words (26 October 1962);
+    any other date as written."""
+    match = _ISO_DATE.fullmatch(text.strip())
+    if not match or not match.group(2) or not 1 <= int(match.group(2)) <= 12:
+        return text
+    year, month, day = match.group(1), _MONTHS[int(match.group(2)) - 1], match.group(3)
+    if day is None:
+        return f"{month} {year}"
+    return f"{int(day)} {month} {year}" if 1 <= int(day) <= 31 else text
+
+
+def word_count(text: str) -> int:
+    """How many words the search page finds in `text` (see _JS_SPACE)."""
+    return len([w for w in _JS_SPACE.split(text) if w])
+
+
 def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
-    """The index entry for `record`; `language` is the site's (one index for all)."""
+    """The index entry for `record`; `language` is the site's (one index for all).
+
+    The body comes first, alone, so an excerpt is drawn from the document's text;
+    the title, participants, summary, notes and archival reference follow as weighted
+    sections (`SECTION_WEIGHTS`). `meta["parts"]` says how many words each part holds
+    ("body 120,title 6,person 4"), so the page can tell where a match lies.
+    """
     filters = entry_filters(record, archive)
     people = filters.get("person", [])
-    parts = [record.title, ", ".join(people), record.summary or "", record.source or ""]
-    parts += [n.text for n in record.notes]
-    content = "\n\n".join(p for p in parts if p) + "\n\n" + plain_text(record)
-    meta = {"title": record.title, "date": record.date.text if record.date else UNDATED}
+    body = indexed_text(plain_text(record))
+    texts = {
+        "title": record.title,
+        "person": "; ".join(people),
+        "summary": record.summary or "",
+        "note": "\n\n".join(dict.fromkeys(n.text for n in record.notes if n.text.strip())),
+        "source": record.source or "",
+    }
+    sections = tuple(
+        (name, indexed_text(text), SECTION_WEIGHTS[name])
+        for name, text in texts.items()
+        if text.strip()
+    )
+    parts = [("body", word_count(body))] + [(name, word_count(text)) for name, text, _ in sections]
+    meta = {"title": record.title, "date": date_words(record.date.text) if record.date else UNDATED}
+    meta["parts"] = ",".join(f"{name} {count}" for name, count in parts)
     if record.type:
         meta["type"] = record.type
     if record.language:
@@ -115,11 +183,15 @@ def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
         meta["original_language"] = ", ".join(record.original_language)
     if record.summary:
         meta["summary"] = record.summary[:300]
+    number = getattr(record, "number", None)  # the documentary-editions branch adds it
+    if number:
+        meta["number"] = str(number)
     return IndexEntry(
         url="/" + urls.record_url(record.id),
-        content=spaced_cjk(content),
+        content=body,
         language=language,
         meta=meta,
         filters=filters,
         sort=sort_keys(record),
+        sections=sections,
     )

@@ -17,9 +17,11 @@ from __future__ import annotations
 import base64
 import contextlib
 import gzip
+import html
 import json
 import os
 import queue
+import re
 import subprocess
 import threading
 import time
@@ -50,6 +52,40 @@ class IndexEntry:
     meta: dict[str, str] = field(default_factory=dict)
     filters: dict[str, list[str]] = field(default_factory=dict)
     sort: dict[str, str] = field(default_factory=dict)
+    # Text after the body, as (name, text, Pagefind weight): see documents.index_entry.
+    sections: tuple[tuple[str, str, float], ...] = ()
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+def _text(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{_text(p)}</p>" for p in _PARAGRAPH_BREAK.split(text) if p.strip())
+
+
+def entry_html(entry: IndexEntry) -> str:
+    """The page Pagefind indexes for `entry`: the body, then each section in a block
+    with its weight; meta, filters and sort keys in a block Pagefind reads but does
+    not index as text. HTML, not a custom record, because only HTML carries weights."""
+    lang = html.escape(entry.language)
+    out = [f'<!DOCTYPE html><html lang="{lang}"><head><title></title></head><body>']
+    out.append(f"<main data-pagefind-body><div>{_paragraphs(entry.content)}</div>")
+    for _, text, weight in entry.sections:
+        out.append(f'<div data-pagefind-weight="{weight:g}">{_paragraphs(text)}</div>')
+    out.append("</main><div data-pagefind-ignore>")
+    for name, value in entry.meta.items():
+        out.append(f'<span data-pagefind-meta="{html.escape(name)}">{_text(value)}</span>')
+    for name, values in entry.filters.items():
+        for value in values:
+            out.append(f'<span data-pagefind-filter="{html.escape(name)}">{_text(value)}</span>')
+    for name, value in entry.sort.items():
+        out.append(f'<span data-pagefind-sort="{html.escape(name)}">{_text(value)}</span>')
+    out.append("</div></body></html>")
+    return "".join(out)
 
 
 def pagefind_binary() -> Path:
@@ -270,14 +306,11 @@ def _index_shard(
             for entry in chunk:
                 service.send(
                     {
-                        "type": "AddRecord",
+                        "type": "AddFile",
                         "index_id": index_id,
+                        "file_path": "index.html",
                         "url": entry.url,
-                        "content": entry.content,
-                        "language": entry.language,
-                        "meta": entry.meta,
-                        "filters": entry.filters,
-                        "sort": entry.sort,
+                        "file_contents": entry_html(entry),
                     }
                 )
             service.flush()
