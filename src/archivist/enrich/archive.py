@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import MappingProxyType
 
+from archivist.enrich.types import fold_types
 from archivist.incremental import keys
 from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
 from archivist.slugs import slugify
@@ -123,13 +124,15 @@ def build_archive(
     person_for: PersonFor = _default_person,
     related_count: int = 5,
     memo: RelatedMemo | None = None,
+    types: Mapping[str, tuple[str, ...]] | None = None,
 ) -> Archive:
     """Sort the records and derive every cross-record index the site shows.
 
     `memo` (related-records lists by `related_key`) spares recomputing them when
-    the last build had the same key; it is left holding this build's lists.
+    the last build had the same key; it is left holding this build's lists. `types`
+    is the editor's type vocabulary (`fold_types`): twins fold into one value.
     """
-    ordered = tuple(sorted(records, key=lambda r: r.sort_key))
+    ordered = tuple(sorted(fold_types(records, types), key=lambda r: r.sort_key))
     # Resolve every participant name once to one Person (the authority file may merge
     # names); a name recurs in thousands of records.
     person_of: dict[str, Person] = {}

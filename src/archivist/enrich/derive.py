@@ -1,5 +1,6 @@
 """Facts every record gets after reading, whatever its reader: participants from the
-title and body, resolved through the optional authority file (`content/people.yaml`).
+title and body, resolved through the optional authority file (`content/people.yaml`),
+and a type from the title (or a letter's salutation) when the record states none.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from archivist.config import Config
 from archivist.enrich.people import Authority, derive_names, load_authority
+from archivist.enrich.types import type_from_body, type_from_title
 from archivist.model import Location, Person, Problem, Record, Severity
 
 AUTHORITY_FILE = "people.yaml"
@@ -54,6 +56,14 @@ def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
                     Severity.WARNING,
                 )
             )
-    if participants == record.participants:
+    changes: dict[str, object] = {}
+    if participants != record.participants:
+        changes["participants"] = participants
+    if not record.type:
+        # The type the title states (`Letter from …`), or a letter's salutation.
+        stated = type_from_title(record.title) or type_from_body(record.body)
+        if stated:
+            changes["type"] = stated
+    if not changes:
         return record, problems
-    return replace(record, participants=participants), problems
+    return replace(record, **changes), problems  # type: ignore[arg-type]
