@@ -278,6 +278,7 @@ class _Build:
                 self.config.related_count,
                 memo,
                 types=self.config.types,
+                known=loaded.context.known,
             )
             notes.note_related(self.cache, memo)
             renderer = SiteRenderer(self.config, archive, self.site_root)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from archivist.config import Config
 from archivist.enrich.people import Authority, derive_names, load_authority
+from archivist.enrich.people.kinds import tidy
 from archivist.enrich.types import type_from_body, type_from_title
-from archivist.model import Location, Person, Problem, Record, Severity
+from archivist.model import Location, Participant, Person, Problem, Record, Severity
 
 AUTHORITY_FILE = "people.yaml"
 
@@ -26,6 +27,10 @@ class Context:
     def person_for(self, name: str) -> Person:
         """The one Person a written name stands for across the archive."""
         return (self.authority or self._fallback).person_for(name)
+
+    def known(self, name: str) -> Person | None:
+        """The authority file's person for a name, if it names one."""
+        return self.authority.resolve(name) if self.authority else None
 
 
 def load_context(site_root: Path, config: Config) -> tuple[Context, list[Problem]]:
@@ -43,6 +48,13 @@ def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
     file: without one, every surname-only title would warn.
     """
     participants, unresolved = derive_names(record, context.authority)
+    # Names the rules found (not those the editor wrote) are tidied: `Evatt3` → Evatt,
+    # `Kishi And Menzies` → two, `Affairs` and `1963 Anzus Record` → no one.
+    written = set(record.participants)
+    tidied: list[Participant] = []
+    for p in participants:
+        tidied.extend([p] if p in written else tidy([p]))
+    participants = tuple(dict.fromkeys(tidied))
     problems: list[Problem] = []
     if context.authority is not None:
         where = record.origin.get("participants") or record.origin.get("title")

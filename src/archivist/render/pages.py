@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from archivist.config import Config
 from archivist.enrich.people import role_parts
 from archivist.incremental import keys
-from archivist.model import Archive, ArchiveDate, Record, Term
+from archivist.model import Archive, ArchiveDate, PersonEntry, Record, Term
 from archivist.render import citations, metadata, urls
 from archivist.render.environment import make_env
 from archivist.render.markup import BodyContext, BodyRenderer
@@ -208,7 +208,7 @@ class SiteRenderer:
         else:
             rows.append(Field("Date", "Undated"))
         links = tuple(
-            Link(p.name, urls.person_url(slug), role_label(p.role))
+            Link(p.name, urls.participant_url(slug, p.kind), role_label(p.role))
             for p, slug in a.participant_slugs[record.id]
         )
         if links:
@@ -424,31 +424,16 @@ class SiteRenderer:
         yield from self.list_pages(
             urls.undated_url(), "Undated records", [(i, ()) for i in a.undated], years_crumbs
         )
-        # People.
-        yield self.term_index(
-            urls.facet_url("people"),
-            "People",
-            [
-                (
-                    e.person.name,
-                    urls.person_url(e.person.slug),
-                    len(e.records),
-                    _life(e.person.born, e.person.died),
-                )
-                for e in a.people
-            ],
+        # People, and organizations (bodies, posts, offices named alone).
+        yield from self.participant_pages(
+            "people", "People", a.people,
             "Everyone who appears in the records, with the number of records.",
-        )
-        people_crumbs = [Crumb("Home", ""), Crumb("People", urls.facet_url("people"))]
-        for entry in a.people:
-            yield from self.list_pages(
-                urls.person_url(entry.person.slug),
-                entry.person.name,
-                entry.records,
-                people_crumbs,
-                person=entry.person,
-                life=_life(entry.person.born, entry.person.died),
-            )
+        )  # fmt: skip
+        yield from self.participant_pages(
+            "organizations", "Organizations", a.organizations,
+            "Departments, embassies, delegations, governments, posts and offices that "
+            "appear in the records, with the number of records.",
+        )  # fmt: skip
         # Types, languages, archives, collections, subjects.
         for facet, terms in a.facets.items():
             plural, singular = urls.FACET_TITLES[facet]
@@ -472,6 +457,35 @@ class SiteRenderer:
         )
         yield self._page("404.html", page_url="404.html", page_title="Page not found", crumbs=[])
 
+    def participant_pages(
+        self, facet: str, title: str, entries: Sequence[PersonEntry], intro: str
+    ) -> Iterator[Page]:
+        """The index of people (or organizations) and a page for each."""
+        yield self.term_index(
+            urls.facet_url(facet),
+            title,
+            [
+                (
+                    e.person.name,
+                    urls.participant_url(e.person.slug, e.person.kind),
+                    len(e.records),
+                    _life(e.person.born, e.person.died),
+                )
+                for e in entries
+            ],
+            intro,
+        )
+        crumbs = [Crumb("Home", ""), Crumb(title, urls.facet_url(facet))]
+        for entry in entries:
+            yield from self.list_pages(
+                urls.participant_url(entry.person.slug, entry.person.kind),
+                entry.person.name,
+                entry.records,
+                crumbs,
+                person=entry.person,
+                life=_life(entry.person.born, entry.person.died),
+            )
+
     def home(self) -> Page:
         a = self.archive
         uploaded = [r for r in a.records if r.uploaded]
@@ -484,6 +498,11 @@ class SiteRenderer:
         ways = [
             Link("Years", urls.facet_url("years"), f"{len(a.years)} years"),
             Link("People", urls.facet_url("people"), f"{len(a.people)} people"),
+            Link(
+                "Organizations",
+                urls.facet_url("organizations"),
+                f"{len(a.organizations)} organizations",
+            ),
         ]
         for facet, terms in a.facets.items():
             if terms:
