@@ -279,6 +279,7 @@ class _Build:
                 memo,
                 types=self.config.types,
                 known=loaded.context.known,
+                offices=loaded.context.offices,
             )
             notes.note_related(self.cache, memo)
             renderer = SiteRenderer(self.config, archive, self.site_root)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import replace
 from types import MappingProxyType
 
+from archivist.enrich.people.authority import Office
 from archivist.enrich.people.identity import Identities, Known, identify
 from archivist.enrich.types import fold_types
 from archivist.incremental import keys
@@ -53,7 +54,7 @@ def _unique_slugs(people: dict[str, Person]) -> dict[str, Person]:
 
 def _with_kinds(record: Record, found: Identities) -> Record:
     """The record, each participant of the kind the archive found for it."""
-    kinds = tuple(found.kinds[p.name] for p in record.participants)
+    kinds = tuple(found.kind(record, p.name) for p in record.participants)
     if all(p.kind == k for p, k in zip(record.participants, kinds, strict=True)):
         return record
     people = tuple(replace(p, kind=k) for p, k in zip(record.participants, kinds, strict=True))
@@ -129,6 +130,7 @@ def build_archive(
     memo: RelatedMemo | None = None,
     types: Mapping[str, tuple[str, ...]] | None = None,
     known: Known | None = None,
+    offices: Iterable[Office] = (),
 ) -> Archive:
     """Sort the records and derive every cross-record index the site shows.
 
@@ -139,7 +141,7 @@ def build_archive(
     ordered = tuple(sorted(fold_types(records, types), key=lambda r: r.sort_key))
     # Each participant name's kind and person, decided once over the whole archive
     # (`enrich.people.identity`): the authority file first, then the rules.
-    found = identify(ordered, person_for, known)
+    found = identify(ordered, person_for, known, offices)
     ordered = tuple(_with_kinds(r, found) for r in ordered)
     chosen: dict[tuple[str, str], Person] = {}  # (kind, slug) → person
     for record in ordered:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from archivist.config import Config
 from archivist.enrich.people import Authority, derive_names, load_authority
+from archivist.enrich.people.authority import Office
 from archivist.enrich.people.kinds import tidy
 from archivist.enrich.types import type_from_body, type_from_title
 from archivist.model import Location, Participant, Person, Problem, Record, Severity
@@ -27,6 +28,11 @@ class Context:
     def person_for(self, name: str) -> Person:
         """The one Person a written name stands for across the archive."""
         return (self.authority or self._fallback).person_for(name)
+
+    @property
+    def offices(self) -> tuple[Office, ...]:
+        """The office terms of the authority file."""
+        return self.authority.offices if self.authority else ()
 
     def known(self, name: str) -> Person | None:
         """The authority file's person for a name, if it names one."""

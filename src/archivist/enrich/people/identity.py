@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from archivist.enrich.people.authority import Office
 from archivist.enrich.people.kinds import _INITIAL, Kind, kind_of
 from archivist.enrich.people.names import _decap, _decap_tokens, _person_like, name_key
 from archivist.enrich.people.vocabulary import _CONNECTORS, _OFFICE_WORDS
@@ -44,11 +45,19 @@ def display(name: str) -> str:
 _OFFICE_LEADS = frozenset("prime high external permanent".split())
 
 
+_PEERAGE = frozenset("lord lady viscount earl baron".split())
+
+
 def person_key(name: str) -> str:
-    """`name_key` without a leading office (`Prime Minister Menzies` → `menzies`)."""
+    """`name_key` without a leading office (`Prime Minister Menzies` → `menzies`).
+
+    A peer's title stays: `Lord Lloyd` is not a Lloyd named by his surname."""
     tokens = name_key(name).split()
     while len(tokens) > 1 and tokens[0] in _OFFICE_WORDS | _CONNECTORS | _OFFICE_LEADS:
         tokens.pop(0)
+    first = name.split()[0].strip(".").casefold() if name.split() else ""
+    if first in _PEERAGE and len(tokens) == 1:
+        tokens = [first, *tokens]
     return " ".join(tokens)
 
 
@@ -84,10 +93,28 @@ class Identities:
     organization_of: dict[str, Person] = field(default_factory=dict)
     merges: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     ambiguous: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # An office's key → (term, its holder): `offices:` of the authority file.
+    terms: dict[str, list[tuple[Office, Person]]] = field(default_factory=dict)
+
+    def holder(self, record: Record, name: str) -> Person | None:
+        """Who held the office `name` names on the record's date, per the editor."""
+        if not self.terms or record.date is None or record.date.earliest is None:
+            return None
+        key = name_key(re.sub(r"^(?:the)\s+", "", name, flags=re.IGNORECASE))
+        first, last = record.date.earliest, record.date.latest or record.date.earliest
+        for term, person in self.terms.get(key, ()):
+            if term.covers(first) and term.covers(last):
+                return person
+        return None
+
+    def kind(self, record: Record, name: str) -> Kind:
+        if self.kinds[name] == "organization" and self.holder(record, name):
+            return "person"
+        return self.kinds[name]
 
     def person(self, record: Record, name: str) -> Person:
         if self.kinds.get(name) == "organization":
-            return self.organization_of[name]
+            return self.holder(record, name) or self.organization_of[name]
         return self.person_of[(collection_of(record), name)]
 
 
@@ -130,8 +157,10 @@ def identify(
     records: Iterable[Record],
     person_for: Callable[[str], Person],
     known: Known | None = None,
+    offices: Iterable[Office] = (),
 ) -> Identities:
-    """Kinds and persons for every participant name of the archive (see the module)."""
+    """Kinds and persons for every participant name of the archive (see the module);
+    `offices` (the authority's terms) make an office named alone its holder's."""
     records = list(records)
     uses: Counter[str] = Counter()
     in_collection: dict[str, set[str]] = defaultdict(set)
@@ -151,7 +180,7 @@ def identify(
     org_names: dict[str, Counter[str]] = defaultdict(Counter)
     for name in uses:
         if out.kinds[name] == "organization":
-            org_names[keys[name] or name][name] += uses[name]
+            org_names[name_key(name) or name][name] += uses[name]
     for key, names in org_names.items():
         shown = _most_used(names)
         org = Person(slug=slugify(key), name=shown, kind="organization", forms=_forms(names))
@@ -245,6 +274,10 @@ def identify(
             else:
                 person = lone[keys[name] or name]
             out.person_of[(c, name)] = person
+    for term in offices:
+        holder = (known(term.name) if known else None) or person_for(term.name)
+        holder = replace(holder, kind="person")
+        out.terms.setdefault(name_key(term.office), []).append((term, holder))
     out.merges.sort()
     out.ambiguous = sorted(set(out.ambiguous))
     return out

@@ -71,9 +71,12 @@ _PORTFOLIO = frozenset(
     national works overseas economic""".split()
 )
 # Offices besides the people vocabulary's: `Permanent Heads`, `First Naval Member`.
-_MORE_OFFICES = frozenset("heads member members permanent first naval sea".split())
+_MORE_OFFICES = frozenset(
+    """heads member members permanent first naval sea attorney postmaster solicitor
+    auditor general""".split()
+)
 # What a record is about, not who: `Casey's Diary`.
-_NOT_WHO = frozenset("diary diaries journal papers notebook".split())
+_NOT_WHO = frozenset("diary diaries journal papers notebook memoire presented".split())
 _INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
 _DIGIT = re.compile(r"\d")
 _GLUED_MARK = re.compile(r"(?<=[a-z])\d{1,3}$")
@@ -143,6 +146,7 @@ def tidy(participants: Iterable[Participant]) -> tuple[Participant, ...]:
     out: dict[tuple[str, str | None], Participant] = {}
     for p in participants:
         name = _GLUED_COURTESY.sub("", _GLUED_MARK.sub("", p.name.strip()))
+        name = re.sub(r"(?<=\w)- (?=\w)", "-", name)  # `Governor- General`
         parts = _AND.split(name) if _AND.search(name) else [name]
         if len(parts) > 1 and not all(_person_like(part) for part in parts):
             parts = [name]
