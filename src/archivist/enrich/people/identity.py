@@ -183,7 +183,7 @@ def identify(
             org_names[name_key(name) or name][name] += uses[name]
     for key, names in org_names.items():
         shown = _most_used(names)
-        org = Person(slug=slugify(key), name=shown, kind="organization", forms=_forms(names))
+        org = _named(Person(slug=slugify(key), name=shown, kind="organization"), shown, names)
         for name in names:
             out.organization_of[name] = org
 
@@ -252,15 +252,13 @@ def identify(
         full_names = Counter({n: k for n, k in names.items() if len(keys[n].split()) > 1})
         pool = full_names or names
         base = person_for(max(pool, key=lambda n: (keys[n] == head, pool[n], n)))
-        persons[head] = person = replace(
-            base, name=_most_used(full_names or names), forms=_forms(names)
-        )
+        persons[head] = person = _named(base, _most_used(full_names or names), names)
         if len(person.forms) > 1:
             out.merges.append((person.name, person.forms))
     lone: dict[str, Person] = {}
     for key, names in alone.items():
         base = person_for(max(names, key=lambda n: (names[n], n)))
-        lone[key] = replace(base, name=_most_used(names), forms=_forms(names))
+        lone[key] = _named(base, _most_used(names), names)
     for name in uses:
         if out.kinds[name] != "person":
             continue
@@ -318,6 +316,14 @@ def _surname_choice(
     return None
 
 
+def _named(base: Person, name: str, names: Counter[str]) -> Person:
+    """`base` shown as `name`, with the forms the records use (and, as aliases for the
+    page's "also written", those besides its name)."""
+    forms = _forms(names)
+    aliases = (*base.aliases, *(f for f in forms if f != name))
+    return replace(base, name=name, forms=forms, aliases=tuple(dict.fromkeys(aliases)))
+
+
 def _most_used(names: Counter[str]) -> str:
     """The form most used, shown tidily (mixed case, spaced initials)."""
     shown: Counter[str] = Counter()
@@ -327,7 +333,5 @@ def _most_used(names: Counter[str]) -> str:
 
 
 def _forms(names: Counter[str]) -> tuple[str, ...]:
-    shown: Counter[str] = Counter()
-    for name, n in names.items():
-        shown[display(name)] += n
-    return tuple(sorted(shown, key=lambda s: (-shown[s], s)))
+    """The forms as the records write them, most used first."""
+    return tuple(sorted(names, key=lambda s: (-names[s], s)))
