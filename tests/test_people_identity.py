@@ -44,6 +44,10 @@ ORGANIZATIONS = [
     "Chairman",
     "Acting Secretary",
     "Permanent Heads",
+    "Consulate-General in Batavia",
+    "Attorney-General",
+    "Confederation of Australian Industry",
+    "Australian Textile Workers'union",
 ]
 PERSONS = [
     "R. G. Menzies",
@@ -90,6 +94,11 @@ def test_an_office_word_is_a_person_where_the_archive_has_that_surname() -> None
         ([P("Evatt Cablegram 142")], []),
         ([P("Casey's Diary")], []),
         ([P("Agriculture")], []),
+        ([P("Barwick In London", "sender")], [P("Barwick", "sender")]),
+        ([P("Menzies at Australia Club Dinner")], [P("Menzies")]),
+        ([P("Burton BATAVIA", "sender")], [P("Burton", "sender")]),  # the post he wrote from
+        ([P("Meeting")], []),
+        ([P("Bout De Papier")], []),
         ([P("Department Of Trade And Industry")], [P("Department Of Trade And Industry")]),
         ([P("")], []),
         ([P("((( )))")], []),

@@ -76,7 +76,18 @@ _MORE_OFFICES = frozenset(
     auditor general""".split()
 )
 # What a record is about, not who: `Casey's Diary`.
-_NOT_WHO = frozenset("diary diaries journal papers notebook memoire presented".split())
+_NOT_WHO = frozenset(
+    """diary diaries journal papers notebook memoire presented meeting references
+    weapons visit dinner interview discussions papier""".split()
+)
+# Bodies the people vocabulary lacks: `Confederation of Australian Industry`,
+# `Australian Textile Workers'union`, `Ministerial Colleagues`.
+_MORE_BODIES = frozenset(
+    """departments confederation chambers colony organisations organizations parties
+    colleagues expedition officials officers farmers workers union unions""".split()
+)
+# `Barwick In London`, `Menzies at Australia Club Dinner`: where, not who.
+_WHERE = re.compile(r"\s+(?:in|at)\s+.*$", re.IGNORECASE)
 _INITIAL = re.compile(r"^(?:[A-Z]\.){1,3}$|^[A-Z]$")
 _DIGIT = re.compile(r"\d")
 _GLUED_MARK = re.compile(r"(?<=[a-z])\d{1,3}$")
@@ -88,7 +99,9 @@ _GLUED_COURTESY = re.compile(r"^(?:Mr|Mrs|Ms|Dr)\.?(?=[A-Z])")
 
 
 def _words(name: str) -> list[str]:
-    return [w for w in (_word(t) for t in name.split()) if w]
+    """Folded words, hyphens and apostrophes splitting (`Consulate-General`,
+    `Workers'union`)."""
+    return [w for w in (_word(t) for t in re.split(r"[\s\-'’]+", name)) if w]
 
 
 def is_place(name: str) -> bool:
@@ -99,7 +112,7 @@ def is_place(name: str) -> bool:
 def is_office(name: str) -> bool:
     """`Prime Minister`, `Secretary of State for External Affairs`, `Officer`: an
     office with no one's name in it."""
-    tokens = name.split()
+    tokens = [t for t in re.split(r"[\s\-]+", name) if t]  # `Attorney-General`
     office_words = _OFFICE_WORDS | _CONNECTORS | _OFFICE_ENDS | _MORE_OFFICES
     if tokens and all(_word(t) in office_words or _is_honour(t) for t in tokens):
         return not all(_is_honour(t) for t in tokens) or len(tokens) == 1
@@ -113,7 +126,7 @@ def kind_of(name: str, surnames: Iterable[str] = ()) -> Kind:
     """The kind of participant a name stands for. `surnames` are the last words
     (`name_key`) of the people the archive names in full."""
     words = _words(name)
-    if any(w in _ORG_WORDS for w in words) or is_place(name):
+    if any(w in _ORG_WORDS or w in _MORE_BODIES for w in words) or is_place(name):
         return "organization"
     if words and all(w in _PORTFOLIO | _CONNECTORS for w in words) and len(words) > 1:
         return "organization"  # `External Affairs`: the department
@@ -147,6 +160,12 @@ def tidy(participants: Iterable[Participant]) -> tuple[Participant, ...]:
     for p in participants:
         name = _GLUED_COURTESY.sub("", _GLUED_MARK.sub("", p.name.strip()))
         name = re.sub(r"(?<=\w)- (?=\w)", "-", name)  # `Governor- General`
+        where = _WHERE.search(name)
+        if where and _person_like(name[: where.start()]):
+            name = name[: where.start()]
+        *first, last = name.split() or [""]
+        if first and last.isupper() and is_place(last):
+            name = " ".join(first)  # `Burton BATAVIA`: the post he wrote from
         parts = _AND.split(name) if _AND.search(name) else [name]
         if len(parts) > 1 and not all(_person_like(part) for part in parts):
             parts = [name]
