@@ -63,7 +63,9 @@ def test_type_from_title_is_bounded_on_hostile_titles() -> None:
 def test_a_salutation_makes_a_letter() -> None:
     # DAFP volume 18: McDougall's letters to Bruce, titled by their date.
     assert type_from_body("14th February, 1924\n\nDear Mr. Bruce,\n\nSince I wrote") == "Letter"
-    assert type_from_body("My dear Casey,\n\nThanks") is None  # lower-case `dear`: not caught
+    # DAFP volume 17: Casey's letters to Bruce
+    assert type_from_body("27th November, 1924\n\nMy dear P.M.,\n\nI write") == "Letter"
+    assert type_from_body("my dear fellow, it is late") is None
     assert type_from_body("The Dear Leader said, at length,") is None
     assert type_from_body("\n" * 40 + "Dear Mr. Bruce,") is None  # too far down
 
@@ -80,7 +82,8 @@ TWINS = [
     ["Aide Memoire", "Aide-Memoire", "Aide-memoire", "Aide-mémoire"],
     ["Radio Message", "Radio message"],
     ["Teleprinter Message", "Teleprinter message"],
-    ["Memorandum", "Memoranda", "MEMORANDUM"],
+    ["Memorandum", "Memoranda", "MEMORANDUM", "Memo"],
+    ["Agendum", "Agenda"],
 ]
 APART = ["Letter", "Record", "Record of conversation", "Press", "Address", "Note verbale"]
 

@@ -33,6 +33,8 @@ _SPELLINGS = {
     "aidememoir": "aidememoire",
     "minut": "minute",
     "note verbale": "noteverbale",
+    "memo": "memorandum",
+    "agenda": "agendum",
 }
 
 # Words that, at the start or end of a title, state the record's type.
@@ -65,7 +67,7 @@ _RECORD_OF = re.compile(
 # (`Casey to Menzies, Cablegram`), since they end many titles that are about them.
 _LOOSE_TAILS = frozenset("record note notes brief statement minutes report paper speech".split())
 # A letter's salutation near the top of its text.
-_SALUTATION = re.compile(r"[ \t]*(?:My )?Dear [A-Z][^\n]{0,60},\s*")
+_SALUTATION = re.compile(r"[ \t]*(?:My [Dd]ear|Dear) [A-Z][^\n]{0,60}[,:]\s*")
 _WORD = re.compile(r"[\w'’-]+")
 
 
