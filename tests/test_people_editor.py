@@ -131,3 +131,47 @@ def test_nothing_is_published_while_the_people_file_is_wrong(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["people", "--site", str(site)])
     assert result.exit_code == 1
     assert "names nobody" in result.output
+
+
+# --- incremental == clean for the cross-record facts ------------------------------------
+
+CROSS = {
+    "a.md": record("Cablegram to Canberra", type="cablegram", date="1949-01-02"),
+    "b.md": record("Cablegram to Jakarta", type="Cablegram", date="1949-01-03"),
+    "c.md": record("Menzies to Casey", date="1950-01-01"),
+    "d.md": record("R. G. Menzies to Canberra", date="1950-01-02"),
+    "e.md": record("The Secretary of State to Canberra", date="1918-03-01"),
+}
+
+
+def _retype(site: Path) -> None:
+    # `cablegram` becomes the most used form: record b's shown type changes too
+    (site / "content" / "c2.md").write_text(
+        record("Cablegram to Paris", type="cablegram", date="1949-01-05"), encoding="utf-8"
+    )
+
+
+def _second_menzies(site: Path) -> None:
+    # another full-named Menzies: the lone `Menzies` of record c leaves R. G. Menzies
+    (site / "content" / "h.md").write_text(
+        record("H. C. Menzies to Canberra", date="1952-05-08"), encoding="utf-8"
+    )
+
+
+def _office_term(site: Path) -> None:
+    (site / "content" / "people.yaml").write_text(OFFICES, encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [_retype, _second_menzies, _office_term])
+def test_cross_record_facts_incremental_equals_clean(tmp_path: Path, change: object) -> None:
+    from archivist.pipeline import build
+    from invariants import tree, tree_diff
+
+    site = make_site(tmp_path / "site", CROSS)
+    out = tmp_path / "out" / "_site"
+    build(site, out, jobs=1)
+    change(site)  # type: ignore[operator]
+    build(site, out, jobs=1)
+    clean = tmp_path / "clean" / "_site"
+    build(site, clean, jobs=1, use_cache=False)
+    assert tree_diff(tree(out), tree(clean)) == []
