@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from archivist.enrich.archive import build_archive
+from archivist.enrich.people import participants_from_title
 from archivist.enrich.people.authority import Authority
 from archivist.enrich.people.identity import display, identify
 from archivist.enrich.people.kinds import is_fragment, kind_of, tidy
@@ -235,3 +236,26 @@ def test_records_json_and_pages_split_people_and_organizations(tmp_path: Path) -
     assert "Department of External Affairs" in orgs
     page = (out / "records" / "c" / "index.html").read_text(encoding="utf-8")
     assert 'href="/organizations/canberra/"' in page
+
+
+FRUS_HEADS = [
+    # the office is the role; the person in brackets is the participant
+    ("The Ambassador in Russia (Francis) to the Secretary of State",
+     [("Francis", "sender (Ambassador in Russia)"), ("Secretary of State", "recipient")]),
+    ("The Chargé in China (MacMurray) to the Secretary of State",
+     [("MacMurray", "sender (Chargé in China)"), ("Secretary of State", "recipient")]),
+    # FRUS numbers documents in the head
+    ("No. 2. Mr. Gresham to Mr. Baker", [("Gresham", "sender"), ("Baker", "recipient")]),
+    # an office ending in `Affairs` is not cut into a person `Affairs`
+    ("The Minister for Foreign Affairs to the Secretary of State",
+     [("Minister for Foreign Affairs", "sender"), ("Secretary of State", "recipient")]),
+    # DAFP: a place or an office in brackets stays the role
+    ("Kieran (Ottawa) to Evatt", [("Kieran", "sender (Ottawa)"), ("Evatt", "recipient")]),
+    ("Mr S. M. Bruce (High Commissioner in London) to Mr J. A. Lyons",
+     [("S. M. Bruce", "sender (High Commissioner in London)"), ("J. A. Lyons", "recipient")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "expected"), FRUS_HEADS)
+def test_offices_and_holders_in_heads(title: str, expected: list[tuple[str, str]]) -> None:
+    assert [(p.name, p.role) for p in participants_from_title(title)] == expected
