@@ -316,7 +316,7 @@ def test_json_ld_describes_the_record(built: Path) -> None:
     assert data["about"][0]["url"] == BASE + "subjects/example-records/"
     assert [(m["@type"], m["name"], m["url"]) for m in data["mentions"]] == [
         ("Person", "Edmund Harrow", BASE + "people/edmund-harrow/"),
-        ("Organization", "Foreign Office", BASE + "people/foreign-office/"),
+        ("Organization", "Foreign Office", BASE + "organizations/foreign-office/"),
     ]
     assert data["author"][0]["name"] == "Edmund Harrow"
     assert data["license"] == "https://creativecommons.org/publicdomain/zero/1.0/"

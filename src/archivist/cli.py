@@ -311,6 +311,49 @@ def _check_links(site_root: Path, out: Path | None, base_url: str | None, fmt: s
         sys.exit(1)
 
 
+@main.command("people")
+@site_option
+@click.option(
+    "--draft",
+    "draft_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the draft people file (default: content/people.draft.yaml).",
+)
+def people_cmd(site_root: Path, draft_path: Path | None) -> None:
+    """List the people merges made and the ambiguous names left; write a draft
+    people.yaml to correct.
+
+    The draft never replaces content/people.yaml: review it and save it there.
+    Exit status 1 when the records or the people file have errors.
+    """
+    from archivist.enrich.archive import build_archive
+    from archivist.enrich.people.draft import draft_yaml, report_lines
+    from archivist.enrich.people.identity import identify
+
+    try:
+        config = load_config(site_root)
+        loaded = load(site_root, config, drafts=True)
+    except ConfigError as exc:
+        _print_problems(exc.problems)
+        sys.exit(1)
+    errors = [p for p in sorted_problems(loaded.problems) if p.is_error]
+    _print_problems(errors)
+    context = loaded.context
+    records = loaded.records
+    archive = build_archive(records, context.person_for, types=config.types,
+                            known=context.known, offices=context.offices)  # fmt: skip
+    found = identify(archive.records, context.person_for, context.known, context.offices)
+    for line in report_lines(found, len(archive.people), len(archive.organizations)):
+        click.echo(line)
+    existing = [p.name for p in context.authority.people] if context.authority else []
+    target = draft_path or site_root / config.content_dir / "people.draft.yaml"
+    target.write_text(draft_yaml(found, existing), encoding="utf-8")
+    click.echo(f"draft written to {target}", err=True)
+    if errors:
+        sys.exit(1)
+
+
 @main.command("serve")
 @site_option
 @click.option(

@@ -291,6 +291,32 @@ def _field_map(raw: YamlValue) -> Mapping[str, str]:
     return MappingProxyType(out)
 
 
+def _type_labels(raw: YamlValue) -> Mapping[str, tuple[str, ...]]:
+    """`types:`: a shown type → the written values it stands for (a list, or nothing)."""
+    if not isinstance(raw, dict):
+        raise Invalid("expected a mapping of type: [variants]")
+    out: dict[str, tuple[str, ...]] = {}
+    issues: list[tuple[str, str]] = []
+    owner: dict[str, str] = {}
+    for label, given in raw.items():
+        variants = [] if given in ("", None) else [given] if isinstance(given, str) else given
+        if not label.strip() or len(label) > 200 or _CONTROL.search(label):
+            issues.append((label, "expected a type name of 1 to 200 characters"))
+            continue
+        if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+            issues.append((label, "expected a list of written forms"))
+            continue
+        forms = [str(v) for v in variants]
+        for v in [label, *forms]:
+            key = " ".join(v.casefold().split())
+            if owner.setdefault(key, label) != label:
+                issues.append((label, f"{v!r} is listed under {owner[key]!r} too"))
+        out[label] = tuple(forms)
+    if issues:
+        raise Invalid("bad type vocabulary", tuple(issues))
+    return MappingProxyType(out)
+
+
 # -- the settings ------------------------------------------------------------------------
 
 
@@ -326,6 +352,12 @@ class Config:
     field_map: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}),
         metadata={"setting": Setting(_field_map, "Foreign front-matter keys per field.", "fields")},
+    )
+    # Document types shown as the editor chose: {"Cablegram": ["Cable"], "Aide-mémoire":
+    # []}; twins (case, plural, spelling) are folded without being listed.
+    types: Mapping[str, tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({}),
+        metadata={"setting": Setting(_type_labels, "The type vocabulary: shown form → variants.")},
     )
     # Search: the records a Pagefind shard may hold on average before the shard count
     # doubles (a power of two, so adding records re-shards only when the archive

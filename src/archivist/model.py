@@ -15,6 +15,7 @@ from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
 _T = TypeVar("_T")
+Kind = Literal["person", "organization"]
 
 
 def _fast_pickle(cls: type[_T]) -> type[_T]:
@@ -113,11 +114,14 @@ class Participant:
     """A person or body taking part in a record.
 
     `role` is what they are in this record: a function (`sender`, `recipient`,
-    `speaker`) or an office as written (`Yugoslav Ambassador`).
+    `speaker`) or an office as written (`Yugoslav Ambassador`). `kind` says whether
+    the name is a person or an organization (a body, a post named by its place, an
+    office named alone); the archive decides it (`enrich.people.kinds`).
     """
 
     name: str
     role: str | None = None
+    kind: Kind = "person"
 
 
 @_fast_pickle
@@ -137,6 +141,9 @@ class Person:
     died: str | None = None
     identifiers: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     description: str | None = None
+    kind: Kind = "person"
+    # The name forms the records use for this person, most used first.
+    forms: tuple[str, ...] = ()
 
 
 @_fast_pickle
@@ -255,3 +262,8 @@ class Archive:
     facets: Mapping[str, tuple[Term, ...]]
     neighbours: Mapping[str, tuple[str | None, str | None]]
     related: Mapping[str, tuple[str, ...]]
+    # Participants of kind organization, one entry each, by name (`people` holds persons).
+    organizations: tuple[PersonEntry, ...] = ()
+    # What the archive merged and what it left apart (`enrich.people.identity`).
+    merges: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()

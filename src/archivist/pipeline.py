@@ -273,7 +273,13 @@ class _Build:
         with timed(self.report, "enrich"):
             memo = notes.related_memo(self.cache)
             archive = build_archive(
-                records, loaded.context.person_for, self.config.related_count, memo
+                records,
+                loaded.context.person_for,
+                self.config.related_count,
+                memo,
+                types=self.config.types,
+                known=loaded.context.known,
+                offices=loaded.context.offices,
             )
             notes.note_related(self.cache, memo)
             renderer = SiteRenderer(self.config, archive, self.site_root)

@@ -10,8 +10,12 @@ import heapq
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from dataclasses import replace
 from types import MappingProxyType
 
+from archivist.enrich.people.authority import Office
+from archivist.enrich.people.identity import Identities, Known, identify
+from archivist.enrich.types import fold_types
 from archivist.incremental import keys
 from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
 from archivist.slugs import slugify
@@ -43,17 +47,18 @@ def _unique_slugs(people: dict[str, Person]) -> dict[str, Person]:
         for n, key in enumerate(members):
             person = people[key]
             if n:
-                person = Person(
-                    slug=f"{slug}-{n + 1}",
-                    name=person.name,
-                    aliases=person.aliases,
-                    born=person.born,
-                    died=person.died,
-                    identifiers=person.identifiers,
-                    description=person.description,
-                )
+                person = replace(person, slug=f"{slug}-{n + 1}")
             out[key] = person
     return out
+
+
+def _with_kinds(record: Record, found: Identities) -> Record:
+    """The record, each participant of the kind the archive found for it."""
+    kinds = tuple(found.kind(record, p.name) for p in record.participants)
+    if all(p.kind == k for p, k in zip(record.participants, kinds, strict=True)):
+        return record
+    people = tuple(replace(p, kind=k) for p, k in zip(record.participants, kinds, strict=True))
+    return replace(record, participants=people)
 
 
 def _facet(
@@ -123,23 +128,31 @@ def build_archive(
     person_for: PersonFor = _default_person,
     related_count: int = 5,
     memo: RelatedMemo | None = None,
+    types: Mapping[str, tuple[str, ...]] | None = None,
+    known: Known | None = None,
+    offices: Iterable[Office] = (),
 ) -> Archive:
     """Sort the records and derive every cross-record index the site shows.
 
     `memo` (related-records lists by `related_key`) spares recomputing them when
-    the last build had the same key; it is left holding this build's lists.
+    the last build had the same key; it is left holding this build's lists. `types`
+    is the editor's type vocabulary (`fold_types`): twins fold into one value.
     """
-    ordered = tuple(sorted(records, key=lambda r: r.sort_key))
-    # Resolve every participant name once to one Person (the authority file may merge
-    # names); a name recurs in thousands of records.
-    person_of: dict[str, Person] = {}
-    people: dict[str, Person] = {}
+    ordered = tuple(sorted(fold_types(records, types), key=lambda r: r.sort_key))
+    # Each participant name's kind and person, decided once over the whole archive
+    # (`enrich.people.identity`): the authority file first, then the rules.
+    found = identify(ordered, person_for, known, offices)
+    ordered = tuple(_with_kinds(r, found) for r in ordered)
+    chosen: dict[tuple[str, str], Person] = {}  # (kind, slug) → person
     for record in ordered:
-        for participant in record.participants:
-            if participant.name not in person_of:
-                person = person_of[participant.name] = person_for(participant.name)
-                people.setdefault(person.name, person)
-    people = _unique_slugs(people)
+        for p in record.participants:
+            person = found.person(record, p.name)
+            chosen.setdefault((person.kind, person.slug), person)
+    unique = _unique_slugs({f"{k}\0{slug}": person for (k, slug), person in chosen.items()})
+
+    def person_of(record: Record, p: Participant) -> Person:
+        person = found.person(record, p.name)
+        return unique[f"{person.kind}\0{person.slug}"]
 
     appearances: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
     participant_slugs: dict[str, tuple[tuple[Participant, str], ...]] = {}
@@ -148,20 +161,26 @@ def build_archive(
         links: list[tuple[Participant, str]] = []
         roles_of: dict[str, list[str]] = {}
         for participant in record.participants:
-            person = people[person_of[participant.name].name]
+            person = person_of(record, participant)
             links.append((participant, person.slug))
-            roles = roles_of.setdefault(person.name, [])
+            roles = roles_of.setdefault(f"{person.kind}\0{person.slug}", [])
             if participant.role and participant.role not in roles:
                 roles.append(participant.role)
-        for name, roles in roles_of.items():
-            appearances[name].append((record.id, roles))
+        for ident, roles in roles_of.items():
+            appearances[ident].append((record.id, roles))
         participant_slugs[record.id] = tuple(links)
-        record_slugs[record.id] = tuple(dict.fromkeys(slug for _, slug in links))
+        record_slugs[record.id] = tuple(
+            dict.fromkeys(slug if p.kind == "person" else f"org:{slug}" for p, slug in links)
+        )
 
-    entries = tuple(
-        PersonEntry(people[name], tuple((rid, tuple(roles)) for rid, roles in appearances[name]))
-        for name in sorted(people, key=lambda n: (people[n].name.casefold(), people[n].slug))
-    )
+    def entries(kind: str) -> tuple[PersonEntry, ...]:
+        return tuple(
+            PersonEntry(unique[i], tuple((rid, tuple(roles)) for rid, roles in appearances[i]))
+            for i in sorted(
+                (i for i in unique if unique[i].kind == kind),
+                key=lambda i: (unique[i].name.casefold(), unique[i].slug),
+            )
+        )
 
     years: dict[int, list[str]] = defaultdict(list)
     undated: list[str] = []
@@ -188,7 +207,10 @@ def build_archive(
     return Archive(
         records=ordered,
         by_id=MappingProxyType({r.id: r for r in ordered}),
-        people=entries,
+        people=entries("person"),
+        organizations=entries("organization"),
+        merges=tuple(found.merges),
+        ambiguous=tuple(found.ambiguous),
         participant_slugs=MappingProxyType(participant_slugs),
         years=MappingProxyType({y: tuple(years[y]) for y in sorted(years)}),
         undated=tuple(undated),

@@ -1,5 +1,6 @@
 """Facts every record gets after reading, whatever its reader: participants from the
-title and body, resolved through the optional authority file (`content/people.yaml`).
+title and body, resolved through the optional authority file (`content/people.yaml`),
+and a type from the title (or a letter's salutation) when the record states none.
 """
 
 from __future__ import annotations
@@ -9,7 +10,10 @@ from pathlib import Path
 
 from archivist.config import Config
 from archivist.enrich.people import Authority, derive_names, load_authority
-from archivist.model import Location, Person, Problem, Record, Severity
+from archivist.enrich.people.authority import Office
+from archivist.enrich.people.kinds import tidy
+from archivist.enrich.types import type_from_body, type_from_title
+from archivist.model import Location, Participant, Person, Problem, Record, Severity
 
 AUTHORITY_FILE = "people.yaml"
 
@@ -24,6 +28,15 @@ class Context:
     def person_for(self, name: str) -> Person:
         """The one Person a written name stands for across the archive."""
         return (self.authority or self._fallback).person_for(name)
+
+    @property
+    def offices(self) -> tuple[Office, ...]:
+        """The office terms of the authority file."""
+        return self.authority.offices if self.authority else ()
+
+    def known(self, name: str) -> Person | None:
+        """The authority file's person for a name, if it names one."""
+        return self.authority.resolve(name) if self.authority else None
 
 
 def load_context(site_root: Path, config: Config) -> tuple[Context, list[Problem]]:
@@ -41,6 +54,13 @@ def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
     file: without one, every surname-only title would warn.
     """
     participants, unresolved = derive_names(record, context.authority)
+    # Names the rules found (not those the editor wrote) are tidied: `Evatt3` → Evatt,
+    # `Kishi And Menzies` → two, `Affairs` and `1963 Anzus Record` → no one.
+    written = set(record.participants)
+    tidied: list[Participant] = []
+    for p in participants:
+        tidied.extend([p] if p in written else tidy([p]))
+    participants = tuple(dict.fromkeys(tidied))
     problems: list[Problem] = []
     if context.authority is not None:
         where = record.origin.get("participants") or record.origin.get("title")
@@ -54,6 +74,14 @@ def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
                     Severity.WARNING,
                 )
             )
-    if participants == record.participants:
+    changes: dict[str, object] = {}
+    if participants != record.participants:
+        changes["participants"] = participants
+    if not record.type:
+        # The type the title states (`Letter from …`), or a letter's salutation.
+        stated = type_from_title(record.title) or type_from_body(record.body)
+        if stated:
+            changes["type"] = stated
+    if not changes:
         return record, problems
-    return replace(record, participants=participants), problems
+    return replace(record, **changes), problems  # type: ignore[arg-type]

@@ -54,8 +54,17 @@ def record_digest(record: Record) -> str:
 
 
 def record_digests(records: Sequence[Record], known: Mapping[str, str]) -> dict[str, str]:
-    """Each record's `record_digest`, taken from `known` where it was made already."""
-    return {r.id: known.get(r.id) or record_digest(r) for r in records}
+    """Each record's `record_digest`, taken from `known` where it was made already.
+
+    A known digest is of the record as read: what the archive decides for it across
+    records (its type, `enrich.types.fold_types`; its participants' kinds,
+    `enrich.people.kinds`) is added to it."""
+    return {
+        r.id: digest(known[r.id], r.type or "", *(p.kind for p in r.participants))
+        if r.id in known
+        else record_digest(r)
+        for r in records
+    }
 
 
 def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: Record) -> str:

@@ -23,7 +23,8 @@ def record_data(record: Record, archive: Archive, config: Config) -> dict[str, A
     """The stable JSON shape of a record (the model's field names).
 
     `url` is absolute when the site URL is known, else the path under the base path.
-    Participants carry `person`, the slug of their people page.
+    Participants carry `kind` (person or organization) and `person`, the slug of
+    their page (under people/ or organizations/, by kind).
     """
     date = None
     if record.date:
@@ -34,7 +35,7 @@ def record_data(record: Record, archive: Archive, config: Config) -> dict[str, A
         "title": record.title,
         "date": date,
         "participants": [
-            {"name": p.name, "role": p.role, "person": slug}
+            {"name": p.name, "role": p.role, "kind": p.kind, "person": slug}
             for p, slug in archive.participant_slugs[record.id]
         ],
         "type": record.type,
@@ -359,7 +360,7 @@ def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
                 "encoding": "utf-8",
                 "description": (
                     '{"records": [...]}: one object per record with the model\'s field names '
-                    "(id, url, title, date {text, edtf}, participants [{name, role, person}], "
+                    "(id, url, title, date {text, edtf}, participants [{name, role, kind, person}], "
                     "type, place, language, original_language, classification, archive, "
                     "collections, subjects, source, translators, funders, rights, summary, "
                     "record_id, uploaded, related, body_format, body, notes, extra)."

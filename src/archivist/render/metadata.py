@@ -314,7 +314,7 @@ def json_ld(
     page = url(config, urls.record_url(record.id))
     home = url(config, "")
     people = archive.participant_slugs.get(record.id, ())
-    by_name = {p.name: url(config, urls.person_url(slug)) for p, slug in people}
+    by_name = {p.name: url(config, urls.participant_url(slug, p.kind)) for p, slug in people}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": ["ArchiveComponent", "CreativeWork"],

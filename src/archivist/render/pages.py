@@ -8,6 +8,7 @@ except the body HTML that markdown-it produced from it (which escapes text itsel
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +18,9 @@ import jinja2
 from markupsafe import Markup, escape
 
 from archivist.config import Config
-from archivist.enrich.people import role_parts
+from archivist.enrich.people import fold, role_parts
 from archivist.incremental import keys
-from archivist.model import Archive, ArchiveDate, Record, Term
+from archivist.model import Archive, ArchiveDate, PersonEntry, Record, Term
 from archivist.render import citations, metadata, urls
 from archivist.render.environment import make_env
 from archivist.render.markup import BodyContext, BodyRenderer
@@ -208,7 +209,7 @@ class SiteRenderer:
         else:
             rows.append(Field("Date", "Undated"))
         links = tuple(
-            Link(p.name, urls.person_url(slug), role_label(p.role))
+            Link(p.name, urls.participant_url(slug, p.kind), role_label(p.role))
             for p, slug in a.participant_slugs[record.id]
         )
         if links:
@@ -424,31 +425,16 @@ class SiteRenderer:
         yield from self.list_pages(
             urls.undated_url(), "Undated records", [(i, ()) for i in a.undated], years_crumbs
         )
-        # People.
-        yield self.term_index(
-            urls.facet_url("people"),
-            "People",
-            [
-                (
-                    e.person.name,
-                    urls.person_url(e.person.slug),
-                    len(e.records),
-                    _life(e.person.born, e.person.died),
-                )
-                for e in a.people
-            ],
+        # People, and organizations (bodies, posts, offices named alone).
+        yield from self.participant_pages(
+            "people", "People", a.people,
             "Everyone who appears in the records, with the number of records.",
-        )
-        people_crumbs = [Crumb("Home", ""), Crumb("People", urls.facet_url("people"))]
-        for entry in a.people:
-            yield from self.list_pages(
-                urls.person_url(entry.person.slug),
-                entry.person.name,
-                entry.records,
-                people_crumbs,
-                person=entry.person,
-                life=_life(entry.person.born, entry.person.died),
-            )
+        )  # fmt: skip
+        yield from self.participant_pages(
+            "organizations", "Organizations", a.organizations,
+            "Departments, embassies, delegations, governments, posts and offices that "
+            "appear in the records, with the number of records.",
+        )  # fmt: skip
         # Types, languages, archives, collections, subjects.
         for facet, terms in a.facets.items():
             plural, singular = urls.FACET_TITLES[facet]
@@ -472,6 +458,80 @@ class SiteRenderer:
         )
         yield self._page("404.html", page_url="404.html", page_title="Page not found", crumbs=[])
 
+    def participant_pages(
+        self, facet: str, title: str, entries: Sequence[PersonEntry], intro: str
+    ) -> Iterator[Page]:
+        """The index of people (or organizations) and a page for each."""
+        yield from self.name_index(facet, title, entries, intro)
+        crumbs = [Crumb("Home", ""), Crumb(title, urls.facet_url(facet))]
+        for entry in entries:
+            yield from self.list_pages(
+                urls.participant_url(entry.person.slug, entry.person.kind),
+                entry.person.name,
+                entry.records,
+                crumbs,
+                person=entry.person,
+                life=_life(entry.person.born, entry.person.died),
+            )
+
+    def name_index(
+        self, facet: str, title: str, entries: Sequence[PersonEntry], intro: str
+    ) -> Iterator[Page]:
+        """People by surname (organizations by name), A–Z links, `NAMES_PER_PAGE` a page."""
+        by_surname = facet == "people"
+        rows = sorted(
+            ((_index_name(e.person.name, by_surname=by_surname), e) for e in entries),
+            key=lambda row: (row[0], row[1].person.slug),
+        )
+        url = urls.facet_url(facet)
+        pages = max(1, -(-len(rows) // NAMES_PER_PAGE))
+        page_urls = tuple((n, urls.paged(url, n)) for n in range(1, pages + 1)) if pages > 1 else ()
+        first_on: dict[str, int] = {}
+        for i, ((key, _), _e) in enumerate(rows):
+            first_on.setdefault(_letter(key), i // NAMES_PER_PAGE + 1)
+        letters = tuple(
+            (letter, f"{urls.paged(url, first_on[letter])}#letter-{letter.lower()}"
+             if letter in first_on else None)
+            for letter in LETTERS
+        )  # fmt: skip
+        href = self.env.filters["href"]
+        links = [f'    <li><a href="{escape(href(u))}">{n}</a></li>\n' for n, u in page_urls]
+        for page in range(1, pages + 1):
+            chunk = rows[(page - 1) * NAMES_PER_PAGE : page * NAMES_PER_PAGE]
+            groups: dict[str, list[tuple[str, str, int, str | None]]] = {}
+            for (key, label), e in chunk:
+                groups.setdefault(_letter(key), []).append(
+                    (
+                        label,
+                        urls.participant_url(e.person.slug, e.person.kind),
+                        len(e.records),
+                        _life(e.person.born, e.person.died),
+                    )
+                )
+            current = f'    <li><span aria-current="page">{page}</span></li>\n'
+            pager = Pager(
+                page,
+                pages,
+                urls.paged(url, page - 1) if page > 1 else None,
+                urls.paged(url, page + 1) if page < pages else None,
+                page_urls,
+                Markup("".join([*links[: page - 1], current, *links[page:]]))
+                if page_urls
+                else Markup(""),
+            )
+            yield self._page(
+                "people.html",
+                page_url=urls.paged(url, page),
+                page_title=title if page == 1 else f"{title} (page {page} of {pages})",
+                intro=intro,
+                total=len(rows),
+                by_surname=by_surname,
+                letters=letters,
+                groups=tuple((letter, tuple(terms)) for letter, terms in groups.items()),
+                pager=pager,
+                crumbs=[Crumb("Home", "")],
+            )
+
     def home(self) -> Page:
         a = self.archive
         uploaded = [r for r in a.records if r.uploaded]
@@ -484,6 +544,11 @@ class SiteRenderer:
         ways = [
             Link("Years", urls.facet_url("years"), f"{len(a.years)} years"),
             Link("People", urls.facet_url("people"), f"{len(a.people)} people"),
+            Link(
+                "Organizations",
+                urls.facet_url("organizations"),
+                f"{len(a.organizations)} organizations",
+            ),
         ]
         for facet, terms in a.facets.items():
             if terms:
@@ -501,6 +566,34 @@ class SiteRenderer:
             ways=ways,
             crumbs=[],
         )
+
+
+NAMES_PER_PAGE = 500
+LETTERS = (*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#")
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.\s*)+$")
+
+
+def _index_name(name: str, *, by_surname: bool) -> tuple[str, str]:
+    """(sort key, label). A person sorts by the last word (`R. G. Menzies` under M,
+    shown `Menzies, R. G.` when the rest is initials; `Mao Zedong` is shown as written,
+    since which word is the family name is unknown); an inverted name (`Mao, Zedong`)
+    and an organization sort as written, without a leading `the`."""
+    words = name.split()
+    label = name
+    text = re.sub(r"^the\s+", "", name, flags=re.IGNORECASE)
+    if by_surname and len(words) > 1 and "," not in name and "(" not in name:
+        given = " ".join(words[:-1])
+        text = f"{words[-1]} {given}"
+        if _INITIALS.match(given):
+            label = f"{words[-1]}, {given}"
+    return fold(text).strip(" \"'‘’“”.,([-"), label
+
+
+def _letter(key: str) -> str:
+    first = key[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
 
 
 def precision(date: ArchiveDate) -> str | None:

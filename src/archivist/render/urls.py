@@ -32,6 +32,16 @@ def person_url(slug: str) -> str:
     return f"people/{slug}/"
 
 
+def organization_url(slug: str) -> str:
+    return f"organizations/{slug}/"
+
+
+def participant_url(slug: str, kind: str) -> str:
+    """A participant's page: a person's under people/, an organization's under
+    organizations/."""
+    return organization_url(slug) if kind == "organization" else person_url(slug)
+
+
 def year_url(year: int) -> str:
     return f"years/{year:04d}/"
 

@@ -1,7 +1,22 @@
-"""The authority file (`content/people.yaml`): one person, many names, across records."""
+"""The authority file (`content/people.yaml`): one person, many names, across records.
+
+Besides `people:`, the editor may write `distinct:` (groups of names the automatic
+rules must keep on separate pages; each name must belong to a person of the file) and
+`offices:` (who held an office when: a record naming only `Secretary of State` then is
+that person's)::
+
+    distinct:
+      - [R. G. Menzies, H. C. Menzies]
+    offices:
+      - {office: Secretary of State, name: Robert Lansing, from: 1915-06-23, to: 1920-02-13}
+
+A name under two people, a `distinct` name that is no one's, and two terms of one
+office that overlap are errors, each with its line: nothing is published until fixed.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -51,11 +66,27 @@ def _name_variants(name: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Office:
+    """One term of an office: `name` held `office` from `start` to `end` (inclusive;
+    None: open)."""
+
+    office: str
+    name: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
 class Authority:
     """People known to the archive, and the names that lead to each."""
 
     people: tuple[Person, ...] = ()
     index: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    distinct: tuple[tuple[str, ...], ...] = ()
+    offices: tuple[Office, ...] = ()
     # Built once: `resolve` runs for every participant of every record.
     _by_slug: Mapping[str, Person] = field(init=False, repr=False, compare=False)
 
@@ -152,12 +183,16 @@ def parse_authority(text: str, path: str) -> tuple[Authority, list[Problem]]:
         return Authority(), [_problem(path, line, col, reason)]
     problems: list[Problem] = []
     for key in doc.value:
-        if key != "people":
+        if key not in ("people", "distinct", "offices"):
             line, col = doc.lines[key]
-            problems.append(_problem(path, line, col, f"unknown key {key!r} (expected people)"))
+            problems.append(
+                _problem(
+                    path, line, col, f"unknown key {key!r} (expected people, distinct, offices)"
+                )
+            )
     items = doc.value.get("people")
     if items is None:
-        return Authority(), problems
+        items = []
     if not isinstance(items, list):
         line, col = doc.lines["people"]
         return Authority(), [*problems, _problem(path, line, col, "expected a list of people")]
@@ -190,7 +225,155 @@ def parse_authority(text: str, path: str) -> tuple[Authority, list[Problem]]:
                     continue
                 index.setdefault(key, person.slug)
                 owner_line.setdefault(key, line)
-    return Authority(tuple(people), MappingProxyType(index)), problems
+    authority = Authority(tuple(people), MappingProxyType(index))
+    distinct = _distinct(doc.value.get("distinct"), authority, text, path, problems)
+    offices = _offices(doc.value.get("offices"), text, path, problems)
+    return Authority(tuple(people), MappingProxyType(index), distinct, offices), problems
+
+
+def _list_marks(text: str, key: str) -> list[tuple[int, int]]:
+    """Line and column of each item of the top-level list `key`."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for k, value in root.value:
+        if getattr(k, "value", None) == key and isinstance(value, yaml.SequenceNode):
+            return [(i.start_mark.line + 1, i.start_mark.column + 1) for i in value.value]
+    return []
+
+
+def _distinct(
+    raw: YamlValue, authority: Authority, text: str, path: str, problems: list[Problem]
+) -> tuple[tuple[str, ...], ...]:
+    """`distinct:` groups, each name checked against the people of the file."""
+    if raw is None:
+        return ()
+    marks = _list_marks(text, "distinct")
+    if not isinstance(raw, list):
+        problems.append(
+            _problem(path, 1, 1, "distinct must be a list of lists of names", "distinct")
+        )
+        return ()
+    groups: list[tuple[str, ...]] = []
+    for n, group in enumerate(raw):
+        line, col = marks[n] if n < len(marks) else (1, 1)
+        if (
+            not isinstance(group, list)
+            or len(group) < 2
+            or not all(isinstance(g, str) for g in group)
+        ):
+            problems.append(
+                _problem(path, line, col, "each distinct entry lists two or more names", "distinct")
+            )
+            continue
+        names = [str(g) for g in group]
+        slugs = []
+        for name in names:
+            person = authority.resolve(name)
+            if person is None:
+                problems.append(
+                    _problem(
+                        path, line, col, f"{name!r} names nobody in the people list", "distinct"
+                    )
+                )
+            else:
+                slugs.append(person.slug)
+        if len(set(slugs)) < len(slugs):
+            problems.append(
+                _problem(path, line, col, "two names of one group are the same person", "distinct")
+            )
+        groups.append(tuple(names))
+    return tuple(groups)
+
+
+_DAY = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _day(value: YamlValue, *, end: bool) -> dt.date | None:
+    """`1915`, `1915-06`, `1915-06-23` → the first (or, for an end, the last) day."""
+    if value is None:
+        return None
+    m = _DAY.match(value) if isinstance(value, str) else None
+    if not m:
+        raise ValueError(f"expected a date like 1915-06-23, not {value!r}")
+    year, month, day = int(m[1]), m[2], m[3]
+    try:
+        if month is None:
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if day is None:
+            first = dt.date(year, int(month), 1)
+            if not end:
+                return first
+            following = dt.date(year + (first.month == 12), first.month % 12 + 1, 1)
+            return following - dt.timedelta(days=1)
+        return dt.date(year, int(month), int(day))
+    except ValueError:
+        raise ValueError(f"expected a date like 1915-06-23, not {value!r}") from None
+
+
+def _offices(raw: YamlValue, text: str, path: str, problems: list[Problem]) -> tuple[Office, ...]:
+    """`offices:` terms; two terms of one office that overlap are an error."""
+    if raw is None:
+        return ()
+    marks = _list_marks(text, "offices")
+    if not isinstance(raw, list):
+        problems.append(_problem(path, 1, 1, "offices must be a list of terms", "offices"))
+        return ()
+    terms: list[tuple[Office, int]] = []
+    for n, item in enumerate(raw):
+        line, col = marks[n] if n < len(marks) else (1, 1)
+        office, name = (
+            (item.get("office"), item.get("name")) if isinstance(item, dict) else (None, None)
+        )
+        if (
+            not isinstance(office, str)
+            or not isinstance(name, str)
+            or not office.strip()
+            or not name.strip()
+        ):
+            problems.append(
+                _problem(path, line, col, "each term needs an office and a name", "offices")
+            )
+            continue
+        assert isinstance(item, dict)
+        unknown = sorted(set(item) - {"office", "name", "from", "to"})
+        if unknown:
+            problems.append(_problem(path, line, col, f"unknown key {unknown[0]!r}", "offices"))
+        try:
+            term = Office(
+                _norm_space(office),
+                _norm_space(name),
+                _day(item.get("from"), end=False),
+                _day(item.get("to"), end=True),
+            )
+        except ValueError as exc:
+            problems.append(_problem(path, line, col, str(exc), "offices"))
+            continue
+        if term.start and term.end and term.start > term.end:
+            problems.append(_problem(path, line, col, "the term ends before it starts", "offices"))
+            continue
+        for other, other_line in terms:
+            if name_key(other.office) == name_key(term.office) and _overlap(other, term):
+                problems.append(
+                    _problem(
+                        path,
+                        line,
+                        col,
+                        f"{term.office!r}: {term.name}'s term overlaps {other.name}'s "
+                        f"(line {other_line})",
+                        "offices",
+                    )
+                )
+        terms.append((term, line))
+    return tuple(t for t, _ in terms)
+
+
+def _overlap(a: Office, b: Office) -> bool:
+    lo, hi = dt.date.min, dt.date.max
+    return (a.start or lo) <= (b.end or hi) and (b.start or lo) <= (a.end or hi)
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,10 +349,20 @@ def _split_office_prefix(text: str) -> tuple[str | None, str]:
                 continue
             end = stop + 1
         rest = tokens[end:]
+        if rest and all(_word(t) in _OFFICE_ENDS | _CONNECTORS for t in rest):
+            continue  # `Minister for Foreign Affairs`: no name after the office
         if rest and _tokens_person_like(_strip_titles(rest)):
             office = " ".join(tokens[:end]).rstrip(",")
             best = (office.removesuffix("'s").removesuffix("’s"), " ".join(rest))
     return best
+
+
+_DOC_NUMBER = re.compile(r"^No\.?\s*\d+[A-Za-z]?\.\s+")
+
+
+def _office_phrase(text: str) -> str:
+    """`The Ambassador in Russia` → `Ambassador in Russia`."""
+    return re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
 def _mention(text: str, function: str | None, office: str | None = None) -> _Mention | None:
@@ -360,14 +370,22 @@ def _mention(text: str, function: str | None, office: str | None = None) -> _Men
     text = _norm_space(text)
     if not text or len(text) > 200:
         return None
-    # a trailing parenthetical is an office or a place: `Kieran (Ottawa)`
+    # FRUS numbers its documents in the head: `No. 2. Mr. Gresham`
+    text = _DOC_NUMBER.sub("", text) or text
+    # a trailing parenthetical is an office or a place: `Kieran (Ottawa)`; after an
+    # office it is the holder: `The Ambassador in Russia (Francis)` is Francis
     paren = re.search(r"\s*\(([^()]{1,120})\)\s*$", text)
     if paren and paren.start() > 0:
         inner = paren[1].strip()
         inner = _FOOTNOTE.sub("", inner).strip()
-        if not _is_editorial(inner):
-            office = f"{office}, {inner}" if office else inner
-        text = text[: paren.start()]
+        before = text[: paren.start()]
+        if _office_only(before) and _person_like(inner) and not _org_like(inner):
+            office = f"{_office_phrase(before)}, {office}" if office else _office_phrase(before)
+            text = inner
+        else:
+            if not _is_editorial(inner):
+                office = f"{office}, {inner}" if office else inner
+            text = before
     name, aliases = _apply_brackets(text)
     name = _clean_name(name)
     if not name or not any(c.isalnum() for c in name):
