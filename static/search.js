@@ -7,9 +7,10 @@
 
 const PAGE_SIZE = 20;
 const FACET_PREVIEW = 8;
-// Filter names in the index (searchdoc.py), in the order the page shows them.
+// Filter names in the index (search/documents.py), in the order the page shows them.
 const FACETS = [
   ["person", "People", "people"],
+  ["organization", "Organizations", "organizations"],
   ["type", "Type", "types"],
   ["language", "Language", "languages"],
   ["archive", "Archive", "archives"],
@@ -684,7 +685,7 @@ function folded(text) {
 }
 
 function singular(plural) {
-  return { people: "a person", types: "a type", languages: "a language", archives: "an archive", collections: "a collection", decades: "a decade", years: "a year" }[plural] || plural;
+  return { people: "a person", organizations: "an organization", types: "a type", languages: "a language", archives: "an archive", collections: "a collection", decades: "a decade", years: "a year" }[plural] || plural;
 }
 
 // The filters in force, each a button that removes it, and one that removes them all.

@@ -1072,3 +1072,32 @@ def test_chinese_words_beside_other_words(search: SearchPage) -> None:
     search.submit("Mao -毛泽东")
     assert "关于粮食问题的电报" not in search.titles()
     assert RECORDS[0].title in search.titles()
+
+
+# ---- people and organizations ----
+
+
+def test_organizations_have_a_facet_apart_from_people(
+    watched: Watched, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    people = (
+        "[{name: Department of External Affairs, role: sender}, "
+        "{name: Anna Keller, role: recipient}]"
+    )
+    root = make_site(
+        tmp_path_factory.mktemp("orgs"),
+        {"cable.md": record("Cable on wheat", "wheat harvest.", participants=people)},
+        "title: Orgs\n",
+    )
+    out, _ = build_site(root)
+    with serve(out) as server:
+        search = SearchPage(watched, server).open()
+        search.submit("wheat")
+        legends = search.page.locator("#search-facets fieldset > legend").all_text_contents()
+        assert legends[:2] == ["People", "Organizations"]
+        shown = search.facets()
+        assert shown["person"] == {"Anna Keller": 1}
+        assert shown["organization"] == {"Department of External Affairs": 1}
+        search.tick("organization", "Department of External Affairs")
+        assert search.count() == 1
+        watched.assert_clean()

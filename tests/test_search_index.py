@@ -443,7 +443,8 @@ class _People:
         from types import SimpleNamespace
 
         self.participant_slugs = {
-            rid: [(SimpleNamespace(name=n), ()) for n in names] for rid, names in people.items()
+            rid: [(SimpleNamespace(name=n, kind="person"), ()) for n in names]
+            for rid, names in people.items()
         }
 
 
@@ -540,3 +541,27 @@ def test_dates_in_words_and_the_number_when_the_record_has_one(built: Path) -> N
     rec = Numbered(id="a", title="T", path="a.md", number="Volume 4, Document 286")
     entry = index_entry(rec, _People({}), "en")  # type: ignore[arg-type]
     assert entry.meta["number"] == "Volume 4, Document 286"
+
+
+def test_people_and_organizations_are_facets_of_their_own() -> None:
+    from types import SimpleNamespace
+
+    from archivist.model import Record
+    from archivist.search.documents import entry_filters, index_entry
+
+    record = Record(id="cable", title="Cable", path="cable.md", body="Text.")
+    archive = SimpleNamespace(participant_slugs={"cable": [
+        (SimpleNamespace(name="Department of External Affairs", kind="organization"), "d"),
+        (SimpleNamespace(name="R. G. Menzies", kind="person"), "m"),
+        (SimpleNamespace(name="Canberra", kind="organization"), "c"),
+        (SimpleNamespace(name="R. G. Menzies", kind="person"), "m"),
+    ]})  # fmt: skip
+    filters = entry_filters(record, archive)  # type: ignore[arg-type]
+    assert filters["person"] == ["R. G. Menzies"]
+    assert filters["organization"] == ["Department of External Affairs", "Canberra"]
+    # Both stay searchable by name, in the participants section.
+    entry = index_entry(record, archive, "en")  # type: ignore[arg-type]
+    assert any(
+        name == "person" and "Canberra" in text and "Menzies" in text
+        for name, text, _ in entry.sections
+    )

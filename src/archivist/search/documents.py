@@ -87,10 +87,14 @@ def sort_keys(record: Record) -> dict[str, str]:
 
 def entry_filters(record: Record, archive: Archive) -> dict[str, list[str]]:
     """The record's filter (facet) values, as the index and the search page hold them."""
-    people = list(dict.fromkeys(p.name for p, _ in archive.participant_slugs.get(record.id, ())))
     filters: dict[str, list[str]] = {}
-    if people:
-        filters["person"] = people
+    # People and organizations are facets of their own: a People facet of departments
+    # and posts would hide the people in it.
+    for participant, _slug in archive.participant_slugs.get(record.id, ()):
+        facet = "organization" if participant.kind == "organization" else "person"
+        names = filters.setdefault(facet, [])
+        if participant.name not in names:
+            names.append(participant.name)
     if record.type:
         filters["type"] = [record.type]
     if record.language:
@@ -158,7 +162,7 @@ def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
     ("body 120,title 6,person 4"), so the page can tell where a match lies.
     """
     filters = entry_filters(record, archive)
-    people = filters.get("person", [])
+    people = list(dict.fromkeys(p.name for p, _ in archive.participant_slugs.get(record.id, ())))
     body = indexed_text(plain_text(record))
     texts = {
         "title": record.title,
