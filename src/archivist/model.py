@@ -264,6 +264,9 @@ class Archive:
     related: Mapping[str, tuple[str, ...]]
     # Participants of kind organization, one entry each, by name (`people` holds persons).
     organizations: tuple[PersonEntry, ...] = ()
+    # (kind, page slug) → the name its people or organization page shows: one search
+    # facet value per page, whatever the spelling in a record.
+    page_names: Mapping[tuple[str, str], str] = field(default_factory=lambda: MappingProxyType({}))
     # What the archive merged and what it left apart (`enrich.people.identity`).
     merges: tuple[tuple[str, tuple[str, ...]], ...] = ()
     ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()

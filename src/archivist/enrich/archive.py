@@ -204,11 +204,15 @@ def build_archive(
     if memo is not None:
         memo.clear()
         memo[key] = related
+    people, organizations = entries("person"), entries("organization")
+    page_names = {("person", e.person.slug): e.person.name for e in people}
+    page_names.update({("organization", e.person.slug): e.person.name for e in organizations})
     return Archive(
         records=ordered,
         by_id=MappingProxyType({r.id: r for r in ordered}),
-        people=entries("person"),
-        organizations=entries("organization"),
+        people=people,
+        organizations=organizations,
+        page_names=MappingProxyType(page_names),
         merges=tuple(found.merges),
         ambiguous=tuple(found.ambiguous),
         participant_slugs=MappingProxyType(participant_slugs),

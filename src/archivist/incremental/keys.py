@@ -153,10 +153,14 @@ def shard_key(frame: str, rows: Mapping[str, str]) -> str:
 
 
 def shard_row(record: Record, archive: Archive, digests: Mapping[str, str]) -> str:
-    """What one record's index entry is made from: the record (its digest) and the
-    names of its people as their pages spell them."""
+    """What one record's index entry is made from: the record (its digest), its
+    participants' names as written and the names their pages show (its facet values)."""
     names = [p.name for p, _ in archive.participant_slugs.get(record.id, ())]
-    return digest("\0".join([record.id, digests[record.id], *names]))
+    pages = [
+        archive.page_names.get((p.kind, slug), "")
+        for p, slug in archive.participant_slugs.get(record.id, ())
+    ]
+    return digest("\0".join([record.id, digests[record.id], *names, "\x1f", *pages]))
 
 
 def overlay_key(base: str, rows: Mapping[str, str]) -> str:

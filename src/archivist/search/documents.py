@@ -89,12 +89,15 @@ def entry_filters(record: Record, archive: Archive) -> dict[str, list[str]]:
     """The record's filter (facet) values, as the index and the search page hold them."""
     filters: dict[str, list[str]] = {}
     # People and organizations are facets of their own: a People facet of departments
-    # and posts would hide the people in it.
-    for participant, _slug in archive.participant_slugs.get(record.id, ()):
+    # and posts would hide the people in it. A value is the name on the participant's
+    # page, so "R.G. Menzies" and "MENZIES" count under one "R. G. Menzies".
+    page_names = archive.page_names
+    for participant, slug in archive.participant_slugs.get(record.id, ()):
         facet = "organization" if participant.kind == "organization" else "person"
+        name = page_names.get((facet, slug), participant.name)
         names = filters.setdefault(facet, [])
-        if participant.name not in names:
-            names.append(participant.name)
+        if name not in names:
+            names.append(name)
     if record.type:
         filters["type"] = [record.type]
     if record.language:
