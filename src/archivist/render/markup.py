@@ -30,6 +30,10 @@ from archivist.model import Note
 _EDITORIAL = re.compile(r"\[([^\[\]\n]{1,120})\]")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]\n:]{1,80}):\]\s*")
 _INTERJECTION = re.compile(r"\(([^()\n:]{1,60}):\s")
+# A note label (`1`, `12`, `*`, `a`) and an in-page link after it: `[1](#f1)`.
+_NOTE_LABEL = re.compile(r"\d{1,4}[a-z]?|[*†‡§]")
+_ANCHOR_LINK = re.compile(r"\(#[^()\s]{0,40}\)")
+_EMPHASIS_MARKS = re.compile(r"[_*]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,10 +52,20 @@ def _editorial_rule(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     end = match.end()
+    inner = match.group(1)
+    # A note marker written as an in-page link (DAFP's `[1](#f1)`): the link's target
+    # is the source site's, so the marker links to the note with that label instead.
+    anchor = (
+        _ANCHOR_LINK.match(state.src, end, state.posMax) if _NOTE_LABEL.fullmatch(inner) else None
+    )
+    if anchor:
+        if not silent:
+            _note_marker(state, inner)
+        state.pos = anchor.end()
+        return True
     # Leave real Markdown links and footnote references to their own rules.
     if end < state.posMax and state.src[end] in "([:":
         return False
-    inner = match.group(1)
     if inner.startswith("^"):
         return False
     # `[Mao:]` opening a paragraph is a speaker label, left for the turns rule.
@@ -59,30 +73,60 @@ def _editorial_rule(state: StateInline, silent: bool) -> bool:
         return False
     ctx: BodyContext | None = state.env.get("archivist")
     labels = {n.label for n in ctx.notes} if ctx else set()
-    if not silent:
-        token = state.push("html_inline", "", 0)
-        if inner in labels:
-            # Markers seen, per label: the first is `ref-<label>`, later ones get a suffix
-            # so ids stay unique and the note links back to the first.
-            seen: dict[str, int] = state.env.setdefault("archivist_refs", {})
-            seen[inner] = seen.get(inner, 0) + 1
-            ident = escape(_note_id(inner), quote=True)
-            suffix = "" if seen[inner] == 1 else f"-{seen[inner]}"
-            token.content = (
-                f'<sup class="note-ref"><a href="#note-{ident}" id="ref-{ident}{suffix}" '
-                f'aria-label="Note {escape(inner)}">[{escape(inner)}]</a></sup>'
-            )
-        else:
-            kind = editorial_kind(inner)
-            token.content = f'<span class="editorial editorial-{kind}">[{escape(inner)}]</span>'
+    if silent:
+        state.pos = end
+        return True
+    if inner in labels:
+        _note_marker(state, inner)
+        state.pos = end
+        return True
+    kind = editorial_kind(_EMPHASIS_MARKS.sub("", inner))
+    state.push("html_inline", "", 0).content = f'<span class="editorial editorial-{kind}">['
+    if _EMPHASIS_MARKS.search(inner):
+        # `[ _matter omitted_ ]`: the insertion's own emphasis is Markdown too (text
+        # bodies have no emphasis rule, so there `_` stays a character).
+        start, stop = state.pos, state.posMax
+        state.pos, state.posMax = start + 1, end - 1
+        state.md.inline.tokenize(state)
+        state.pos, state.posMax = start, stop
+    else:
+        state.push("text", "", 0).content = inner
+    state.push("html_inline", "", 0).content = "]</span>"
     state.pos = end
     return True
+
+
+def _note_marker(state: StateInline, label: str) -> None:
+    """A note marker: a link to the note with `label` when the record has one, else
+    the label as written (a link to a missing note would point nowhere)."""
+    ctx: BodyContext | None = state.env.get("archivist")
+    token = state.push("html_inline", "", 0)
+    if not ctx or label not in {n.label for n in ctx.notes}:
+        token.content = f'<sup class="note-ref">[{escape(label)}]</sup>'
+        return
+    # Markers seen, per label: the first is `ref-<label>`, later ones get a suffix
+    # so ids stay unique and the note links back to the first.
+    seen: dict[str, int] = state.env.setdefault("archivist_refs", {})
+    seen[label] = seen.get(label, 0) + 1
+    ident = escape(_note_id(label), quote=True)
+    suffix = "" if seen[label] == 1 else f"-{seen[label]}"
+    token.content = (
+        f'<sup class="note-ref"><a href="#note-{ident}" id="ref-{ident}{suffix}" '
+        f'aria-label="Note {escape(label)}">[{escape(label)}]</a></sup>'
+    )
 
 
 # Editorial marks by kind; everything else in brackets is an editorial insertion.
 _EDITORIAL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sic", re.compile(r"^\s*sic\s*!?\s*$", re.I)),
-    ("gap", re.compile(r"^\s*(…|\.{2,}|\.\s\.\s\.|omitted|omission|gap)\s*$", re.I)),
+    (
+        "gap",
+        re.compile(
+            r"^\s*(…|\.{2,}|\.\s\.\s\.|(?:matter |text |passage |words? )?omitted|omission|gap)"
+            r"\s*$",
+            re.I,
+        ),
+    ),
     (
         "illegible",
         re.compile(r"^\s*(illegible|unclear|indecipherable|unreadable)\b.*$", re.I),
