@@ -30,9 +30,9 @@ from archivist.model import Note
 _EDITORIAL = re.compile(r"\[([^\[\]\n]{1,120})\]")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]\n:]{1,80}):\]\s*")
 _INTERJECTION = re.compile(r"\(([^()\n:]{1,60}):\s")
-# A note label (`1`, `12`, `*`, `a`) and an in-page link after it: `[1](#f1)`.
-_NOTE_LABEL = re.compile(r"\d{1,4}[a-z]?|[*†‡§]")
-_ANCHOR_LINK = re.compile(r"\(#[^()\s]{0,40}\)")
+# A note marker written as an in-page link, `[1](#f1)`; the number in its anchor.
+_ANCHORED_MARKER = re.compile(r"\[(\d{1,4}[a-z]?[).]?|[*†‡§]|)\]\(#([^()\s]{0,40})\)")
+_ANCHOR_NUMBER = re.compile(r"f(?:n|_\d+_)?(\d+)|^(\d+)$")
 _EMPHASIS_MARKS = re.compile(r"[_*]")
 
 
@@ -48,21 +48,20 @@ def _editorial_rule(state: StateInline, silent: bool) -> bool:
     """`[sic]`, `[a step]`, `[illegible]` → an editorial span; `[1]` → a note link."""
     if state.src[state.pos] != "[":
         return False
+    marker = _ANCHORED_MARKER.match(state.src, state.pos, state.posMax)
+    if marker:
+        # A note marker written as an in-page link (DAFP's `[1](#f1)`, now and then
+        # garbled as `[1)](#f10)` or `[](#f9)`): the target is the source site's, so
+        # the marker links to the record's note instead, found by label or by anchor.
+        if not silent:
+            _note_marker(state, _marker_label(state, marker.group(1), marker.group(2)))
+        state.pos = marker.end()
+        return True
     match = _EDITORIAL.match(state.src, state.pos)
     if not match:
         return False
     end = match.end()
     inner = match.group(1)
-    # A note marker written as an in-page link (DAFP's `[1](#f1)`): the link's target
-    # is the source site's, so the marker links to the note with that label instead.
-    anchor = (
-        _ANCHOR_LINK.match(state.src, end, state.posMax) if _NOTE_LABEL.fullmatch(inner) else None
-    )
-    if anchor:
-        if not silent:
-            _note_marker(state, inner)
-        state.pos = anchor.end()
-        return True
     # Leave real Markdown links and footnote references to their own rules.
     if end < state.posMax and state.src[end] in "([:":
         return False
@@ -94,6 +93,21 @@ def _editorial_rule(state: StateInline, silent: bool) -> bool:
     state.push("html_inline", "", 0).content = "]</span>"
     state.pos = end
     return True
+
+
+def _marker_label(state: StateInline, written: str, anchor: str) -> str:
+    """The note a linked marker means: its label as written when the record has that
+    note, else the number its anchor names (`f10`, `f_94_1`, `21_f1`), else as written."""
+    ctx: BodyContext | None = state.env.get("archivist")
+    labels = {n.label for n in ctx.notes} if ctx else set()
+    if written in labels:
+        return written
+    found = _ANCHOR_NUMBER.search(anchor)
+    number = next((g for g in found.groups() if g), "") if found else ""
+    label = written.rstrip(").")
+    if number in labels or not label:
+        return number or written
+    return label
 
 
 def _note_marker(state: StateInline, label: str) -> None:
