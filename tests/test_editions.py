@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from archivist.model import Note
+from archivist.model import ArchiveDate, Note
+from archivist.render.citations import written_date
 from archivist.render.markup import BodyContext, BodyRenderer
+from sitekit import build_site, make_site, record
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from anchors import broken
@@ -70,3 +73,136 @@ def test_text_bodies_keep_underscores_as_characters() -> None:
 def test_editorial_text_is_escaped() -> None:
     page = _page("[<b>x</b> _y_]")
     assert "<b>" not in page and "&lt;b&gt;" in page
+
+
+# -- numbers: a small edition in the DAFP shape (invented documents) -------------------
+
+EDITION_CONFIG = "title: Edition\nfields:\n  date: doc_date\n  collections: vol_full_title\n"
+
+
+def _doc(num: str, date: str, title: str = "Delegation to Department", body: str = "") -> str:
+    text = body or f"Cablegram {num} NEW YORK, {date}\n\nText of document {num}."
+    return record(
+        title,
+        text,
+        doc_date=f"'{date}'",
+        doc_num=num,
+        vol_full_title="'Volume 3: An Invented Year'",
+    )
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("edition")
+    make_site(
+        root,
+        {
+            # File names, dates and numbers disagree on purpose: numbers decide.
+            "a.md": _doc("10", "1946-12-01"),
+            "b.md": _doc("2", "1946-12-08"),
+            "c.md": _doc("1", "1946-12-09"),
+            "d.md": _doc("10A", "1946-11-30"),
+            "loose.md": record("A record outside any volume", "Text.", date="1946-12-05"),
+        },
+        EDITION_CONFIG,
+    )
+    out, report = build_site(root)
+    assert not report.errors
+    return out
+
+
+def test_number_is_read_and_exported(edition: Path) -> None:
+    data = json.loads((edition / "records/c/record.json").read_text())
+    assert data["number"] == "1"
+    assert "doc_num" not in data["extra"]
+    rows = {r["id"]: r for r in json.loads((edition / "data/records.json").read_text())["records"]}
+    assert rows["a"]["number"] == "10" and rows["loose"]["number"] is None
+    head = (edition / "data/records.csv").read_text().splitlines()[0].split(",")
+    assert "number" in head
+
+
+def test_record_header_names_volume_and_document(edition: Path) -> None:
+    page = (edition / "records/b/index.html").read_text()
+    assert '<p class="record-document"><bdi>Volume 3, Document 2</bdi></p>' in page
+    loose = (edition / "records/loose/index.html").read_text()
+    assert "record-document" not in loose
+
+
+def test_collection_page_is_the_table_of_contents(edition: Path) -> None:
+    page = (edition / "collections/volume-3-an-invented-year/index.html").read_text()
+    order = re.findall(r'href="/records/([a-z]+)/"', page)
+    assert order == ["c", "b", "a", "d"]
+    assert "in document order" in page
+    assert "Doc. 10A" in page
+
+
+def _nav(page: str) -> tuple[str | None, str | None]:
+    prev = re.search(r'rel="prev" href="/records/([a-z]+)/"', page)
+    nxt = re.search(r'rel="next" href="/records/([a-z]+)/"', page)
+    return (prev.group(1) if prev else None, nxt.group(1) if nxt else None)
+
+
+def test_previous_and_next_run_within_the_volume_by_number(edition: Path) -> None:
+    assert _nav((edition / "records/c/index.html").read_text()) == (None, "b")
+    assert _nav((edition / "records/b/index.html").read_text()) == ("c", "a")
+    assert _nav((edition / "records/a/index.html").read_text()) == ("b", "d")
+    assert _nav((edition / "records/d/index.html").read_text()) == ("a", None)
+
+
+def test_lists_tell_identical_titles_apart(edition: Path) -> None:
+    year = (edition / "years/1946/index.html").read_text()
+    for num in ("1", "2", "10", "10A"):
+        assert f'<bdi class="record-number">Doc. {num}</bdi>' in year
+    assert "NEW YORK" in year  # the place, from the dateline
+
+
+def test_archives_without_numbers_are_unchanged(edition: Path) -> None:
+    page = (edition / "records/loose/index.html").read_text()
+    assert "Previous and next records by date" in page
+    assert (
+        "record-number"
+        not in (edition / "years/1946/index.html")
+        .read_text()
+        .split("A record outside any volume")[1]
+        .split("</li>")[0]
+    )
+
+
+@pytest.mark.parametrize(
+    ("marker", "label"), [("[1)](#f2)", "2"), ("[](#f2)", "2"), ("[1](#f1_503)", "1")]
+)
+def test_a_garbled_marker_finds_its_note_by_its_anchor(marker: str, label: str) -> None:
+    page = _page(f"Comments on 30 October{marker} were made.")
+    assert f'<a href="#note-{label}" id="ref-{label}"' in page
+    assert broken(page) == []
+
+
+# -- dates for people ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("1946-12-08", "8 December 1946"),
+        ("1946-12", "December 1946"),
+        ("1946", "1946"),
+        ("8 December 1946", "8 December 1946"),
+        ("1946-13-01", "1946-13-01"),
+        ("1946-02-30", "1946-02-30"),
+        ("c. 1956", "c. 1956"),
+    ],
+)
+def test_an_iso_date_is_written_out(text: str, shown: str) -> None:
+    assert written_date(ArchiveDate(text)) == shown
+
+
+def test_iso_dates_are_written_out_on_pages_and_kept_for_machines(edition: Path) -> None:
+    page = (edition / "records/b/index.html").read_text()
+    assert '<time datetime="1946-12-08" dir="auto">8 December 1946</time>' in page
+    assert "<bdi>8 December 1946</bdi>" in page  # the header
+    cite = re.search(r'<p class="cite-note" id="cite-note">(.*?)</p>', page, re.S)
+    assert cite and "8 December 1946" in cite.group(1) and "1946-12-08" not in cite.group(1)
+    assert not re.search(r"<time[^>]*>\s*\d{4}-\d{2}", page)
+    year = (edition / "years/1946/index.html").read_text()
+    assert '<bdi class="record-date">8 December 1946</bdi>' in year
+    assert "1946-12-08" not in year

@@ -115,6 +115,46 @@ def _related(
     return out
 
 
+def volume_of(record: Record) -> str | None:
+    """The collection a numbered record is a document of (its first), else None."""
+    return record.collections[0] if record.collections and record.number else None
+
+
+def _neighbours(ordered: tuple[Record, ...]) -> dict[str, tuple[str | None, str | None]]:
+    """Previous and next: by number within the volume for a numbered record of a
+    collection (an edition is read in document order), else by date."""
+    neighbours: dict[str, tuple[str | None, str | None]] = {}
+    for i, record in enumerate(ordered):
+        prev_id = ordered[i - 1].id if i > 0 else None
+        next_id = ordered[i + 1].id if i + 1 < len(ordered) else None
+        neighbours[record.id] = (prev_id, next_id)
+    volumes: dict[str, list[Record]] = defaultdict(list)
+    for record in ordered:
+        volume = volume_of(record)
+        if volume is not None:
+            volumes[volume].append(record)
+    for members in volumes.values():
+        members.sort(key=lambda r: r.number_key)
+        for i, record in enumerate(members):
+            neighbours[record.id] = (
+                members[i - 1].id if i > 0 else None,
+                members[i + 1].id if i + 1 < len(members) else None,
+            )
+    return neighbours
+
+
+def _in_document_order(terms: tuple[Term, ...], by_id: Mapping[str, Record]) -> tuple[Term, ...]:
+    """A collection whose records have numbers lists them in number order (the
+    volume's table of contents); records without a number follow in date order."""
+    out = []
+    for term in terms:
+        if any(by_id[i].number for i in term.record_ids):
+            ids = sorted(term.record_ids, key=lambda i: by_id[i].number_key[:2])
+            term = Term(term.slug, term.label, tuple(ids))
+        out.append(term)
+    return tuple(out)
+
+
 RelatedMemo = MutableMapping[str, Mapping[str, tuple[str, ...]]]
 
 
@@ -172,11 +212,7 @@ def build_archive(
         else:
             years[year].append(record.id)
 
-    neighbours: dict[str, tuple[str | None, str | None]] = {}
-    for i, record in enumerate(ordered):
-        prev_id = ordered[i - 1].id if i > 0 else None
-        next_id = ordered[i + 1].id if i + 1 < len(ordered) else None
-        neighbours[record.id] = (prev_id, next_id)
+    neighbours = _neighbours(ordered)
 
     key = keys.related_key(ordered, record_slugs, related_count)
     related = memo.get(key) if memo is not None else None
@@ -185,14 +221,17 @@ def build_archive(
     if memo is not None:
         memo.clear()
         memo[key] = related
+    by_id = MappingProxyType({r.id: r for r in ordered})
+    facets = {name: _facet(ordered, fn) for name, fn in FACETS.items()}
+    facets["collections"] = _in_document_order(facets["collections"], by_id)
     return Archive(
         records=ordered,
-        by_id=MappingProxyType({r.id: r for r in ordered}),
+        by_id=by_id,
         people=entries,
         participant_slugs=MappingProxyType(participant_slugs),
         years=MappingProxyType({y: tuple(years[y]) for y in sorted(years)}),
         undated=tuple(undated),
-        facets=MappingProxyType({name: _facet(ordered, fn) for name, fn in FACETS.items()}),
+        facets=MappingProxyType(facets),
         neighbours=MappingProxyType(neighbours),
         related=MappingProxyType(related),
     )

@@ -182,9 +182,11 @@ def related_key(
 # -- site pages (render/pages) ---------------------------------------------------------------
 
 
-def item_key(url: str, title: str, date: str, type_: str | None, summary: str | None) -> str:
+def item_key(
+    url: str, title: str, date: str, type_: str | None, summary: str | None, *more: str | None
+) -> str:
     """What lists show of a record: an edit to its body changes no list."""
-    return digest(url, title, date, type_ or "\0", summary or "\0")
+    return digest(url, title, date, type_ or "\0", summary or "\0", *(m or "\0" for m in more))
 
 
 def list_page_key(template: str, items_as: str, context: str, entries: Iterable[str]) -> str:

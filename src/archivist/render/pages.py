@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,10 @@ class Item:
     roles: tuple[str, ...] = ()
     # The entry as `_item.html` renders it, for lists (see SiteRenderer.listed).
     html: Markup = field(default=Markup(""), compare=False)
+    # Where it stands in an edition (`Doc. 293`) and where it was written: what tells
+    # apart records of one title.
+    number: str | None = None
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +98,19 @@ def role_label(role: str | None) -> str | None:
     return ", ".join(parts) if parts else role
 
 
+def document_label(record: Record) -> str | None:
+    """`Volume 10, Document 293`: the record's volume (its collection, up to a colon)
+    and its number; `Document 293` without a collection; None without a number."""
+    if not record.number:
+        return None
+    if record.collections:
+        volume = record.collections[0].split(":")[0].strip()
+        return f"{volume}, Document {record.number}"
+    return f"Document {record.number}"
+
+
 def date_text(record: Record) -> str:
-    return record.date.text if record.date else "Undated"
+    return citations.written_date(record.date) if record.date else "Undated"
 
 
 def summary_snippet(text: str | None, limit: int = 240) -> str | None:
@@ -152,10 +167,12 @@ class SiteRenderer:
                 date_text(r),
                 r.type,
                 summary_snippet(r.summary),
+                number=f"Doc. {r.number}" if r.number else None,
+                place=r.place,
             )
         if not roles:
             return base
-        return Item(base.url, base.title, base.date, base.type, base.summary, tuple(roles))
+        return replace(base, roles=tuple(roles))
 
     def listed(self, record_id: str, roles: Sequence[str] = ()) -> Item:
         """The item with its list entry (`_item.html`) rendered, once per record and
@@ -169,7 +186,7 @@ class SiteRenderer:
             # context per call, most of the cost of so small a template.
             context = template.new_context({**self.env.globals, "item": item}, shared=True)
             html = Markup("".join(template.root_render_func(context)))
-            found = Item(item.url, item.title, item.date, item.type, item.summary, key[1], html)
+            found = replace(item, roles=key[1], html=html)
             self._listed[key] = found
         return found
 
@@ -198,7 +215,7 @@ class SiteRenderer:
             rows.append(
                 Field(
                     "Date",
-                    record.date.text,
+                    citations.written_date(record.date),
                     time=parts.iso
                     if parts and metadata.edtf_iso(record.date) == parts.iso
                     else None,
@@ -252,7 +269,7 @@ class SiteRenderer:
             rows.append(
                 Field(
                     "Uploaded",
-                    record.uploaded.isoformat(),
+                    citations.written_date(ArchiveDate(record.uploaded.isoformat())),
                     time=record.uploaded.isoformat(),
                 )
             )
@@ -287,6 +304,7 @@ class SiteRenderer:
             cite_urls=citations.cite_urls(record.id),
             body_lang=metadata.body_lang(record, self.config.language),
             date=date_text(record),
+            document=document_label(record),
             fields=self.metadata(record),
             body=Markup(body_html),
             notes=Markup(notes),
@@ -375,7 +393,7 @@ class SiteRenderer:
         if found is None:
             i = self.item(record_id)
             found = self._item_keys[record_id] = keys.item_key(
-                i.url, i.title, i.date, i.type, i.summary
+                i.url, i.title, i.date, i.type, i.summary, i.number, i.place
             )
         return found
 
@@ -461,11 +479,15 @@ class SiteRenderer:
             )
             crumbs = [Crumb("Home", ""), Crumb(plural, urls.facet_url(facet))]
             for term in terms:
+                numbered = facet == "collections" and any(
+                    a.by_id[i].number for i in term.record_ids
+                )
                 yield from self.list_pages(
                     urls.facet_url(facet, term.slug),
                     f"{singular}: {term.label}",
                     [(i, ()) for i in term.record_ids],
                     crumbs,
+                    order="in document order" if numbered else None,
                 )
         yield self._page(
             "search.html", page_url="search/", page_title="Search", crumbs=[Crumb("Home", "")]

@@ -216,6 +216,7 @@ _FIELDS: Mapping[str, _Field] = MappingProxyType(
         "place": _Field(("place", "location"), _text),
         "archive": _Field(("archive", "original_archive"), _text),
         "collections": _Field(("collections", "collection"), _list),
+        "number": _Field(("number", "doc_num", "document_number"), _text),
         "subjects": _Field(("subjects", "subject", "tags"), _list),
         "funders": _Field(("funders", "donors"), _list),
         "translators": _Field(("translators", "translator"), _list),

@@ -645,6 +645,7 @@ def _read_document(
     record = Record(
         id=_record_id(div, index, ctx), title=title, path=path, date=date,
         participants=participants, source=src, classification=classification, place=place,
+        number=norm(div.attrs.get("n", "")) or None,
         body="\n\n".join(blocks), body_format="text", notes=tuple(notes.notes),
         record_id=None, origin=MappingProxyType(origin), extra=MappingProxyType(extra),
     )  # fmt: skip
