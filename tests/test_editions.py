@@ -12,7 +12,7 @@ import pytest
 from archivist.model import ArchiveDate, Note
 from archivist.render.citations import written_date
 from archivist.render.markup import BodyContext, BodyRenderer
-from sitekit import build_site, make_site, record
+from sitekit import broken_links, build_site, make_site, record
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from anchors import broken
@@ -169,7 +169,8 @@ def test_archives_without_numbers_are_unchanged(edition: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("marker", "label"), [("[1)](#f2)", "2"), ("[](#f2)", "2"), ("[1](#f1_503)", "1")]
+    ("marker", "label"),
+    [("[1)](#f2)", "2"), ("[](#f2)", "2"), ("[1](#f1_503)", "1"), ("[(2)](#f2)", "2")],
 )
 def test_a_garbled_marker_finds_its_note_by_its_anchor(marker: str, label: str) -> None:
     page = _page(f"Comments on 30 October{marker} were made.")
@@ -206,3 +207,56 @@ def test_iso_dates_are_written_out_on_pages_and_kept_for_machines(edition: Path)
     year = (edition / "years/1946/index.html").read_text()
     assert '<bdi class="record-date">8 December 1946</bdi>' in year
     assert "1946-12-08" not in year
+
+
+# -- cross-references ------------------------------------------------------------------
+
+DOCS = {"286": "../a/", "12": "../b/", "13": "../c/", "5": "../d/"}
+
+
+def _xref_page(body: str, fmt: str = "markdown", notes: tuple[Note, ...] = ()) -> str:
+    html, notes_html = BodyRenderer().render(body, fmt, BodyContext({}, notes, DOCS))
+    return html + notes_html
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_references_link_to_documents_of_the_volume(fmt: str) -> None:
+    page = _xref_page("See Document 286. Documents 12 and 13; Doc. 5; Documents 5, 12 and 13.", fmt)
+    assert '<a class="doc-ref" href="../a/">Document 286</a>' in page
+    assert '<a class="doc-ref" href="../b/">Documents 12</a> and <a class="doc-ref"' in page
+    assert '<a class="doc-ref" href="../d/">Doc. 5</a>' in page
+    assert page.count('class="doc-ref"') == 7
+
+
+def test_references_in_notes_link_too() -> None:
+    page = _xref_page("Text [1].", notes=(Note("1", "See Document 286, note 1."),))
+    assert (
+        '<li id="note-1" value="1"><span class="note-label">1</span> See <a class="doc-ref"' in page
+    )
+
+
+def test_references_elsewhere_stay_text() -> None:
+    page = _xref_page(
+        "Document 999. Document 12 of Volume 9. [Document 286](https://example.org/). "
+        "Documents on Australian Foreign Policy. <Document 5>"
+    )
+    assert page.count('class="doc-ref"') == 1
+    assert '&lt;<a class="doc-ref" href="../d/">Document 5</a>&gt;' in page
+
+
+def test_the_built_edition_links_its_references(tmp_path: Path) -> None:
+    root = make_site(
+        tmp_path,
+        {
+            "a.md": _doc(
+                "1", "1946-12-01", body="Cablegram 1 NEW YORK, 1 December 1946\n\nSee Document 2."
+            ),
+            "b.md": _doc("2", "1946-12-02"),
+        },
+        EDITION_CONFIG,
+    )
+    out, report = build_site(root)
+    assert not report.errors
+    page = (out / "records/a/index.html").read_text()
+    assert '<a class="doc-ref" href="/records/b/">Document 2</a>' in page
+    assert not broken_links(out)

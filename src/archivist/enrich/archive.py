@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from types import MappingProxyType
 
+from archivist.enrich.volumes import volume_of
 from archivist.incremental import keys
 from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
 from archivist.slugs import slugify
@@ -115,11 +116,6 @@ def _related(
     return out
 
 
-def volume_of(record: Record) -> str | None:
-    """The collection a numbered record is a document of (its first), else None."""
-    return record.collections[0] if record.collections and record.number else None
-
-
 def _neighbours(ordered: tuple[Record, ...]) -> dict[str, tuple[str | None, str | None]]:
     """Previous and next: by number within the volume for a numbered record of a
     collection (an edition is read in document order), else by date."""
@@ -134,6 +130,8 @@ def _neighbours(ordered: tuple[Record, ...]) -> dict[str, tuple[str | None, str 
         if volume is not None:
             volumes[volume].append(record)
     for members in volumes.values():
+        if len(members) < 2:
+            continue  # a numbered record alone in its file keeps its date neighbours
         members.sort(key=lambda r: r.number_key)
         for i, record in enumerate(members):
             neighbours[record.id] = (

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import archivist
 from archivist.config import CONFIG_NAME, Config
+from archivist.enrich.volumes import volume_documents, volume_of, volumes_digest
 from archivist.incremental import fingerprint
 from archivist.model import Archive, Record
 from archivist.theme import theme_dir
@@ -58,14 +59,27 @@ def record_digests(records: Sequence[Record], known: Mapping[str, str]) -> dict[
     return {r.id: known.get(r.id) or record_digest(r) for r in records}
 
 
+_VOLUMES: list[tuple[Archive, Mapping[str, str]]] = []
+
+
+def _volume_digests(archive: Archive) -> Mapping[str, str]:
+    """Each volume's digest (its numbers and ids), computed once per archive."""
+    if not _VOLUMES or _VOLUMES[0][0] is not archive:
+        _VOLUMES[:] = [(archive, volumes_digest(volume_documents(archive.records)))]
+    return _VOLUMES[0][1]
+
+
 def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: Record) -> str:
     """Everything one record's files show: add here any cross-record fact a record
     page starts to show, or incremental builds will keep a stale page."""
     prev_id, next_id = archive.neighbours[record.id]
     linked = [prev_id, next_id, *archive.related[record.id]]
+    volume = volume_of(record)
     return digest(
         base,
         digests[record.id],
+        # "Document 286" links to the volume's document 286 when it is in the site.
+        _volume_digests(archive).get(volume, "-") if volume else "-",
         # The participants are in the record's digest; their pages' slugs are not.
         "\0".join(slug for _, slug in archive.participant_slugs[record.id]),
         *(f"{i}:{digests[i]}" if i else "-" for i in linked),

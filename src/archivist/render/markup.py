@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -31,7 +31,7 @@ _EDITORIAL = re.compile(r"\[([^\[\]\n]{1,120})\]")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]\n:]{1,80}):\]\s*")
 _INTERJECTION = re.compile(r"\(([^()\n:]{1,60}):\s")
 # A note marker written as an in-page link, `[1](#f1)`; the number in its anchor.
-_ANCHORED_MARKER = re.compile(r"\[(\d{1,4}[a-z]?[).]?|[*†‡§]|)\]\(#([^()\s]{0,40})\)")
+_ANCHORED_MARKER = re.compile(r"\[(\(?\d{1,4}[a-z]?[).]?|[*†‡§]|)\]\(#([^()\s]{0,40})\)")
 _ANCHOR_NUMBER = re.compile(r"f(?:n|_\d+_)?(\d+)|^(\d+)$")
 _EMPHASIS_MARKS = re.compile(r"[_*]")
 
@@ -42,6 +42,8 @@ class BodyContext:
 
     speakers: Mapping[str, str]
     notes: Sequence[Note] = ()
+    # The documents of the record's volume: number → the URL of its page.
+    documents: Mapping[str, str] = field(default_factory=dict)
 
 
 def _editorial_rule(state: StateInline, silent: bool) -> bool:
@@ -104,7 +106,7 @@ def _marker_label(state: StateInline, written: str, anchor: str) -> str:
         return written
     found = _ANCHOR_NUMBER.search(anchor)
     number = next((g for g in found.groups() if g), "") if found else ""
-    label = written.rstrip(").")
+    label = written.strip("().")
     if number in labels or not label:
         return number or written
     return label
@@ -225,6 +227,76 @@ def _turns_rule(state: StateCore) -> None:
             _mark_interjections(token.children, speakers)
 
 
+# "Document 286", "Documents 12 and 13", "Documents 4, 5 and 7", "Doc. 5", "Docs 5 & 6";
+# not "Document 12 of Volume 9" (another volume's).
+_XREF = re.compile(
+    r"\b(?P<word>Documents?|Docs?\.?)\s+(?P<first>\d{1,5}[A-Z]?)\b"
+    r"(?P<more>(?:(?:,\s*|,?\s+and\s+|\s*&\s*)\d{1,5}[A-Z]?\b)*)"
+    r"(?!\s*,?\s+(?:of|in)\s+(?:the\s+)?Vol)"
+)
+_XREF_NUMBER = re.compile(r"\d{1,5}[A-Z]?\b")
+
+
+def _xrefs_rule(state: StateCore) -> None:
+    """Link references to documents of the record's volume that are in the site."""
+    ctx: BodyContext | None = state.env.get("archivist")
+    if not ctx or not ctx.documents:
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = _link_references(token.children, ctx.documents)
+
+
+def _link_references(children: list[Token], documents: Mapping[str, str]) -> list[Token]:
+    out: list[Token] = []
+    depth = 0  # inside a link already: left alone
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        if child.type != "text" or depth or "Doc" not in child.content:
+            out.append(child)
+            continue
+        text, pos, pieces = child.content, 0, []
+        for m in _XREF.finditer(text):
+            if m["first"] not in documents and not any(
+                n in documents for n in _XREF_NUMBER.findall(m["more"])
+            ):
+                continue
+            pieces.append(escape(text[pos : m.start()]))
+            pieces.append(_reference_html(m, documents))
+            pos = m.end()
+        if not pieces:
+            out.append(child)
+            continue
+        pieces.append(escape(text[pos:]))
+        html = Token("html_inline", "", 0)
+        html.content = "".join(pieces)
+        out.append(html)
+    return out
+
+
+def _reference_html(m: re.Match[str], documents: Mapping[str, str]) -> str:
+    """The reference with each number of a document in the site linked to it (the
+    first together with its word: `Document 286`)."""
+
+    def link(text: str, number: str) -> str:
+        url = documents.get(number)
+        if url is None:
+            return escape(text)
+        return f'<a class="doc-ref" href="{escape(url, quote=True)}">{escape(text)}</a>'
+
+    head = m.group(0)[: m.end("first") - m.start()]
+    more, out, pos = m["more"], [link(head, m["first"])], 0
+    for n in _XREF_NUMBER.finditer(more):
+        out.append(escape(more[pos : n.start()]))
+        out.append(link(n.group(), n.group()))
+        pos = n.end()
+    out.append(escape(more[pos:]))
+    return "".join(out)
+
+
 def _mark_interjections(children: list[Token], speakers: Mapping[str, str]) -> None:
     """`(Popovic: This news is true.)` → an interjection with its speaker marked."""
     i = 0
@@ -284,6 +356,7 @@ def _footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any,
 def _configure(md: MarkdownIt) -> MarkdownIt:
     md.inline.ruler.before("link", "archivist_editorial", _editorial_rule)
     md.core.ruler.push("archivist_turns", _turns_rule)
+    md.core.ruler.push("archivist_xrefs", _xrefs_rule)
     return md
 
 
@@ -320,7 +393,9 @@ def notes_html(
         if ident in used:
             continue  # two labels that make the same id: keep the first
         used.add(ident)
-        inner = md.renderInline(note.text, {"archivist": BodyContext(ctx.speakers, ())})
+        inner = md.renderInline(
+            note.text, {"archivist": BodyContext(ctx.speakers, (), ctx.documents)}
+        )
         value = f' value="{note.label}"' if note.label.isdigit() and len(note.label) < 9 else ""
         backs = "".join(
             f' <a class="note-back" href="#ref-{escape(ident, quote=True)}'

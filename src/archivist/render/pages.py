@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from archivist.config import Config
 from archivist.enrich.people import role_parts
+from archivist.enrich.volumes import volume_documents, volume_of
 from archivist.incremental import keys
 from archivist.model import Archive, ArchiveDate, Record, Term
 from archivist.render import citations, metadata, urls
@@ -139,6 +140,12 @@ class SiteRenderer:
             for t in terms:
                 by_slug.setdefault(t.slug, t)
         self._facet_slugs = metadata.facet_slug_sets(archive)
+        # Each volume's documents, number → its page's URL (for "Document 286").
+        href = self.env.filters["href"]
+        self._documents = {
+            volume: {n: href(urls.record_url(rid)) for n, rid in docs.items()}
+            for volume, docs in volume_documents(archive.records).items()
+        }
         self._items: dict[str, Item] = {}
         self._listed: dict[tuple[str, tuple[str, ...]], Item] = {}
         self._item_keys: dict[str, str] = {}
@@ -276,10 +283,17 @@ class SiteRenderer:
         return rows
 
     def record_page(self, record: Record) -> str:
+        volume = volume_of(record)
+        documents = self._documents.get(volume, {}) if volume else {}
         body_html, notes = self.bodies.render(
-            record.body, record.body_format, BodyContext(self.speakers(record), record.notes)
+            record.body,
+            record.body_format,
+            BodyContext(self.speakers(record), record.notes, documents),
         )
         prev_id, next_id = self.archive.neighbours[record.id]
+        in_volume = volume is not None and any(
+            n and volume_of(self.archive.by_id[n]) == volume for n in (prev_id, next_id)
+        )
         year = record.date.year if record.date else None
         crumbs = [Crumb("Home", ""), Crumb("Years", urls.facet_url("years"))]
         crumbs.append(
@@ -305,6 +319,7 @@ class SiteRenderer:
             body_lang=metadata.body_lang(record, self.config.language),
             date=date_text(record),
             document=document_label(record),
+            in_volume=in_volume,
             fields=self.metadata(record),
             body=Markup(body_html),
             notes=Markup(notes),
