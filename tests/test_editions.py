@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from archivist.model import ArchiveDate, Note
+from archivist.model import ArchiveDate, Note, Record
 from archivist.render.citations import written_date
 from archivist.render.markup import BodyContext, BodyRenderer
 from sitekit import broken_links, build_site, make_site, record
@@ -170,7 +170,13 @@ def test_archives_without_numbers_are_unchanged(edition: Path) -> None:
 
 @pytest.mark.parametrize(
     ("marker", "label"),
-    [("[1)](#f2)", "2"), ("[](#f2)", "2"), ("[1](#f1_503)", "1"), ("[(2)](#f2)", "2")],
+    [
+        ("[1)](#f2)", "2"),
+        ("[](#f2)", "2"),
+        ("[1](#f1_503)", "1"),
+        ("[(2)](#f2)", "2"),
+        ("[2 ](#f2)", "2"),
+    ],
 )
 def test_a_garbled_marker_finds_its_note_by_its_anchor(marker: str, label: str) -> None:
     page = _page(f"Comments on 30 October{marker} were made.")
@@ -238,7 +244,8 @@ def test_references_in_notes_link_too() -> None:
 def test_references_elsewhere_stay_text() -> None:
     page = _xref_page(
         "Document 999. Document 12 of Volume 9. [Document 286](https://example.org/). "
-        "Documents on Australian Foreign Policy. <Document 5>"
+        "Documents on Australian Foreign Policy. See Volume VIII, Document 286. "
+        "Vol. 9, Doc. 12. <Document 5>"
     )
     assert page.count('class="doc-ref"') == 1
     assert '&lt;<a class="doc-ref" href="../d/">Document 5</a>&gt;' in page
@@ -260,3 +267,62 @@ def test_the_built_edition_links_its_references(tmp_path: Path) -> None:
     page = (out / "records/a/index.html").read_text()
     assert '<a class="doc-ref" href="/records/b/">Document 2</a>' in page
     assert not broken_links(out)
+
+
+# -- TEI structure (an invented FRUS-shaped volume) ------------------------------------
+
+TEI_FIXTURE = Path(__file__).parent / "fixtures" / "tei" / "edition-volume.xml"
+
+
+def _volume() -> dict[str, Record]:
+    from archivist.config import Config
+    from archivist.read.readers.source import Source
+    from archivist.read.readers.tei import read
+
+    result = read(TEI_FIXTURE.read_text(encoding="utf-8"), Source("v.xml", "v", Config()))
+    return {str(r.extra["xml_id"]): r for r in result.records}
+
+
+def test_records_are_the_top_level_documents_exactly() -> None:
+    docs = _volume()
+    assert list(docs) == ["d1", "d2", "d3"]
+    assert [d.number for d in docs.values()] == ["1", "2", "3"]
+
+
+def test_attachments_are_parts_of_their_parent() -> None:
+    d1 = _volume()["d1"]
+    blocks = d1.body.split("\n\n")
+    assert "[Inclosure.] Mr. Cole to Mr. Able." in blocks
+    assert "Oporto, February 20, 1899." in blocks
+    assert "Charles Cole." in blocks
+    assert "Telegram sent to the consuls." in blocks and "Report at once." in blocks
+    # The document's own dateline and source, never an attachment's.
+    assert d1.source == "Dispatch No. 7, the document's own source."
+    assert d1.date is not None and d1.date.edtf == "1899-03-01" and d1.place == "Lisbon"
+
+
+def test_opener_closer_and_signature_are_blocks_lists_keep_labels() -> None:
+    blocks = _volume()["d1"].body.split("\n\n")
+    assert "Sir:" in blocks and "I have, etc.," in blocks and "Arthur Able." in blocks
+    assert "1. Withdrawal of the guards.\n2. An indemnity." in blocks
+
+
+def test_a_table_is_a_table_and_a_page_break_a_marker() -> None:
+    d1 = _volume()["d1"]
+    assert "| Nation. | Men. | Guns. |\n| --- | --- | --- |" in d1.body
+    assert "| Freedonia | 120 |  |" in d1.body
+    assert "The terms proposed [p. 213] are these:" in d1.body
+    html, _ = BodyRenderer().render(d1.body, d1.body_format, BodyContext({}, d1.notes))
+    assert "<table>" in html and "<th>Nation.</th>" in html
+    assert "<td>2 \uff5c 4</td>" in html
+    assert html.count("<tr>") == 3
+    assert '<span class="editorial editorial-page">[p. 213]</span>' in html
+
+
+def test_untitled_documents_get_a_supplied_title_and_the_editions_date() -> None:
+    docs = _volume()
+    assert docs["d2"].title == "[Dora Dent]"
+    assert docs["d2"].date is not None and docs["d2"].date.edtf == "1899-03-04/1899-03-06"
+    assert written_date(docs["d2"].date) == "4 March 1899 – 6 March 1899"
+    assert docs["d3"].title == "[To the Senate: I transmit herewith a report of the…]"
+    assert all(d.title and "Untitled" not in d.title for d in docs.values())

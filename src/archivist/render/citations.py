@@ -35,6 +35,12 @@ _ISO_TEXT = re.compile(r"\s*(\d{4})-(\d{2})(?:-(\d{2}))?\s*")
 def written_date(date: ArchiveDate) -> str:
     """The date for people: as written, or, when the source gives only an ISO value,
     written out (`1946-12-08` → `8 December 1946`, `1946-12` → `December 1946`)."""
+    if "/" in date.text:  # an ISO range: `1870-08-08/1870-08-21`
+        lo, _, hi = date.text.partition("/")
+        lo_text, hi_text = written_date(ArchiveDate(lo)), written_date(ArchiveDate(hi))
+        if lo_text != lo and hi_text != hi:
+            return f"{lo_text} – {hi_text}"
+        return date.text
     m = _ISO_TEXT.fullmatch(date.text)
     if m is None:
         return date.text

@@ -31,7 +31,7 @@ _EDITORIAL = re.compile(r"\[([^\[\]\n]{1,120})\]")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]\n:]{1,80}):\]\s*")
 _INTERJECTION = re.compile(r"\(([^()\n:]{1,60}):\s")
 # A note marker written as an in-page link, `[1](#f1)`; the number in its anchor.
-_ANCHORED_MARKER = re.compile(r"\[(\(?\d{1,4}[a-z]?[).]?|[*†‡§]|)\]\(#([^()\s]{0,40})\)")
+_ANCHORED_MARKER = re.compile(r"\[ ?(\(?\d{1,4}[a-z]?[).]?|[*†‡§]|) ?\]\(#([^()\s]{0,40})\)")
 _ANCHOR_NUMBER = re.compile(r"f(?:n|_\d+_)?(\d+)|^(\d+)$")
 _EMPHASIS_MARKS = re.compile(r"[_*]")
 
@@ -135,6 +135,7 @@ def _note_marker(state: StateInline, label: str) -> None:
 # Editorial marks by kind; everything else in brackets is an editorial insertion.
 _EDITORIAL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sic", re.compile(r"^\s*sic\s*!?\s*$", re.I)),
+    ("page", re.compile(r"^p\.\s?[\w.-]{1,20}$")),
     (
         "gap",
         re.compile(
@@ -234,6 +235,8 @@ _XREF = re.compile(
     r"(?P<more>(?:(?:,\s*|,?\s+and\s+|\s*&\s*)\d{1,5}[A-Z]?\b)*)"
     r"(?!\s*,?\s+(?:of|in)\s+(?:the\s+)?Vol)"
 )
+# "Volume VIII, Document 427": another volume's document.
+_VOLUME_BEFORE = re.compile(r"\bVol(?:ume|\.)?\s+[\w.]{1,8},?\s*$")
 _XREF_NUMBER = re.compile(r"\d{1,5}[A-Z]?\b")
 
 
@@ -260,6 +263,8 @@ def _link_references(children: list[Token], documents: Mapping[str, str]) -> lis
             continue
         text, pos, pieces = child.content, 0, []
         for m in _XREF.finditer(text):
+            if _VOLUME_BEFORE.search(text, max(0, m.start() - 24), m.start()):
+                continue
             if m["first"] not in documents and not any(
                 n in documents for n in _XREF_NUMBER.findall(m["more"])
             ):
@@ -374,7 +379,8 @@ def markdown_parser(allow_html: bool = False) -> MarkdownIt:
 
 def text_parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"breaks": True})
-    md.enable(["newline"])
+    # Pipe tables (a header row, then `| --- |`): how the TEI reader writes a table.
+    md.enable(["newline", "table"])
     return _configure(md)
 
 
