@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from archivist.enrich.volumes import volume_number
 from archivist.model import ArchiveDate, Note, Record
 from archivist.render.citations import written_date
 from archivist.render.markup import BodyContext, BodyRenderer
@@ -326,3 +327,83 @@ def test_untitled_documents_get_a_supplied_title_and_the_editions_date() -> None
     assert written_date(docs["d2"].date) == "4 March 1899 – 6 March 1899"
     assert docs["d3"].title == "[To the Senate: I transmit herewith a report of the…]"
     assert all(d.title and "Untitled" not in d.title for d in docs.values())
+
+
+def test_a_reference_naming_its_volume_links_into_that_volume() -> None:
+    other = {"427": "/records/v8-427/", "14": "/records/v8-14/"}
+    ctx = BodyContext({}, (Note("2", "See Volume VIII, Document 427."),), DOCS, {"8": other})
+    html, notes = BodyRenderer().render(
+        "Text [2]. Document 14 in Volume VIII; Vol. 8, Documents 14 and 427; "
+        "Volume IX, Document 5; Document 286.",
+        "markdown",
+        ctx,
+    )
+    page = html + notes
+    assert '<a class="doc-ref" href="/records/v8-14/">Document 14</a> in Volume VIII' in page
+    assert '<a class="doc-ref" href="/records/v8-14/">Documents 14</a> and ' in page
+    assert page.count('href="/records/v8-427/"') == 2  # the text and the note
+    assert "Volume IX, Document 5" in page  # a volume not in the site: text
+    assert '<a class="doc-ref" href="../a/">Document 286</a>' in page
+
+
+@pytest.mark.parametrize(
+    ("name", "number"), [("VIII", "8"), ("x", "10"), ("XIV", "14"), ("12", "12"), ("Q", None)]
+)
+def test_volume_numbers(name: str, number: str | None) -> None:
+    assert volume_number(name) == number
+
+
+def test_the_built_edition_links_across_volumes(tmp_path: Path) -> None:
+    def doc(num: str, vol: str, body: str = "Text.") -> str:
+        return record("Cable", body, doc_date="'1946-12-01'", doc_num=num, vol_full_title=vol)
+
+    root = make_site(
+        tmp_path,
+        {
+            "v8-1.md": doc("1", "'Volume 8: 1945'"),
+            "v8-2.md": doc("2", "'Volume 8: 1945'"),
+            "v10-1.md": doc("1", "'Volume 10: 1946'", "See Volume VIII, Document 2."),
+            "v10-2.md": doc("2", "'Volume 10: 1946'"),
+        },
+        EDITION_CONFIG,
+    )
+    out, _ = build_site(root)
+    page = (out / "records/v10-1/index.html").read_text()
+    assert '<a class="doc-ref" href="/records/v8-2/">Document 2</a>' in page
+    # Renumbering volume 8 remakes the page that links into it (incremental == clean).
+    (root / "content/v8-2.md").unlink()
+    out, _ = build_site(root)
+    page = (out / "records/v10-1/index.html").read_text()
+    assert "doc-ref" not in page
+
+
+def test_the_datelines_time_and_telegram_number_are_kept(tmp_path: Path) -> None:
+    root = make_site(
+        tmp_path,
+        {
+            "t.md": record(
+                "Delegation to Department",
+                "Cablegram UN949 NEW YORK, 8 December 1946, 8.08 p.m.\n\nSECRET\n\nText.",
+                doc_date="'1946-12-08'",
+                doc_num="293",
+                vol_full_title="'Volume 10: July–December 1946'",
+            ),
+            "u.md": record(
+                "Other",
+                "Cablegram UN950 NEW YORK, 9 December 1946\n\nText.",
+                doc_date="'1946-12-08'",
+            ),
+        },
+        EDITION_CONFIG,
+    )
+    out, _ = build_site(root)
+    page = (out / "records/t/index.html").read_text()
+    assert '<time datetime="1946-12-08" dir="auto">8 December 1946, 8.08 p.m.</time>' in page
+    assert "<dt>Telegram number</dt>\n      <dd><bdi>UN949</bdi></dd>" in page
+    assert '<p class="record-document"><bdi>Volume 10, Document 293</bdi></p>' in page
+    data = json.loads((out / "records/t/record.json").read_text())
+    assert data["date"] == {"text": "8 December 1946, 8.08 p.m.", "edtf": "1946-12-08"}
+    assert data["extra"]["dispatch_number"] == "UN949"
+    # A dateline of another day leaves the front matter's date alone.
+    other = json.loads((out / "records/u/record.json").read_text())
+    assert other["date"]["text"] == "1946-12-08"

@@ -9,6 +9,7 @@ Pure functions of the records; nothing here reads files or renders.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
@@ -44,3 +45,41 @@ def volumes_digest(volumes: Volumes) -> Mapping[str, str]:
             h.update(f"{number}\0{docs[number]}\0".encode())
         out[volume] = h.hexdigest()
     return out
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+_VOLUME_LABEL = re.compile(r"\s*Vol(?:ume|\.)?\s+([0-9]{1,4}|[IVXLC]{1,8})\b", re.I)
+_VOLUME_NAMED = re.compile(r"\bVol(?:ume|\.)?\s+([0-9]{1,4}|[IVXLC]{1,8})\b")
+
+
+def volume_number(name: str) -> str | None:
+    """`10`, `X`, `viii` → the volume's number as digits (`10`, `10`, `8`), else None."""
+    name = name.strip(" .,").lower()
+    if name.isdigit():
+        return str(int(name))
+    if not name or any(c not in _ROMAN for c in name):
+        return None
+    total = 0
+    for i, c in enumerate(name):
+        value = _ROMAN[c]
+        total += -value if i + 1 < len(name) and _ROMAN[name[i + 1]] > value else value
+    return str(total) if total > 0 else None
+
+
+def numbered_volumes(volumes: Volumes) -> dict[str, str]:
+    """Volume number → volume, for collections named `Volume 10: …` (the first wins)."""
+    out: dict[str, str] = {}
+    for volume in sorted(volumes):
+        if volume.startswith("c:"):
+            m = _VOLUME_LABEL.match(volume[2:])
+            number = volume_number(m.group(1)) if m else None
+            if number:
+                out.setdefault(number, volume)
+    return out
+
+
+def named_volumes(record: Record) -> set[str]:
+    """The volume numbers a record's text and notes name (`Volume VIII` → `8`)."""
+    texts = [record.body, *(n.text for n in record.notes)]
+    found = {volume_number(m.group(1)) for t in texts for m in _VOLUME_NAMED.finditer(t)}
+    return {n for n in found if n}

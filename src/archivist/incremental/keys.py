@@ -13,7 +13,13 @@ from pathlib import Path
 
 import archivist
 from archivist.config import CONFIG_NAME, Config
-from archivist.enrich.volumes import volume_documents, volume_of, volumes_digest
+from archivist.enrich.volumes import (
+    named_volumes,
+    numbered_volumes,
+    volume_documents,
+    volume_of,
+    volumes_digest,
+)
 from archivist.incremental import fingerprint
 from archivist.model import Archive, Record
 from archivist.theme import theme_dir
@@ -59,14 +65,16 @@ def record_digests(records: Sequence[Record], known: Mapping[str, str]) -> dict[
     return {r.id: known.get(r.id) or record_digest(r) for r in records}
 
 
-_VOLUMES: list[tuple[Archive, Mapping[str, str]]] = []
+_VOLUMES: list[tuple[Archive, Mapping[str, str], Mapping[str, str]]] = []
 
 
-def _volume_digests(archive: Archive) -> Mapping[str, str]:
-    """Each volume's digest (its numbers and ids), computed once per archive."""
+def _volume_digests(archive: Archive) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """Each volume's digest (its numbers and ids), and volume number → volume,
+    computed once per archive."""
     if not _VOLUMES or _VOLUMES[0][0] is not archive:
-        _VOLUMES[:] = [(archive, volumes_digest(volume_documents(archive.records)))]
-    return _VOLUMES[0][1]
+        volumes = volume_documents(archive.records)
+        _VOLUMES[:] = [(archive, volumes_digest(volumes), numbered_volumes(volumes))]
+    return _VOLUMES[0][1], _VOLUMES[0][2]
 
 
 def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: Record) -> str:
@@ -75,11 +83,15 @@ def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: 
     prev_id, next_id = archive.neighbours[record.id]
     linked = [prev_id, next_id, *archive.related[record.id]]
     volume = volume_of(record)
+    volume_digests, by_number = _volume_digests(archive)
+    # "Document 286" links to the volume's document 286 when it is in the site, and
+    # "Volume VIII, Document 427" to that volume's.
+    named = sorted({by_number.get(n, "") for n in named_volumes(record)} - {""})
     return digest(
         base,
         digests[record.id],
-        # "Document 286" links to the volume's document 286 when it is in the site.
-        _volume_digests(archive).get(volume, "-") if volume else "-",
+        volume_digests.get(volume, "-") if volume else "-",
+        *(f"{v}\0{volume_digests[v]}" for v in named),
         # The participants are in the record's digest; their pages' slugs are not.
         "\0".join(slug for _, slug in archive.participant_slugs[record.id]),
         *(f"{i}:{digests[i]}" if i else "-" for i in linked),

@@ -25,6 +25,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from archivist.enrich.volumes import volume_number
 from archivist.model import Note
 
 _EDITORIAL = re.compile(r"\[([^\[\]\n]{1,120})\]")
@@ -44,6 +45,8 @@ class BodyContext:
     notes: Sequence[Note] = ()
     # The documents of the record's volume: number → the URL of its page.
     documents: Mapping[str, str] = field(default_factory=dict)
+    # Other volumes by number (`8` for "Volume VIII"): their documents, as above.
+    volumes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _editorial_rule(state: StateInline, silent: bool) -> bool:
@@ -233,24 +236,24 @@ def _turns_rule(state: StateCore) -> None:
 _XREF = re.compile(
     r"\b(?P<word>Documents?|Docs?\.?)\s+(?P<first>\d{1,5}[A-Z]?)\b"
     r"(?P<more>(?:(?:,\s*|,?\s+and\s+|\s*&\s*)\d{1,5}[A-Z]?\b)*)"
-    r"(?!\s*,?\s+(?:of|in)\s+(?:the\s+)?Vol)"
+    r"(?:(?=\s*,?\s+(?:of|in)\s+(?:the\s+)?Vol(?:ume|\.)?\s+(?P<volume>[0-9]{1,4}|[IVXLC]{1,8})\b))?"
 )
 # "Volume VIII, Document 427": another volume's document.
-_VOLUME_BEFORE = re.compile(r"\bVol(?:ume|\.)?\s+[\w.]{1,8},?\s*$")
+_VOLUME_BEFORE = re.compile(r"\bVol(?:ume|\.)?\s+([0-9]{1,4}|[IVXLC]{1,8}),?\s*$")
 _XREF_NUMBER = re.compile(r"\d{1,5}[A-Z]?\b")
 
 
 def _xrefs_rule(state: StateCore) -> None:
     """Link references to documents of the record's volume that are in the site."""
     ctx: BodyContext | None = state.env.get("archivist")
-    if not ctx or not ctx.documents:
+    if not ctx or not (ctx.documents or ctx.volumes):
         return
     for token in state.tokens:
         if token.type == "inline" and token.children:
-            token.children = _link_references(token.children, ctx.documents)
+            token.children = _link_references(token.children, ctx)
 
 
-def _link_references(children: list[Token], documents: Mapping[str, str]) -> list[Token]:
+def _link_references(children: list[Token], ctx: BodyContext) -> list[Token]:
     out: list[Token] = []
     depth = 0  # inside a link already: left alone
     for child in children:
@@ -263,8 +266,11 @@ def _link_references(children: list[Token], documents: Mapping[str, str]) -> lis
             continue
         text, pos, pieces = child.content, 0, []
         for m in _XREF.finditer(text):
-            if _VOLUME_BEFORE.search(text, max(0, m.start() - 24), m.start()):
-                continue
+            before = _VOLUME_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            named = before.group(1) if before else m["volume"]
+            documents = ctx.documents
+            if named:  # another volume's document: linked when that volume is here
+                documents = ctx.volumes.get(volume_number(named) or "", {})
             if m["first"] not in documents and not any(
                 n in documents for n in _XREF_NUMBER.findall(m["more"])
             ):
@@ -400,7 +406,7 @@ def notes_html(
             continue  # two labels that make the same id: keep the first
         used.add(ident)
         inner = md.renderInline(
-            note.text, {"archivist": BodyContext(ctx.speakers, (), ctx.documents)}
+            note.text, {"archivist": BodyContext(ctx.speakers, (), ctx.documents, ctx.volumes)}
         )
         value = f' value="{note.label}"' if note.label.isdigit() and len(note.label) < 9 else ""
         backs = "".join(

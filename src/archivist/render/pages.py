@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from archivist.config import Config
 from archivist.enrich.people import role_parts
-from archivist.enrich.volumes import volume_documents, volume_of
+from archivist.enrich.volumes import numbered_volumes, volume_documents, volume_of
 from archivist.incremental import keys
 from archivist.model import Archive, ArchiveDate, Record, Term
 from archivist.render import citations, metadata, urls
@@ -110,6 +110,11 @@ def document_label(record: Record) -> str | None:
     return f"Document {record.number}"
 
 
+def _is_telegram(record: Record) -> bool:
+    kind = (record.type or "").casefold()
+    return any(w in kind for w in ("cable", "telegram", "teleprinter", "radio", "savingram"))
+
+
 def date_text(record: Record) -> str:
     return citations.written_date(record.date) if record.date else "Undated"
 
@@ -142,10 +147,13 @@ class SiteRenderer:
         self._facet_slugs = metadata.facet_slug_sets(archive)
         # Each volume's documents, number → its page's URL (for "Document 286").
         href = self.env.filters["href"]
+        volumes = volume_documents(archive.records)
         self._documents = {
             volume: {n: href(urls.record_url(rid)) for n, rid in docs.items()}
-            for volume, docs in volume_documents(archive.records).items()
+            for volume, docs in volumes.items()
         }
+        # "Volume VIII, Document 427": the collections named `Volume 8: …`, by number.
+        self._by_number = {n: self._documents[v] for n, v in numbered_volumes(volumes).items()}
         self._items: dict[str, Item] = {}
         self._listed: dict[tuple[str, tuple[str, ...]], Item] = {}
         self._item_keys: dict[str, str] = {}
@@ -254,6 +262,9 @@ class SiteRenderer:
             rows.append(Field("Original language", ", ".join(record.original_language)))
         if record.place:
             rows.append(Field("Place", record.place))
+        number = record.extra.get("dispatch_number")
+        if isinstance(number, str):
+            rows.append(Field("Telegram number" if _is_telegram(record) else "Number", number))
         if record.classification:
             rows.append(Field("Classification", record.classification))
         if record.archive:
@@ -288,7 +299,7 @@ class SiteRenderer:
         body_html, notes = self.bodies.render(
             record.body,
             record.body_format,
-            BodyContext(self.speakers(record), record.notes, documents),
+            BodyContext(self.speakers(record), record.notes, documents, self._by_number),
         )
         prev_id, next_id = self.archive.neighbours[record.id]
         in_volume = volume is not None and any(
