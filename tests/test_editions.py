@@ -288,6 +288,7 @@ def test_records_are_the_top_level_documents_exactly() -> None:
     docs = _volume()
     assert list(docs) == ["d1", "d2", "d3"]
     assert [d.number for d in docs.values()] == ["1", "2", "3"]
+    assert {d.collections for d in docs.values()} == {("Invented Relations, 1899, Volume I",)}
 
 
 def test_attachments_are_parts_of_their_parent() -> None:

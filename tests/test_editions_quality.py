@@ -56,7 +56,16 @@ def edition_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_edition_pages_show_what_they_should(edition_site: Path) -> None:
     d1 = (edition_site / "records/volume--d1/index.html").read_text()
-    assert "<table>" in d1 and "Document 1" in d1 and "editorial-page" in d1
+    assert "<table>" in d1 and "editorial-page" in d1
+    assert "<bdi>Invented Relations, 1899, Volume I, Document 1</bdi>" in d1
+    toc = (edition_site / "collections/invented-relations-1899-volume-i/index.html").read_text()
+    assert "in document order" in toc
+    assert [m for m in ("volume--d1", "volume--d2", "volume--d3") if m in toc] == [
+        "volume--d1",
+        "volume--d2",
+        "volume--d3",
+    ]
+    assert toc.index("volume--d1") < toc.index("volume--d2") < toc.index("volume--d3")
     a = (edition_site / "records/a/index.html").read_text()
     assert 'href="#note-1"' in a and 'class="doc-ref" href="/records/b/"' in a
 

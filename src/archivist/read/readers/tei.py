@@ -713,6 +713,8 @@ def _read_document(
         id=_record_id(div, index, ctx), title=title, path=path, date=date,
         participants=participants, source=src, classification=classification, place=place,
         number=norm(div.attrs.get("n", "")) or None,
+        # A volume of documents is their collection: its page is the table of contents.
+        collections=(ctx.file_title,) if ctx.file_title and not ctx.single else (),
         body="\n\n".join(blocks), body_format="text", notes=tuple(notes.notes),
         record_id=None, origin=MappingProxyType(origin), extra=MappingProxyType(extra),
     )  # fmt: skip
