@@ -408,3 +408,11 @@ def test_the_datelines_time_and_telegram_number_are_kept(tmp_path: Path) -> None
     # A dateline of another day leaves the front matter's date alone.
     other = json.loads((out / "records/u/record.json").read_text())
     assert other["date"]["text"] == "1946-12-08"
+
+
+def test_a_note_marker_inside_the_archival_reference_stays_out_of_the_source() -> None:
+    from archivist.read.datelines import split_body
+
+    parts = split_body("Text.[1](#f1)\n\n[UKNA: CAB 148/25[1](#f1)]\n\n1 A note.")
+    assert parts.source == "[UKNA: CAB 148/25]"
+    assert [n.label for n in parts.notes] == ["1"]
