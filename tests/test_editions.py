@@ -318,7 +318,7 @@ def test_a_table_is_a_table_and_a_page_break_a_marker() -> None:
     assert "<table>" in html and "<th>Nation.</th>" in html
     assert "<td>2 \uff5c 4</td>" in html
     assert html.count("<tr>") == 3
-    assert '<span class="editorial editorial-page">[p. 213]</span>' in html
+    assert '<span class="editorial editorial-page" id="page-213">[p. 213]</span>' in html
 
 
 def test_untitled_documents_get_a_supplied_title_and_the_editions_date() -> None:

@@ -85,7 +85,15 @@ def _editorial_rule(state: StateInline, silent: bool) -> bool:
         state.pos = end
         return True
     kind = editorial_kind(_EMPHASIS_MARKS.sub("", inner))
-    state.push("html_inline", "", 0).content = f'<span class="editorial editorial-{kind}">['
+    ident = ""
+    if kind == "page":
+        # A printed page's start: an anchor to cite (`#page-213`), once per page.
+        pages: set[str] = state.env.setdefault("archivist_pages", set())
+        page = _note_id(inner[2:].strip())
+        if page not in pages:
+            pages.add(page)
+            ident = f' id="page-{escape(page, quote=True)}"'
+    state.push("html_inline", "", 0).content = f'<span class="editorial editorial-{kind}"{ident}>['
     if _EMPHASIS_MARKS.search(inner):
         # `[ _matter omitted_ ]`: the insertion's own emphasis is Markdown too (text
         # bodies have no emphasis rule, so there `_` stays a character).
