@@ -416,3 +416,17 @@ def test_a_note_marker_inside_the_archival_reference_stays_out_of_the_source() -
     parts = split_body("Text.[1](#f1)\n\n[UKNA: CAB 148/25[1](#f1)]\n\n1 A note.")
     assert parts.source == "[UKNA: CAB 148/25]"
     assert [n.label for n in parts.notes] == ["1"]
+
+
+def test_an_edited_documents_indented_paragraphs_are_text_not_code(tmp_path: Path) -> None:
+    body = (
+        "Sydney, March 1968\n\nTop Secret\n\n    3. Holland.[1](#f1) This was expected.\n\n"
+        "[NAA: A1838, 2498/11 part 1]\n\n1 A note."
+    )
+    root = make_site(
+        tmp_path, {"p.md": record("Paper", body, doc_date="'1968-03-01'")}, EDITION_CONFIG
+    )
+    out, _ = build_site(root)
+    page = (out / "records/p/index.html").read_text()
+    assert "<pre>" not in page and "](#" not in page
+    assert 'Holland.<sup class="note-ref"><a href="#note-1"' in page

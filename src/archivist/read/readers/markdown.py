@@ -237,6 +237,7 @@ _FIELDS: Mapping[str, _Field] = MappingProxyType(
 )
 
 
+_CODE_INDENT = re.compile(r"^(?: {4,}|\t)(?=\S)", re.M)
 _ISO_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
 
 
@@ -302,7 +303,12 @@ def _apply_body_parts(
         fields["notes"] = parts.notes
         b.origin["notes"] = at(parts.notes_line)
     if parts.notes or parts.source:
-        return parts.body.strip("\n")
+        text = parts.body.strip("\n")
+        if dateline is not None:
+            # An edited document's paragraphs indented four spaces are the export's
+            # layout, not code: kept as text (note markers and emphasis in them render).
+            text = _CODE_INDENT.sub("", text)
+        return text
     return body
 
 
