@@ -51,8 +51,8 @@ RECORDS = {
 
 RECORD_KEYS = [
     "id", "url", "title", "date", "participants", "type", "place", "language",
-    "original_language", "classification", "archive", "collections", "subjects", "source",
-    "translators", "funders", "rights", "summary", "record_id", "uploaded", "related",
+    "original_language", "classification", "archive", "collections", "number", "subjects",
+    "source", "translators", "funders", "rights", "summary", "record_id", "uploaded", "related",
     "body_format", "body", "notes", "extra",
 ]  # fmt: skip
 

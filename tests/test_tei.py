@@ -191,7 +191,7 @@ def test_attachments_without_head_get_a_title_and_a_warning() -> None:
         "attachments--annex",
     ]
     assert attachment.title == "Attachment 1 to Record of the 1969 Meeting"
-    assert annex.title == "Attachment to Record of the 1969 Meeting"
+    assert annex.title == "[An unlabelled annex.]"  # supplied, from its opening words
     assert len(warnings(result, "title")) == 2
     assert attachment.date is not None and attachment.date.edtf == "1969-11-07"
     assert sum("no dateline" in m for m in warnings(result, "date")) == 2

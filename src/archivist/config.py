@@ -22,7 +22,7 @@ CONFIG_NAME = "archivist.yaml"
 MAPPABLE_FIELDS = (
     "id", "title", "date", "participants", "source", "rights", "summary", "type",
     "language", "original_language", "classification", "place", "archive",
-    "collections", "subjects", "funders", "translators", "uploaded", "record_id",
+    "collections", "number", "subjects", "funders", "translators", "uploaded", "record_id",
     "related", "status", "embargo",
 )  # fmt: skip
 

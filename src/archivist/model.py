@@ -7,6 +7,7 @@ only the `Archive`. Nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
@@ -193,6 +194,8 @@ class Record:
     place: str | None = None
     archive: str | None = None
     collections: tuple[str, ...] = ()
+    # The record's number in its collection as the edition gives it (`293`, `12A`).
+    number: str | None = None
     subjects: tuple[str, ...] = ()
     funders: tuple[str, ...] = ()
     translators: tuple[str, ...] = ()
@@ -210,6 +213,14 @@ class Record:
     def where(self, field_name: str) -> Location:
         """Where `field_name` was read, or the start of the file."""
         return self.origin.get(field_name) or Location(self.path, 1, 1)
+
+    @property
+    def number_key(self) -> tuple[int, str, str]:
+        """The number in natural order (`2` < `10` < `10A`); records without one last."""
+        m = re.match(r"\d{1,12}", self.number or "")
+        if m is None:
+            return (1 << 62, self.number or "", self.id)
+        return (int(m.group()), self.number or "", self.id)
 
     @property
     def sort_key(self) -> tuple[tuple[int, str, str], str, str]:

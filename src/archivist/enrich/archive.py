@@ -16,6 +16,7 @@ from types import MappingProxyType
 from archivist.enrich.people.authority import Office
 from archivist.enrich.people.identity import Identities, Known, identify
 from archivist.enrich.types import fold_types
+from archivist.enrich.volumes import volume_of
 from archivist.incremental import keys
 from archivist.model import Archive, Participant, Person, PersonEntry, Record, Term
 from archivist.slugs import slugify
@@ -120,6 +121,43 @@ def _related(
     return out
 
 
+def _neighbours(ordered: tuple[Record, ...]) -> dict[str, tuple[str | None, str | None]]:
+    """Previous and next: by number within the volume for a numbered record of a
+    collection (an edition is read in document order), else by date."""
+    neighbours: dict[str, tuple[str | None, str | None]] = {}
+    for i, record in enumerate(ordered):
+        prev_id = ordered[i - 1].id if i > 0 else None
+        next_id = ordered[i + 1].id if i + 1 < len(ordered) else None
+        neighbours[record.id] = (prev_id, next_id)
+    volumes: dict[str, list[Record]] = defaultdict(list)
+    for record in ordered:
+        volume = volume_of(record)
+        if volume is not None:
+            volumes[volume].append(record)
+    for members in volumes.values():
+        if len(members) < 2:
+            continue  # a numbered record alone in its file keeps its date neighbours
+        members.sort(key=lambda r: r.number_key)
+        for i, record in enumerate(members):
+            neighbours[record.id] = (
+                members[i - 1].id if i > 0 else None,
+                members[i + 1].id if i + 1 < len(members) else None,
+            )
+    return neighbours
+
+
+def _in_document_order(terms: tuple[Term, ...], by_id: Mapping[str, Record]) -> tuple[Term, ...]:
+    """A collection whose records have numbers lists them in number order (the
+    volume's table of contents); records without a number follow in date order."""
+    out = []
+    for term in terms:
+        if any(by_id[i].number for i in term.record_ids):
+            ids = sorted(term.record_ids, key=lambda i: by_id[i].number_key[:2])
+            term = Term(term.slug, term.label, tuple(ids))
+        out.append(term)
+    return tuple(out)
+
+
 RelatedMemo = MutableMapping[str, Mapping[str, tuple[str, ...]]]
 
 
@@ -191,11 +229,7 @@ def build_archive(
         else:
             years[year].append(record.id)
 
-    neighbours: dict[str, tuple[str | None, str | None]] = {}
-    for i, record in enumerate(ordered):
-        prev_id = ordered[i - 1].id if i > 0 else None
-        next_id = ordered[i + 1].id if i + 1 < len(ordered) else None
-        neighbours[record.id] = (prev_id, next_id)
+    neighbours = _neighbours(ordered)
 
     key = keys.related_key(ordered, record_slugs, related_count)
     related = memo.get(key) if memo is not None else None
@@ -207,9 +241,12 @@ def build_archive(
     people, organizations = entries("person"), entries("organization")
     page_names = {("person", e.person.slug): e.person.name for e in people}
     page_names.update({("organization", e.person.slug): e.person.name for e in organizations})
+    by_id = MappingProxyType({r.id: r for r in ordered})
+    facets = {name: _facet(ordered, fn) for name, fn in FACETS.items()}
+    facets["collections"] = _in_document_order(facets["collections"], by_id)
     return Archive(
         records=ordered,
-        by_id=MappingProxyType({r.id: r for r in ordered}),
+        by_id=by_id,
         people=people,
         organizations=organizations,
         page_names=MappingProxyType(page_names),
@@ -218,7 +255,7 @@ def build_archive(
         participant_slugs=MappingProxyType(participant_slugs),
         years=MappingProxyType({y: tuple(years[y]) for y in sorted(years)}),
         undated=tuple(undated),
-        facets=MappingProxyType({name: _facet(ordered, fn) for name, fn in FACETS.items()}),
+        facets=MappingProxyType(facets),
         neighbours=MappingProxyType(neighbours),
         related=MappingProxyType(related),
     )

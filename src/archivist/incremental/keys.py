@@ -13,6 +13,13 @@ from pathlib import Path
 
 import archivist
 from archivist.config import CONFIG_NAME, Config
+from archivist.enrich.volumes import (
+    named_volumes,
+    numbered_volumes,
+    volume_documents,
+    volume_of,
+    volumes_digest,
+)
 from archivist.incremental import fingerprint
 from archivist.model import Archive, Record
 from archivist.theme import theme_dir
@@ -67,14 +74,33 @@ def record_digests(records: Sequence[Record], known: Mapping[str, str]) -> dict[
     }
 
 
+_VOLUMES: list[tuple[Archive, Mapping[str, str], Mapping[str, str]]] = []
+
+
+def _volume_digests(archive: Archive) -> tuple[Mapping[str, str], Mapping[str, str]]:
+    """Each volume's digest (its numbers and ids), and volume number → volume,
+    computed once per archive."""
+    if not _VOLUMES or _VOLUMES[0][0] is not archive:
+        volumes = volume_documents(archive.records)
+        _VOLUMES[:] = [(archive, volumes_digest(volumes), numbered_volumes(volumes))]
+    return _VOLUMES[0][1], _VOLUMES[0][2]
+
+
 def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: Record) -> str:
     """Everything one record's files show: add here any cross-record fact a record
     page starts to show, or incremental builds will keep a stale page."""
     prev_id, next_id = archive.neighbours[record.id]
     linked = [prev_id, next_id, *archive.related[record.id]]
+    volume = volume_of(record)
+    volume_digests, by_number = _volume_digests(archive)
+    # "Document 286" links to the volume's document 286 when it is in the site, and
+    # "Volume VIII, Document 427" to that volume's.
+    named = sorted({by_number.get(n, "") for n in named_volumes(record)} - {""})
     return digest(
         base,
         digests[record.id],
+        volume_digests.get(volume, "-") if volume else "-",
+        *(f"{v}\0{volume_digests[v]}" for v in named),
         # The participants are in the record's digest; their pages' slugs are not.
         "\0".join(slug for _, slug in archive.participant_slugs[record.id]),
         *(f"{i}:{digests[i]}" if i else "-" for i in linked),
@@ -195,9 +221,11 @@ def related_key(
 # -- site pages (render/pages) ---------------------------------------------------------------
 
 
-def item_key(url: str, title: str, date: str, type_: str | None, summary: str | None) -> str:
+def item_key(
+    url: str, title: str, date: str, type_: str | None, summary: str | None, *more: str | None
+) -> str:
     """What lists show of a record: an edit to its body changes no list."""
-    return digest(url, title, date, type_ or "\0", summary or "\0")
+    return digest(url, title, date, type_ or "\0", summary or "\0", *(m or "\0" for m in more))
 
 
 def list_page_key(template: str, items_as: str, context: str, entries: Iterable[str]) -> str:

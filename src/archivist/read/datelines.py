@@ -132,6 +132,7 @@ _HANDLING = frozenset(["for", "the", "prime", "minister", "himself", "alone", "o
 
 _UNDATED = re.compile(r"(?<![A-Za-z])(?:n\.\s?d\.?|[Uu]ndated)(?![A-Za-z])")
 _MD_NOTE_REF = re.compile(r"\[\^?\d{1,3}\]\(#[^()\s]{0,20}\)|\[\^?\d{1,3}\]")
+_LINKED_NOTE_REF = re.compile(r"\[\^?\d{1,3}\]\(#[^()\s]{0,20}\)")
 _EMPHASIS = re.compile(r"\*\*|(?<!\w)_|_(?!\w)")
 
 # --- one line at a time ------------------------------------------------------------
@@ -630,6 +631,10 @@ def split_body(body: str) -> BodyParts:
     text = "\n".join(kept).rstrip()
     text = text.lstrip("\n")
     source = _citation(lines[source_at]) if source_at is not None else None
+    if source:
+        # A note marker inside the reference (`[UKNA: CAB 148/25[1](#f1)]`) is the
+        # page's, not the citation's.
+        source = _LINKED_NOTE_REF.sub("", source)
     first_note = min(notes.lines) if notes and notes.lines else None
     return BodyParts(
         body=text,

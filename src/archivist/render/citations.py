@@ -12,6 +12,7 @@ BibTeX is a few lines with careful escaping (record text may hold `{`, `%`, `\\`
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -20,9 +21,37 @@ from typing import Any
 import rispy  # no stubs; see pyproject mypy overrides
 
 from archivist.config import Config
-from archivist.model import Record
+from archivist.model import ArchiveDate, Record
 from archivist.render import urls
 from archivist.render.metadata import authors, date_parts, language_tag, recipients
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December",
+)  # fmt: skip
+_ISO_TEXT = re.compile(r"\s*(\d{4})-(\d{2})(?:-(\d{2}))?\s*")
+
+
+def written_date(date: ArchiveDate) -> str:
+    """The date for people: as written, or, when the source gives only an ISO value,
+    written out (`1946-12-08` → `8 December 1946`, `1946-12` → `December 1946`)."""
+    if "/" in date.text:  # an ISO range: `1870-08-08/1870-08-21`
+        lo, _, hi = date.text.partition("/")
+        lo_text, hi_text = written_date(ArchiveDate(lo)), written_date(ArchiveDate(hi))
+        if lo_text != lo and hi_text != hi:
+            return f"{lo_text} – {hi_text}"
+        return date.text
+    m = _ISO_TEXT.fullmatch(date.text)
+    if m is None:
+        return date.text
+    year, month, day = int(m[1]), int(m[2]), m[3]
+    try:
+        dt.date(year, month, int(day or 1))
+    except ValueError:
+        return date.text
+    written = f"{MONTHS[month - 1]} {year}"
+    return f"{int(day)} {written}" if day else written
+
 
 # Record types (case-folded) that are correspondence: RIS `PCOMM`, CSL `letter`.
 CORRESPONDENCE = frozenset(
@@ -97,7 +126,7 @@ def chicago_note(record: Record, config: Config) -> ChicagoNote:
         kind = _flat(record.type)
         # A generic descriptor is lower-case in a note ("telegram"); a name is kept.
         rest.append(kind.lower() if kind == kind.capitalize() else kind)
-    rest.append(_flat(record.date.text) if record.date else "n.d.")
+    rest.append(_flat(written_date(record.date)) if record.date else "n.d.")
     if record.source:
         rest.append(_flat(record.source).rstrip(". "))
     flat_source = _flat(record.source or "").casefold()

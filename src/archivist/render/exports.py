@@ -16,7 +16,7 @@ from xml.sax.saxutils import quoteattr
 
 from archivist.config import Config
 from archivist.model import Archive, Record
-from archivist.render import metadata, urls
+from archivist.render import citations, metadata, urls
 
 
 def record_data(record: Record, archive: Archive, config: Config) -> dict[str, Any]:
@@ -45,6 +45,7 @@ def record_data(record: Record, archive: Archive, config: Config) -> dict[str, A
         "classification": record.classification,
         "archive": record.archive,
         "collections": list(record.collections),
+        "number": record.number,
         "subjects": list(record.subjects),
         "source": record.source,
         "translators": list(record.translators),
@@ -92,6 +93,7 @@ CSV_SCHEMA: dict[str, tuple[str, str]] = {
     "classification": ("string", "Original security classification"),
     "archive": ("string", "Holding archive"),
     "collections": ("string", "Collections, separated by `; `"),
+    "number": ("string", "The record's number in its collection (a volume's document number)"),
     "subjects": ("string", "Subjects, separated by `; `"),
     "source": ("string", "Source citation as written"),
     "translators": ("string", "Translators, separated by `; `"),
@@ -310,7 +312,7 @@ def feed(config: Config, archive: Archive, limit: int = 50) -> str:
             out.append(f"<author><name>{xml_text(name)}</name></author>")
         for subject in r.subjects:
             out.append(f"<category term={xml_attr(subject)}/>")
-        date = r.date.text if r.date else "Undated"
+        date = citations.written_date(r.date) if r.date else "Undated"
         summary = f"{date}. {r.summary}" if r.summary else date
         out.append(f"<summary>{xml_text(summary)}</summary>")
         out.append("</entry>")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -25,11 +25,16 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from archivist.enrich.volumes import volume_number
 from archivist.model import Note
 
 _EDITORIAL = re.compile(r"\[([^\[\]\n]{1,120})\]")
 _BRACKET_LABEL = re.compile(r"\[([^\[\]\n:]{1,80}):\]\s*")
 _INTERJECTION = re.compile(r"\(([^()\n:]{1,60}):\s")
+# A note marker written as an in-page link, `[1](#f1)`; the number in its anchor.
+_ANCHORED_MARKER = re.compile(r"\[ ?(\(?\d{1,4}[a-z]?[).]?|[*†‡§]|) ?\]\(#([^()\s]{0,40})\)")
+_ANCHOR_NUMBER = re.compile(r"f(?:n|_\d+_)?(\d+)|^(\d+)$")
+_EMPHASIS_MARKS = re.compile(r"[_*]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,20 +43,33 @@ class BodyContext:
 
     speakers: Mapping[str, str]
     notes: Sequence[Note] = ()
+    # The documents of the record's volume: number → the URL of its page.
+    documents: Mapping[str, str] = field(default_factory=dict)
+    # Other volumes by number (`8` for "Volume VIII"): their documents, as above.
+    volumes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _editorial_rule(state: StateInline, silent: bool) -> bool:
     """`[sic]`, `[a step]`, `[illegible]` → an editorial span; `[1]` → a note link."""
     if state.src[state.pos] != "[":
         return False
+    marker = _ANCHORED_MARKER.match(state.src, state.pos, state.posMax)
+    if marker:
+        # A note marker written as an in-page link (DAFP's `[1](#f1)`, now and then
+        # garbled as `[1)](#f10)` or `[](#f9)`): the target is the source site's, so
+        # the marker links to the record's note instead, found by label or by anchor.
+        if not silent:
+            _note_marker(state, _marker_label(state, marker.group(1), marker.group(2)))
+        state.pos = marker.end()
+        return True
     match = _EDITORIAL.match(state.src, state.pos)
     if not match:
         return False
     end = match.end()
+    inner = match.group(1)
     # Leave real Markdown links and footnote references to their own rules.
     if end < state.posMax and state.src[end] in "([:":
         return False
-    inner = match.group(1)
     if inner.startswith("^"):
         return False
     # `[Mao:]` opening a paragraph is a speaker label, left for the turns rule.
@@ -59,30 +77,84 @@ def _editorial_rule(state: StateInline, silent: bool) -> bool:
         return False
     ctx: BodyContext | None = state.env.get("archivist")
     labels = {n.label for n in ctx.notes} if ctx else set()
-    if not silent:
-        token = state.push("html_inline", "", 0)
-        if inner in labels:
-            # Markers seen, per label: the first is `ref-<label>`, later ones get a suffix
-            # so ids stay unique and the note links back to the first.
-            seen: dict[str, int] = state.env.setdefault("archivist_refs", {})
-            seen[inner] = seen.get(inner, 0) + 1
-            ident = escape(_note_id(inner), quote=True)
-            suffix = "" if seen[inner] == 1 else f"-{seen[inner]}"
-            token.content = (
-                f'<sup class="note-ref"><a href="#note-{ident}" id="ref-{ident}{suffix}" '
-                f'aria-label="Note {escape(inner)}">[{escape(inner)}]</a></sup>'
-            )
-        else:
-            kind = editorial_kind(inner)
-            token.content = f'<span class="editorial editorial-{kind}">[{escape(inner)}]</span>'
+    if silent:
+        state.pos = end
+        return True
+    if inner in labels:
+        _note_marker(state, inner)
+        state.pos = end
+        return True
+    kind = editorial_kind(_EMPHASIS_MARKS.sub("", inner))
+    ident = ""
+    if kind == "page":
+        # A printed page's start: an anchor to cite (`#page-213`), once per page.
+        pages: set[str] = state.env.setdefault("archivist_pages", set())
+        page = _note_id(inner[2:].strip())
+        if page not in pages:
+            pages.add(page)
+            ident = f' id="page-{escape(page, quote=True)}"'
+    state.push("html_inline", "", 0).content = f'<span class="editorial editorial-{kind}"{ident}>['
+    if _EMPHASIS_MARKS.search(inner):
+        # `[ _matter omitted_ ]`: the insertion's own emphasis is Markdown too (text
+        # bodies have no emphasis rule, so there `_` stays a character).
+        start, stop = state.pos, state.posMax
+        state.pos, state.posMax = start + 1, end - 1
+        state.md.inline.tokenize(state)
+        state.pos, state.posMax = start, stop
+    else:
+        state.push("text", "", 0).content = inner
+    state.push("html_inline", "", 0).content = "]</span>"
     state.pos = end
     return True
+
+
+def _marker_label(state: StateInline, written: str, anchor: str) -> str:
+    """The note a linked marker means: its label as written when the record has that
+    note, else the number its anchor names (`f10`, `f_94_1`, `21_f1`), else as written."""
+    ctx: BodyContext | None = state.env.get("archivist")
+    labels = {n.label for n in ctx.notes} if ctx else set()
+    if written in labels:
+        return written
+    found = _ANCHOR_NUMBER.search(anchor)
+    number = next((g for g in found.groups() if g), "") if found else ""
+    label = written.strip("().")
+    if number in labels or not label:
+        return number or written
+    return label
+
+
+def _note_marker(state: StateInline, label: str) -> None:
+    """A note marker: a link to the note with `label` when the record has one, else
+    the label as written (a link to a missing note would point nowhere)."""
+    ctx: BodyContext | None = state.env.get("archivist")
+    token = state.push("html_inline", "", 0)
+    if not ctx or label not in {n.label for n in ctx.notes}:
+        token.content = f'<sup class="note-ref">[{escape(label)}]</sup>'
+        return
+    # Markers seen, per label: the first is `ref-<label>`, later ones get a suffix
+    # so ids stay unique and the note links back to the first.
+    seen: dict[str, int] = state.env.setdefault("archivist_refs", {})
+    seen[label] = seen.get(label, 0) + 1
+    ident = escape(_note_id(label), quote=True)
+    suffix = "" if seen[label] == 1 else f"-{seen[label]}"
+    token.content = (
+        f'<sup class="note-ref"><a href="#note-{ident}" id="ref-{ident}{suffix}" '
+        f'aria-label="Note {escape(label)}">[{escape(label)}]</a></sup>'
+    )
 
 
 # Editorial marks by kind; everything else in brackets is an editorial insertion.
 _EDITORIAL_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sic", re.compile(r"^\s*sic\s*!?\s*$", re.I)),
-    ("gap", re.compile(r"^\s*(…|\.{2,}|\.\s\.\s\.|omitted|omission|gap)\s*$", re.I)),
+    ("page", re.compile(r"^p\.\s?[\w.-]{1,20}$")),
+    (
+        "gap",
+        re.compile(
+            r"^\s*(…|\.{2,}|\.\s\.\s\.|(?:matter |text |passage |words? )?omitted|omission|gap)"
+            r"\s*$",
+            re.I,
+        ),
+    ),
     (
         "illegible",
         re.compile(r"^\s*(illegible|unclear|indecipherable|unreadable)\b.*$", re.I),
@@ -167,6 +239,83 @@ def _turns_rule(state: StateCore) -> None:
             _mark_interjections(token.children, speakers)
 
 
+# "Document 286", "Documents 12 and 13", "Documents 4, 5 and 7", "Doc. 5", "Docs 5 & 6";
+# not "Document 12 of Volume 9" (another volume's).
+_XREF = re.compile(
+    r"\b(?P<word>Documents?|Docs?\.?)\s+(?P<first>\d{1,5}[A-Z]?)\b"
+    r"(?P<more>(?:(?:,\s*|,?\s+and\s+|\s*&\s*)\d{1,5}[A-Z]?\b)*)"
+    r"(?:(?=\s*,?\s+(?:of|in)\s+(?:the\s+)?Vol(?:ume|\.)?\s+(?P<volume>[0-9]{1,4}|[IVXLC]{1,8})\b))?"
+)
+# "Volume VIII, Document 427": another volume's document.
+_VOLUME_BEFORE = re.compile(r"\bVol(?:ume|\.)?\s+([0-9]{1,4}|[IVXLC]{1,8}),?\s*$")
+_XREF_NUMBER = re.compile(r"\d{1,5}[A-Z]?\b")
+
+
+def _xrefs_rule(state: StateCore) -> None:
+    """Link references to documents of the record's volume that are in the site."""
+    ctx: BodyContext | None = state.env.get("archivist")
+    if not ctx or not (ctx.documents or ctx.volumes):
+        return
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            token.children = _link_references(token.children, ctx)
+
+
+def _link_references(children: list[Token], ctx: BodyContext) -> list[Token]:
+    out: list[Token] = []
+    depth = 0  # inside a link already: left alone
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        if child.type != "text" or depth or "Doc" not in child.content:
+            out.append(child)
+            continue
+        text, pos, pieces = child.content, 0, []
+        for m in _XREF.finditer(text):
+            before = _VOLUME_BEFORE.search(text, max(0, m.start() - 24), m.start())
+            named = before.group(1) if before else m["volume"]
+            documents = ctx.documents
+            if named:  # another volume's document: linked when that volume is here
+                documents = ctx.volumes.get(volume_number(named) or "", {})
+            if m["first"] not in documents and not any(
+                n in documents for n in _XREF_NUMBER.findall(m["more"])
+            ):
+                continue
+            pieces.append(escape(text[pos : m.start()]))
+            pieces.append(_reference_html(m, documents))
+            pos = m.end()
+        if not pieces:
+            out.append(child)
+            continue
+        pieces.append(escape(text[pos:]))
+        html = Token("html_inline", "", 0)
+        html.content = "".join(pieces)
+        out.append(html)
+    return out
+
+
+def _reference_html(m: re.Match[str], documents: Mapping[str, str]) -> str:
+    """The reference with each number of a document in the site linked to it (the
+    first together with its word: `Document 286`)."""
+
+    def link(text: str, number: str) -> str:
+        url = documents.get(number)
+        if url is None:
+            return escape(text)
+        return f'<a class="doc-ref" href="{escape(url, quote=True)}">{escape(text)}</a>'
+
+    head = m.group(0)[: m.end("first") - m.start()]
+    more, out, pos = m["more"], [link(head, m["first"])], 0
+    for n in _XREF_NUMBER.finditer(more):
+        out.append(escape(more[pos : n.start()]))
+        out.append(link(n.group(), n.group()))
+        pos = n.end()
+    out.append(escape(more[pos:]))
+    return "".join(out)
+
+
 def _mark_interjections(children: list[Token], speakers: Mapping[str, str]) -> None:
     """`(Popovic: This news is true.)` → an interjection with its speaker marked."""
     i = 0
@@ -226,6 +375,7 @@ def _footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any,
 def _configure(md: MarkdownIt) -> MarkdownIt:
     md.inline.ruler.before("link", "archivist_editorial", _editorial_rule)
     md.core.ruler.push("archivist_turns", _turns_rule)
+    md.core.ruler.push("archivist_xrefs", _xrefs_rule)
     return md
 
 
@@ -243,7 +393,8 @@ def markdown_parser(allow_html: bool = False) -> MarkdownIt:
 
 def text_parser() -> MarkdownIt:
     md = MarkdownIt("zero", {"breaks": True})
-    md.enable(["newline"])
+    # Pipe tables (a header row, then `| --- |`): how the TEI reader writes a table.
+    md.enable(["newline", "table"])
     return _configure(md)
 
 
@@ -262,7 +413,9 @@ def notes_html(
         if ident in used:
             continue  # two labels that make the same id: keep the first
         used.add(ident)
-        inner = md.renderInline(note.text, {"archivist": BodyContext(ctx.speakers, ())})
+        inner = md.renderInline(
+            note.text, {"archivist": BodyContext(ctx.speakers, (), ctx.documents, ctx.volumes)}
+        )
         value = f' value="{note.label}"' if note.label.isdigit() and len(note.label) < 9 else ""
         backs = "".join(
             f' <a class="note-back" href="#ref-{escape(ident, quote=True)}'

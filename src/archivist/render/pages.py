@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from archivist.config import Config
 from archivist.enrich.people import fold, role_parts
+from archivist.enrich.volumes import numbered_volumes, volume_documents, volume_of
 from archivist.incremental import keys
 from archivist.model import Archive, ArchiveDate, PersonEntry, Record, Term
 from archivist.render import citations, metadata, urls
@@ -58,6 +59,10 @@ class Item:
     roles: tuple[str, ...] = ()
     # The entry as `_item.html` renders it, for lists (see SiteRenderer.listed).
     html: Markup = field(default=Markup(""), compare=False)
+    # Where it stands in an edition (`Doc. 293`) and where it was written: what tells
+    # apart records of one title.
+    number: str | None = None
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +100,24 @@ def role_label(role: str | None) -> str | None:
     return ", ".join(parts) if parts else role
 
 
+def document_label(record: Record) -> str | None:
+    """`Volume 10, Document 293`: the record's volume (its collection, up to a colon)
+    and its number; `Document 293` without a collection; None without a number."""
+    if not record.number:
+        return None
+    if record.collections:
+        volume = record.collections[0].split(":")[0].strip()
+        return f"{volume}, Document {record.number}"
+    return f"Document {record.number}"
+
+
+def _is_telegram(record: Record) -> bool:
+    kind = (record.type or "").casefold()
+    return any(w in kind for w in ("cable", "telegram", "teleprinter", "radio", "savingram"))
+
+
 def date_text(record: Record) -> str:
-    return record.date.text if record.date else "Undated"
+    return citations.written_date(record.date) if record.date else "Undated"
 
 
 def summary_snippet(text: str | None, limit: int = 240) -> str | None:
@@ -125,6 +146,15 @@ class SiteRenderer:
             for t in terms:
                 by_slug.setdefault(t.slug, t)
         self._facet_slugs = metadata.facet_slug_sets(archive)
+        # Each volume's documents, number → its page's URL (for "Document 286").
+        href = self.env.filters["href"]
+        volumes = volume_documents(archive.records)
+        self._documents = {
+            volume: {n: href(urls.record_url(rid)) for n, rid in docs.items()}
+            for volume, docs in volumes.items()
+        }
+        # "Volume VIII, Document 427": the collections named `Volume 8: …`, by number.
+        self._by_number = {n: self._documents[v] for n, v in numbered_volumes(volumes).items()}
         self._items: dict[str, Item] = {}
         self._listed: dict[tuple[str, tuple[str, ...]], Item] = {}
         self._item_keys: dict[str, str] = {}
@@ -153,10 +183,12 @@ class SiteRenderer:
                 date_text(r),
                 r.type,
                 summary_snippet(r.summary),
+                number=f"Doc. {r.number}" if r.number else None,
+                place=r.place,
             )
         if not roles:
             return base
-        return Item(base.url, base.title, base.date, base.type, base.summary, tuple(roles))
+        return replace(base, roles=tuple(roles))
 
     def listed(self, record_id: str, roles: Sequence[str] = ()) -> Item:
         """The item with its list entry (`_item.html`) rendered, once per record and
@@ -170,7 +202,7 @@ class SiteRenderer:
             # context per call, most of the cost of so small a template.
             context = template.new_context({**self.env.globals, "item": item}, shared=True)
             html = Markup("".join(template.root_render_func(context)))
-            found = Item(item.url, item.title, item.date, item.type, item.summary, key[1], html)
+            found = replace(item, roles=key[1], html=html)
             self._listed[key] = found
         return found
 
@@ -199,7 +231,7 @@ class SiteRenderer:
             rows.append(
                 Field(
                     "Date",
-                    record.date.text,
+                    citations.written_date(record.date),
                     time=parts.iso
                     if parts and metadata.edtf_iso(record.date) == parts.iso
                     else None,
@@ -231,6 +263,9 @@ class SiteRenderer:
             rows.append(Field("Original language", ", ".join(record.original_language)))
         if record.place:
             rows.append(Field("Place", record.place))
+        number = record.extra.get("dispatch_number")
+        if isinstance(number, str):
+            rows.append(Field("Telegram number" if _is_telegram(record) else "Number", number))
         if record.classification:
             rows.append(Field("Classification", record.classification))
         if record.archive:
@@ -253,17 +288,24 @@ class SiteRenderer:
             rows.append(
                 Field(
                     "Uploaded",
-                    record.uploaded.isoformat(),
+                    citations.written_date(ArchiveDate(record.uploaded.isoformat())),
                     time=record.uploaded.isoformat(),
                 )
             )
         return rows
 
     def record_page(self, record: Record) -> str:
+        volume = volume_of(record)
+        documents = self._documents.get(volume, {}) if volume else {}
         body_html, notes = self.bodies.render(
-            record.body, record.body_format, BodyContext(self.speakers(record), record.notes)
+            record.body,
+            record.body_format,
+            BodyContext(self.speakers(record), record.notes, documents, self._by_number),
         )
         prev_id, next_id = self.archive.neighbours[record.id]
+        in_volume = volume is not None and any(
+            n and volume_of(self.archive.by_id[n]) == volume for n in (prev_id, next_id)
+        )
         year = record.date.year if record.date else None
         crumbs = [Crumb("Home", ""), Crumb("Years", urls.facet_url("years"))]
         crumbs.append(
@@ -288,6 +330,8 @@ class SiteRenderer:
             cite_urls=citations.cite_urls(record.id),
             body_lang=metadata.body_lang(record, self.config.language),
             date=date_text(record),
+            document=document_label(record),
+            in_volume=in_volume,
             fields=self.metadata(record),
             body=Markup(body_html),
             notes=Markup(notes),
@@ -376,7 +420,7 @@ class SiteRenderer:
         if found is None:
             i = self.item(record_id)
             found = self._item_keys[record_id] = keys.item_key(
-                i.url, i.title, i.date, i.type, i.summary
+                i.url, i.title, i.date, i.type, i.summary, i.number, i.place
             )
         return found
 
@@ -447,11 +491,15 @@ class SiteRenderer:
             )
             crumbs = [Crumb("Home", ""), Crumb(plural, urls.facet_url(facet))]
             for term in terms:
+                numbered = facet == "collections" and any(
+                    a.by_id[i].number for i in term.record_ids
+                )
                 yield from self.list_pages(
                     urls.facet_url(facet, term.slug),
                     f"{singular}: {term.label}",
                     [(i, ()) for i in term.record_ids],
                     crumbs,
+                    order="in document order" if numbered else None,
                 )
         yield self._page(
             "search.html", page_url="search/", page_title="Search", crumbs=[Crumb("Home", "")]

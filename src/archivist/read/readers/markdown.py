@@ -14,8 +14,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from archivist.model import Location, Participant, Problem, ReadResult, Record, Severity
-from archivist.read.datelines import split_body
+from archivist.model import (
+    ArchiveDate,
+    Location,
+    Participant,
+    Problem,
+    ReadResult,
+    Record,
+    Severity,
+)
+from archivist.read.datelines import Dateline, split_body
 from archivist.read.dates import parse_date
 from archivist.read.readers.source import Source
 from archivist.read.yamlstrict import Positioned, YamlError, YamlValue, load_mapping
@@ -216,6 +224,7 @@ _FIELDS: Mapping[str, _Field] = MappingProxyType(
         "place": _Field(("place", "location"), _text),
         "archive": _Field(("archive", "original_archive"), _text),
         "collections": _Field(("collections", "collection"), _list),
+        "number": _Field(("number", "doc_num", "document_number"), _text),
         "subjects": _Field(("subjects", "subject", "tags"), _list),
         "funders": _Field(("funders", "donors"), _list),
         "translators": _Field(("translators", "translator"), _list),
@@ -228,7 +237,33 @@ _FIELDS: Mapping[str, _Field] = MappingProxyType(
 )
 
 
-def _apply_body_parts(body: str, body_line: int, fields: dict[str, object], b: _Builder) -> str:
+_CODE_INDENT = re.compile(r"^(?: {4,}|\t)(?=\S)", re.M)
+_ISO_ONLY = re.compile(r"\s*\d{4}-\d{2}-\d{2}\s*")
+
+
+def _same_day(front: object, dateline: ArchiveDate | None) -> bool:
+    """An ISO-only front-matter date and a dateline date of the same day."""
+    return (
+        isinstance(front, ArchiveDate)
+        and dateline is not None
+        and _ISO_ONLY.fullmatch(front.text) is not None
+        and front.edtf is not None
+        and front.edtf == dateline.edtf
+    )
+
+
+def _dispatch_number(dateline: Dateline) -> str | None:
+    """The telegram's number after its type: `Cablegram UN949 NEW YORK` → `UN949`."""
+    if not dateline.type:
+        return None
+    rest = dateline.text[len(dateline.type) :] if dateline.text.startswith(dateline.type) else ""
+    m = re.match(r"\s+(\S{0,12}\d\S{0,12}?),?\s", rest)
+    return m.group(1) if m and dateline.date and m.group(1) not in dateline.date.text else None
+
+
+def _apply_body_parts(
+    body: str, body_line: int, fields: dict[str, object], b: _Builder, extras: dict[str, object]
+) -> str:
     """Fill fields the front matter lacks from the body's own dateline, notes and
     trailing archival reference (the shape of edited document collections such as
     DAFP); the front matter always wins. Bodies with Markdown footnotes are the
@@ -250,6 +285,13 @@ def _apply_body_parts(body: str, body_line: int, fields: dict[str, object], b: _
         if dateline.date is not None and "date" not in fields:
             fields["date"] = dateline.date
             b.origin["date"] = at(parts.dateline_line)
+        elif _same_day(fields.get("date"), dateline.date):
+            # The front matter's ISO value and the dateline agree: the date as the
+            # document writes it, with its time of day (`8 December 1946, 8.08 p.m.`).
+            fields["date"] = dateline.date
+        number = _dispatch_number(dateline)
+        if number:
+            extras["dispatch_number"] = number
     classification = parts.classification or (dateline.classification if dateline else None)
     if classification and not fields.get("classification"):
         fields["classification"] = classification
@@ -261,7 +303,12 @@ def _apply_body_parts(body: str, body_line: int, fields: dict[str, object], b: _
         fields["notes"] = parts.notes
         b.origin["notes"] = at(parts.notes_line)
     if parts.notes or parts.source:
-        return parts.body.strip("\n")
+        text = parts.body.strip("\n")
+        if dateline is not None:
+            # An edited document's paragraphs indented four spaces are the export's
+            # layout, not code: kept as text (note markers and emphasis in them render).
+            text = _CODE_INDENT.sub("", text)
+        return text
     return body
 
 
@@ -364,12 +411,12 @@ def read(text: str, source: Source) -> ReadResult:
     title = fields.pop("title", None)
     if not title:
         b.error(keys.get("title", "title"), "title", "missing title")
-    extra = {k: v for k, v in data.items() if k not in used}
+    extra: dict[str, object] = {k: v for k, v in data.items() if k not in used}
     body_text = body.strip("\n")
     _check_body(b, body_text, body_line)
     if b.problems and any(p.is_error for p in b.problems):
         return ReadResult(problems=tuple(b.problems))
-    body_text = _apply_body_parts(body_text, body_line, fields, b)
+    body_text = _apply_body_parts(body_text, body_line, fields, b, extra)
     record = Record(
         id=record_id,
         title=str(title),

@@ -175,7 +175,7 @@ _SKIP = {"pb", "milestone", "figure", "graphic", "fw", "gap"}
 _BLOCKS = {
     "p", "ab", "list", "item", "table", "row", "quote", "opener", "closer", "signed",
     "salute", "lg", "l", "div", "postscript", "head", "label", "trailer", "byline",
-    "epigraph", "cit", "floatingText", "dateline", "note", "bibl",
+    "epigraph", "cit", "floatingText", "dateline", "note", "bibl", "attachment",
 }  # fmt: skip
 _SPACE = re.compile(r"\s+")
 
@@ -199,6 +199,9 @@ def flat_text(node: Node, on_note: Callable[[Node], str] | None = None) -> str:
             parts.append(on_note(child) if on_note and not is_source_note(child) else "")
         elif child.tag == "lb":
             parts.append(" ")
+        elif child.tag == "pb" and on_note and norm(child.attrs.get("n", "")):
+            # A printed page begins: a citable marker in the text, never in a title.
+            parts.append(f" [p. {norm(child.attrs['n'])[:20]}] ")
         elif child.tag not in _SKIP:
             text = flat_text(child, on_note)
             # Block-level children (a list inside a paragraph) are separate words.
@@ -250,40 +253,91 @@ def render_blocks(node: Node, notes: _Notes, skip: Callable[[Node], bool]) -> li
             continue
         flush()
         if child.tag == "list":
-            lines = list_lines(child, notes, 0)
+            # One block of lines, broken where an item holds a table (a block of its own).
+            lines: list[str] = []
+            for line in list_lines(child, notes, 0):
+                if isinstance(line, str):
+                    lines.append(line)
+                    continue
+                if lines:
+                    blocks.append("\n".join(lines))
+                    lines = []
+                blocks.extend(table_blocks(line, notes))
             if lines:
                 blocks.append("\n".join(lines))
         elif child.tag == "table":
-            rows = [
-                " | ".join(norm(flat_text(c, notes.marker)) for c in row.elements())
-                for row in child.elements()
-                if row.tag == "row"
-            ]
-            if rows:
-                blocks.append("\n".join(rows))
+            blocks.extend(table_blocks(child, notes))
         else:
             blocks.extend(render_blocks(child, notes, skip))
     flush()
     return blocks
 
 
-def list_lines(node: Node, notes: _Notes, depth: int) -> list[str]:
-    """One line per item; a nested list's items follow, indented two spaces a level."""
-    lines: list[str] = []
+def table_blocks(table: Node, notes: _Notes) -> list[str]:
+    """A table as a pipe table (its head as a paragraph before it): the first row heads
+    the columns, every row padded to the widest; `|` in a cell is a full-width bar."""
+    blocks: list[str] = []
+    rows: list[list[str]] = []
+    for part in table.elements():
+        if part.tag == "head":
+            text = norm(flat_text(part, notes.marker))
+            if text:
+                blocks.append(text)
+        elif part.tag == "row":
+            cells = [
+                norm(flat_text(c, notes.marker)).replace("|", "\uff5c")
+                for c in part.elements()
+                if c.tag == "cell"
+            ]
+            if any(cells):
+                rows.append(cells)
+    if not rows:
+        return blocks
+    width = max(len(r) for r in rows)
+    lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows[:1]]
+    lines.append("|" + " --- |" * width)
+    lines += ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows[1:]]
+    blocks.append("\n".join(lines))
+    return blocks
+
+
+def list_lines(node: Node, notes: _Notes, depth: int) -> list[str | Node]:
+    """One line per item, after its label (`1.`, `(a)`); a nested list's items follow,
+    indented two spaces a level."""
+    lines: list[str | Node] = []
+    label = ""
     for item in node.elements():
         if item.tag == "head":
             lines.append("  " * depth + norm(flat_text(item, notes.marker)))
             continue
+        if item.tag == "label":
+            label = norm(flat_text(item, notes.marker))
+            continue
         if item.tag != "item":
             continue
         own = Node("item", {}, 0, 0, [c for c in item.children if not _is_list(c)])
-        text = norm(flat_text(own, notes.marker))
+        tables = [n for n in walk(own, lambda n: n.tag == "table") if n.tag == "table"]
+        text = norm(f"{label} {flat_text(_without(own, tables), notes.marker)}")
+        label = ""
         if text:
             lines.append("  " * depth + text)
+        lines.extend(tables)
         for sub in item.elements():
             if sub.tag == "list":
                 lines.extend(list_lines(sub, notes, depth + 1))
     return lines
+
+
+def _without(node: Node, drop: list[Node]) -> Node:
+    """`node` with the elements in `drop` left out, at any depth (a copy)."""
+    if not drop:
+        return node
+    kids = [
+        c if isinstance(c, str) else _without(c, drop)
+        for c in node.children
+        if not any(c is d for d in drop)
+    ]
+    return Node(node.tag, node.attrs, node.line, node.col, kids)
 
 
 def _is_list(child: Node | str) -> bool:
@@ -300,6 +354,11 @@ def walk(node: Node, stop: Callable[[Node], bool]) -> Iterator[Node]:
 
 def _is_document(node: Node) -> bool:
     return node.tag == "div" and node.attrs.get("type") == "document"
+
+
+def _is_part(node: Node) -> bool:
+    """A document's attachment: a nested document or a `frus:attachment`."""
+    return _is_document(node) or node.tag == "attachment"
 
 
 # ------------------------------------------------------------------ rules: datelines
@@ -525,7 +584,8 @@ def read(text: str, source: Source) -> ReadResult:
     if parsed.root is None:
         return ReadResult(problems=parsed.problems)
     root = parsed.root
-    docs = [n for n in walk(root, lambda _n: False) if _is_document(n)]
+    # Top-level documents only: one nested in another is an attachment of its parent.
+    docs = [n for n in walk(root, _is_document) if _is_document(n)]
     if not docs:
         where = Location(source.path, root.line, root.col)
         problem = Problem(where, "document", "no div[@type='document'] in the file")
@@ -622,20 +682,27 @@ def _read_document(
     # Insertion order is kept in the Record, so each step adds its keys in turn.
     origin: dict[str, Location] = {"id": at}
     extra = _document_extra(div, ctx)
-    own = list(walk(div, _is_document))
+    own = list(walk(div, _is_part))  # the document's own, not its attachments'
+
     head = next((n for n in div.elements() if n.tag == "head"), None)
     dateline = next((n for n in own if n.tag == "dateline"), None)
     source_note = next((n for n in own if is_source_note(n)), None)
 
     title = norm(flat_text(head)) if head is not None else ""  # notes left out
+    if _UNTITLED.fullmatch(title):
+        title = ""  # `[Untitled]`: the edition's placeholder, not a title
     if head is not None:
         origin["title"] = Location(path, head.line, head.col)
     src, classification = _document_source(source_note, ctx, at, origin, problems)
     date, place = _document_date(dateline, ctx, at, origin, extra, problems)
+    span = _span_date(div)
+    if span is not None and (date is None or not date.is_normalized or dateline is None):
+        date = span  # the edition's own date for a document whose dateline lacks one
+        origin["date"] = at
     participants = _document_participants(div, path, origin)
     blocks, notes = _document_body(div, head, dateline, path, origin)
     if not title:
-        title = _supplied_title(blocks, previous_title)
+        title = _supplied_title(blocks, previous_title, own, dateline)
         extra["title_supplied"] = True
         problems.append(
             Problem(at, "title", f"document has no head; titled {title!r}", Severity.WARNING)
@@ -645,6 +712,9 @@ def _read_document(
     record = Record(
         id=_record_id(div, index, ctx), title=title, path=path, date=date,
         participants=participants, source=src, classification=classification, place=place,
+        number=norm(div.attrs.get("n", "")) or None,
+        # A volume of documents is their collection: its page is the table of contents.
+        collections=(ctx.file_title,) if ctx.file_title and not ctx.single else (),
         body="\n\n".join(blocks), body_format="text", notes=tuple(notes.notes),
         record_id=None, origin=MappingProxyType(origin), extra=MappingProxyType(extra),
     )  # fmt: skip
@@ -706,12 +776,13 @@ def _document_body(
 ) -> tuple[list[str], _Notes]:
     """The body's text blocks and its footnotes.
 
-    The head, dateline and source note are fields, and a nested document is a record of
-    its own, so none of them is body.
+    The head, dateline and source note are fields, so none of them is body; an
+    attachment (a nested document, `frus:attachment`) is a part of the body, with its
+    own head, dateline, text and signature as blocks.
     """
 
     def skip(node: Node) -> bool:
-        return node is head or node is dateline or is_source_note(node) or _is_document(node)
+        return node is head or node is dateline or is_source_note(node)
 
     # Notes in the head and dateline (kept out of the body) come first, without a marker.
     notes = _Notes()
@@ -735,12 +806,38 @@ def _notes_in(node: Node | None) -> list[Node]:
     return [n for n in walk(node, stop) if n.tag == "note" and not is_source_note(n)]
 
 
-def _supplied_title(blocks: list[str], parent: str | None) -> str:
-    """`Attachment 1 to <parent title>` when the text opens with its label."""
-    label = "Attachment"
+def _supplied_title(
+    blocks: list[str], parent: str | None, own: list[Node], dateline: Node | None
+) -> str:
+    """A title supplied in brackets: `Attachment 1 to <parent title>` when the text
+    opens with its label; else who signed it and its dateline (`[Bismarck, Versailles,
+    October 10, 1870]`); else its opening words."""
     if blocks and _ATTACHMENT.fullmatch(blocks[0]):
-        label = blocks[0]
-    return f"{label} to {parent}" if parent else label
+        return f"{blocks[0]} to {parent}" if parent else blocks[0]
+    signed = next((n for n in own if n.tag == "signed"), None)
+    parts = [norm(flat_text(n)).strip(" .,;:") for n in (signed, dateline) if n is not None]
+    parts = [p for p in parts if p]
+    if parts:
+        return "[" + ", ".join(parts)[:200] + "]"
+    words = " ".join(blocks[:1]).split()
+    if words:
+        opening = " ".join(words[:10])
+        return "[" + opening + ("…" if len(words) > 10 else "") + "]"
+    return f"[Attachment to {parent}]" if parent else "[Untitled document]"
+
+
+# `[Untitled]` (with a margin number, `[Untitled][8]`), or nothing at all.
+_UNTITLED = re.compile(r"(?:\[?\s*untitled\s*\]?(?:\s*\[[^\[\]]{1,10}\])?)?", re.I)
+
+
+def _span_date(div: Node) -> ArchiveDate | None:
+    """The date FRUS gives a document as `frus:doc-dateTime-min/max` (its first and
+    last possible moment), as a day or a range of days."""
+    lo = div.attrs.get("doc-dateTime-min", "")[:10]
+    hi = div.attrs.get("doc-dateTime-max", "")[:10] or lo
+    if not lo:
+        return None
+    return date_from_attrs({"when": lo} if lo == hi else {"from": lo, "to": hi}, "")
 
 
 def _document_date(
