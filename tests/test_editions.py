@@ -39,6 +39,15 @@ def test_every_marker_convention_links_both_ways(marker: str, fmt: str) -> None:
     assert "](#" not in page
 
 
+@pytest.mark.parametrize("fmt", ["markdown", "text"])
+def test_an_exclamation_mark_before_a_marker_is_not_an_image(fmt: str) -> None:
+    # DAFP: "…recent developments in the region![2](#f2)"
+    page = _page("Plenty to discuss in the region![2](#f2)", fmt)
+    assert "<img" not in page
+    assert "region!" in page and '<a href="#note-2" id="ref-2"' in page
+    assert broken(page) == []
+
+
 def test_markdown_footnotes_link_both_ways() -> None:
     page = _page("Text.[^1]\n\n[^1]: A note.", notes=())
     assert 'href="#fn-1"' in page and 'id="fn-1"' in page and 'href="#fnref-1"' in page

@@ -372,7 +372,21 @@ def _footnote_anchor(self: Any, tokens: Sequence[Token], idx: int, options: Any,
     )
 
 
+def _bang_marker_rule(state: StateInline, silent: bool) -> bool:
+    """`the region![2](#f2)`: a "!" before a note marker ends a sentence; it does not
+    make the marker an image."""
+    if state.src[state.pos] != "!" or not _ANCHORED_MARKER.match(
+        state.src, state.pos + 1, state.posMax
+    ):
+        return False
+    if not silent:
+        state.pending += "!"
+    state.pos += 1
+    return True
+
+
 def _configure(md: MarkdownIt) -> MarkdownIt:
+    md.inline.ruler.before("image", "archivist_bang_marker", _bang_marker_rule)
     md.inline.ruler.before("link", "archivist_editorial", _editorial_rule)
     md.core.ruler.push("archivist_turns", _turns_rule)
     md.core.ruler.push("archivist_xrefs", _xrefs_rule)
