@@ -363,17 +363,7 @@ class SiteRenderer:
         links = [f'    <li><a href="{escape(href(u))}">{n}</a></li>\n' for n, u in page_urls]
         for page in range(1, pages + 1):
             chunk = entries[(page - 1) * size : page * size]
-            current = f'    <li><span aria-current="page">{page}</span></li>\n'
-            pager = Pager(
-                page,
-                pages,
-                urls.paged(url, page - 1) if page > 1 else None,
-                urls.paged(url, page + 1) if page < pages else None,
-                page_urls,
-                Markup("".join([*links[: page - 1], current, *links[page:]]))
-                if page_urls
-                else Markup(""),
-            )
+            pager = _pager(url, page, pages, page_urls, links)
             page_url = urls.paged(url, page)
             heading = title if page == 1 else f"{title} (page {page} of {pages})"
             yield self._page(
@@ -556,17 +546,7 @@ class SiteRenderer:
                         _life(e.person.born, e.person.died),
                     )
                 )
-            current = f'    <li><span aria-current="page">{page}</span></li>\n'
-            pager = Pager(
-                page,
-                pages,
-                urls.paged(url, page - 1) if page > 1 else None,
-                urls.paged(url, page + 1) if page < pages else None,
-                page_urls,
-                Markup("".join([*links[: page - 1], current, *links[page:]]))
-                if page_urls
-                else Markup(""),
-            )
+            pager = _pager(url, page, pages, page_urls, links)
             yield self._page(
                 "people.html",
                 page_url=urls.paged(url, page),
@@ -642,6 +622,22 @@ def _index_name(name: str, *, by_surname: bool) -> tuple[str, str]:
 def _letter(key: str) -> str:
     first = key[:1].upper()
     return first if "A" <= first <= "Z" else "#"
+
+
+def _pager(
+    url: str, page: int, pages: int, page_urls: tuple[tuple[int, str], ...], links: list[str]
+) -> Pager:
+    """Page `page` of a list at `url`: its neighbours and the links to every page, made
+    once per list (`links`), with the current page's link replaced by its number."""
+    current = f'    <li><span aria-current="page">{page}</span></li>\n'
+    return Pager(
+        page,
+        pages,
+        urls.paged(url, page - 1) if page > 1 else None,
+        urls.paged(url, page + 1) if page < pages else None,
+        page_urls,
+        Markup("".join([*links[: page - 1], current, *links[page:]])) if page_urls else Markup(""),
+    )
 
 
 def precision(date: ArchiveDate) -> str | None:
