@@ -18,13 +18,11 @@ from archivist.model import Participant, ReadResult, Severity
 from archivist.read.readers import Source, read_file
 from archivist.read.readers.tei import (
     classification_in,
-    date_from_attrs,
-    day_range,
     is_attendance_label,
     read,
-    split_dateline,
     strip_source_prefix,
 )
+from archivist.read.readers.tei_dates import date_from_attrs, day_range, split_dateline
 from conftest import REPO, corpus_path
 
 FIXTURES = Path(__file__).parent / "fixtures" / "tei"
