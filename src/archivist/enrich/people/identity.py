@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from archivist.enrich.people.authority import Office
@@ -153,6 +153,30 @@ def _clusters(
     return of_key, ambiguous
 
 
+@dataclass
+class _Uses:
+    """How often each participant name is used, overall and per collection."""
+
+    uses: Counter[str] = field(default_factory=Counter)
+    in_collection: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    uses_in: Counter[tuple[str, str]] = field(default_factory=Counter)  # (collection, name)
+    keys: dict[str, str] = field(default_factory=dict)  # name → person_key
+
+    @classmethod
+    def of(cls, records: Iterable[Record]) -> _Uses:
+        found = cls()
+        for record in records:
+            for p in record.participants:
+                found.uses[p.name] += 1
+                found.in_collection[p.name].add(collection_of(record))
+                found.uses_in[(collection_of(record), p.name)] += 1
+        found.keys = {name: person_key(name) for name in found.uses}
+        return found
+
+    def is_full(self, name: str) -> bool:
+        return len(self.keys[name].split()) > 1
+
+
 def identify(
     records: Iterable[Record],
     person_for: Callable[[str], Person],
@@ -161,59 +185,103 @@ def identify(
 ) -> Identities:
     """Kinds and persons for every participant name of the archive (see the module);
     `offices` (the authority's terms) make an office named alone its holder's."""
-    records = list(records)
-    uses: Counter[str] = Counter()
-    in_collection: dict[str, set[str]] = defaultdict(set)
-    uses_in: Counter[tuple[str, str]] = Counter()  # (collection, name) → uses
-    for record in records:
-        for p in record.participants:
-            uses[p.name] += 1
-            in_collection[p.name].add(collection_of(record))
-            uses_in[(collection_of(record), p.name)] += 1
-    keys = {name: person_key(name) for name in uses}
-    surnames = {k.split()[-1] for k in keys.values() if len(k.split()) > 1}
+    u = _Uses.of(records)
+    surnames = {k.split()[-1] for k in u.keys.values() if len(k.split()) > 1}
     out = Identities()
-    for name in uses:
+    for name in u.uses:
         out.kinds[name] = kind_of(name, surnames)
+    _organizations(u, out)
+    # Persons: the authority first, then full names, then surnames alone.
+    authority, full, short = _person_names(u, out, known)
+    members, person_like, of_key = _full_name_groups(u, out, authority, full)
+    joined, alone = _join_surnames(u, out, short, members, person_like)
+    persons, lone = _person_pages(u, out, members, alone, person_for)
+    for name in u.uses:
+        if out.kinds[name] != "person":
+            continue
+        for c in u.in_collection[name]:
+            if name in authority:
+                person = authority[name]
+            elif u.is_full(name):
+                person = persons[of_key[u.keys[name]].key]
+            elif (c, name) in joined:
+                person = persons[joined[(c, name)]]
+            else:
+                person = lone[u.keys[name] or name]
+            out.person_of[(c, name)] = person
+    for term in offices:
+        holder = (known(term.name) if known else None) or person_for(term.name)
+        holder = replace(holder, kind="person")
+        out.terms.setdefault(name_key(term.office), []).append((term, holder))
+    out.merges.sort()
+    out.ambiguous = sorted(set(out.ambiguous))
+    return out
 
-    # Organizations: one per key, shown in the form most used.
+
+def _organizations(u: _Uses, out: Identities) -> None:
+    """One organization per key, shown in the form most used."""
     org_names: dict[str, Counter[str]] = defaultdict(Counter)
-    for name in uses:
+    for name in u.uses:
         if out.kinds[name] == "organization":
-            org_names[name_key(name) or name][name] += uses[name]
+            org_names[name_key(name) or name][name] += u.uses[name]
     for key, names in org_names.items():
         shown = _most_used(names)
         org = _named(Person(slug=slugify(key), name=shown, kind="organization"), shown, names)
         for name in names:
             out.organization_of[name] = org
 
-    # Persons: the authority first, then full names, then surnames alone.
+
+def _person_names(
+    u: _Uses, out: Identities, known: Known | None
+) -> tuple[dict[str, Person], Counter[str], list[str]]:
+    """Person names sorted three ways: in the authority, full names (uses by key),
+    and surnames alone."""
     authority: dict[str, Person] = {}
     full: Counter[str] = Counter()
     short: list[str] = []
-    for name in uses:
+    for name in u.uses:
         if out.kinds[name] != "person":
             continue
         found = known(name) if known else None
         if found is not None:
             authority[name] = found
-        elif len(keys[name].split()) > 1:
-            full[keys[name]] += uses[name]
+        elif u.is_full(name):
+            full[u.keys[name]] += u.uses[name]
         else:
             short.append(name)
+    return authority, full, short
+
+
+def _full_name_groups(
+    u: _Uses, out: Identities, authority: Mapping[str, Person], full: Counter[str]
+) -> tuple[dict[str, Counter[str]], dict[str, bool], dict[str, _Cluster]]:
+    """Full names grouped under a head key each (with the names in each group), and
+    whether each key looks like a person's name."""
     person_like: dict[str, bool] = defaultdict(bool)
-    for name in uses:
-        if keys[name] in full:
+    for name in u.uses:
+        if u.keys[name] in full:
             initials = any(_INITIAL.match(t) for t in name.split()[:-1])
-            person_like[keys[name]] |= initials or _person_like(name)
+            person_like[u.keys[name]] |= initials or _person_like(name)
     of_key, ambiguous_full = _clusters(full, person_like)
     out.ambiguous += ambiguous_full
     members: dict[str, Counter[str]] = defaultdict(Counter)  # head key → names
-    for name in uses:
+    for name in u.uses:
         if name in authority or out.kinds[name] != "person":
             continue
-        if len(keys[name].split()) > 1:
-            members[of_key[keys[name]].key][name] += uses[name]
+        if u.is_full(name):
+            members[of_key[u.keys[name]].key][name] += u.uses[name]
+    return members, person_like, of_key
+
+
+def _join_surnames(
+    u: _Uses,
+    out: Identities,
+    short: list[str],
+    members: dict[str, Counter[str]],
+    person_like: Mapping[str, bool],
+) -> tuple[dict[tuple[str, str], str], dict[str, Counter[str]]]:
+    """Each surname alone joined, collection by collection, to the one full-named
+    person it can only mean; the rest left alone (ambiguous ones reported)."""
     heads_in: dict[tuple[str, str], set[str]] = defaultdict(set)  # (collection, surname)
     heads_of: dict[str, set[str]] = defaultdict(set)  # surname → heads
     uses_in_head: Counter[tuple[str, str]] = Counter()  # (collection, head) → uses
@@ -223,20 +291,20 @@ def identify(
         surname = head.split()[-1]
         heads_of[surname].add(head)
         for name in names:
-            for c in in_collection[name]:
+            for c in u.in_collection[name]:
                 heads_in[(c, surname)].add(head)
-                uses_in_head[(c, head)] += uses_in[(c, name)]
+                uses_in_head[(c, head)] += u.uses_in[(c, name)]
     weight = {head: sum(names.values()) for head, names in members.items()}
     joined: dict[tuple[str, str], str] = {}  # (collection, short name) → head key
     alone: dict[str, Counter[str]] = defaultdict(Counter)
     for name in sorted(short):
-        key = keys[name]
-        for c in sorted(in_collection[name]):
+        key = u.keys[name]
+        for c in sorted(u.in_collection[name]):
             choice = _surname_choice(
                 heads_in.get((c, key), set()),
                 heads_of.get(key, set()),
                 weight,
-                uses_in[(c, name)],
+                u.uses_in[(c, name)],
                 {h: uses_in_head[(c, h)] for h in heads_in.get((c, key), ())},
             )
             if choice is None:
@@ -246,12 +314,23 @@ def identify(
                 alone[key or name][name] += 1
             else:
                 joined[(c, name)] = choice
-                members[choice][name] += uses_in[(c, name)]
+                members[choice][name] += u.uses_in[(c, name)]
+    return joined, alone
+
+
+def _person_pages(
+    u: _Uses,
+    out: Identities,
+    members: Mapping[str, Counter[str]],
+    alone: Mapping[str, Counter[str]],
+    person_for: Callable[[str], Person],
+) -> tuple[dict[str, Person], dict[str, Person]]:
+    """The person of each group (by head key) and of each name left alone."""
     persons: dict[str, Person] = {}
     for head, names in members.items():
-        full_names = Counter({n: k for n, k in names.items() if len(keys[n].split()) > 1})
+        full_names = Counter({n: k for n, k in names.items() if u.is_full(n)})
         pool = full_names or names
-        base = person_for(max(pool, key=lambda n: (keys[n] == head, pool[n], n)))
+        base = person_for(max(pool, key=lambda n: (u.keys[n] == head, pool[n], n)))
         persons[head] = person = _named(base, _most_used(full_names or names), names)
         if len(person.forms) > 1:
             out.merges.append((person.name, person.forms))
@@ -259,26 +338,7 @@ def identify(
     for key, names in alone.items():
         base = person_for(max(names, key=lambda n: (names[n], n)))
         lone[key] = _named(base, _most_used(names), names)
-    for name in uses:
-        if out.kinds[name] != "person":
-            continue
-        for c in in_collection[name]:
-            if name in authority:
-                person = authority[name]
-            elif len(keys[name].split()) > 1:
-                person = persons[of_key[keys[name]].key]
-            elif (c, name) in joined:
-                person = persons[joined[(c, name)]]
-            else:
-                person = lone[keys[name] or name]
-            out.person_of[(c, name)] = person
-    for term in offices:
-        holder = (known(term.name) if known else None) or person_for(term.name)
-        holder = replace(holder, kind="person")
-        out.terms.setdefault(name_key(term.office), []).append((term, holder))
-    out.merges.sort()
-    out.ambiguous = sorted(set(out.ambiguous))
-    return out
+    return persons, lone
 
 
 DOMINANT = 0.9  # a figure holding this share of a surname's full-name mentions
