@@ -297,6 +297,14 @@ class SearchPage:
             self.page.press("#search-to", "Enter")
 
         self.act(go)
+        # Filling "from" may start a search of its own that ends first: wait for the
+        # one that has both years.
+        want = f"from={start}" if start else "", f"to={end}" if end else ""
+        self.page.wait_for_function(
+            """([a, b]) => (!a || location.search.includes(a)) && (!b || location.search.includes(b))
+                && !document.querySelector('#search-results').parentElement.matches('[aria-busy="true"]')""",
+            arg=list(want),
+        )
 
 
 @pytest.fixture(scope="module")
