@@ -147,26 +147,33 @@ def _problem(path: str, line: int, col: int, message: str, field_: str = "people
     return Problem(Location(path, line, col), field_, message)
 
 
-def _item_marks(text: str) -> list[tuple[int, int, dict[str, tuple[int, int]]]]:
-    """Line/column of each `people:` item and of its keys (the text is already strict-
-    checked, so composing it with PyYAML here cannot meet aliases or tags)."""
+def _top_list(text: str, key: str) -> yaml.SequenceNode | None:
+    """The node of the top-level list `key`, for its items' lines and columns (the
+    text is already strict-checked, so composing it with PyYAML here cannot meet
+    aliases or tags)."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return []
+        return None
     if not isinstance(root, yaml.MappingNode):
-        return []
-    for key, value in root.value:
-        if getattr(key, "value", None) == "people" and isinstance(value, yaml.SequenceNode):
-            out = []
-            for item in value.value:
-                keys = {}
-                if isinstance(item, yaml.MappingNode):
-                    for k, _ in item.value:
-                        keys[str(k.value)] = (k.start_mark.line + 1, k.start_mark.column + 1)
-                out.append((item.start_mark.line + 1, item.start_mark.column + 1, keys))
-            return out
-    return []
+        return None
+    for k, value in root.value:
+        if getattr(k, "value", None) == key and isinstance(value, yaml.SequenceNode):
+            return value
+    return None
+
+
+def _item_marks(text: str) -> list[tuple[int, int, dict[str, tuple[int, int]]]]:
+    """Line/column of each `people:` item and of its keys."""
+    found = _top_list(text, "people")
+    out = []
+    for item in found.value if found is not None else ():
+        keys = {}
+        if isinstance(item, yaml.MappingNode):
+            for k, _ in item.value:
+                keys[str(k.value)] = (k.start_mark.line + 1, k.start_mark.column + 1)
+        out.append((item.start_mark.line + 1, item.start_mark.column + 1, keys))
+    return out
 
 
 def parse_authority(text: str, path: str) -> tuple[Authority, list[Problem]]:
@@ -233,16 +240,12 @@ def parse_authority(text: str, path: str) -> tuple[Authority, list[Problem]]:
 
 def _list_marks(text: str, key: str) -> list[tuple[int, int]]:
     """Line and column of each item of the top-level list `key`."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    for k, value in root.value:
-        if getattr(k, "value", None) == key and isinstance(value, yaml.SequenceNode):
-            return [(i.start_mark.line + 1, i.start_mark.column + 1) for i in value.value]
-    return []
+    found = _top_list(text, key)
+    return (
+        []
+        if found is None
+        else [(i.start_mark.line + 1, i.start_mark.column + 1) for i in found.value]
+    )
 
 
 def _distinct(
