@@ -134,7 +134,7 @@ def rec(rid: str, collection: str, *names: str) -> Record:
 def slugs_of(records: list[Record]) -> dict[str, str]:
     found = identify(records, default_person)
     return {
-        p.name: found.person(r, p.name).slug
+        p.name: found.person(r, p).slug
         for r in records
         for p in r.participants
         if found.kinds[p.name] == "person"
@@ -168,9 +168,9 @@ def test_a_surname_joins_the_one_full_name_in_its_collection() -> None:
         rec("e", "Volume 5", "Bruce"),  # both exist elsewhere, neither here: ambiguous
     ]
     found = identify(records, default_person)
-    assert found.person(records[1], "Bruce").slug == "s-m-bruce"
-    assert found.person(records[3], "Bruce").slug == "j-bruce"
-    assert found.person(records[4], "Bruce").slug == "bruce"
+    assert found.person(records[1], P("Bruce")).slug == "s-m-bruce"
+    assert found.person(records[3], P("Bruce")).slug == "j-bruce"
+    assert found.person(records[4], P("Bruce")).slug == "bruce"
     assert ("Bruce", ("j bruce", "s m bruce")) in found.ambiguous
 
 
@@ -180,8 +180,8 @@ def test_a_dominant_figure_wins_over_a_minor_namesake() -> None:
     records += [rec("h", "Volume 19", "H.C. Menzies")]
     records += [rec(f"s{i}", "Volume 19", "Menzies") for i in range(10)]
     found = identify(records, default_person)
-    assert found.person(records[-1], "Menzies").slug == "r-g-menzies"
-    assert found.person(records[30], "H.C. Menzies").slug == "h-c-menzies"
+    assert found.person(records[-1], P("Menzies")).slug == "r-g-menzies"
+    assert found.person(records[30], P("H.C. Menzies")).slug == "h-c-menzies"
 
 
 def test_different_initials_stay_apart() -> None:
@@ -192,7 +192,7 @@ def test_different_initials_stay_apart() -> None:
 def test_names_that_agree_with_two_people_are_reported() -> None:
     records = [rec("a", "V", "A. S. Watt"), rec("b", "V", "G. P. N. Watt"), rec("c", "V", "Watt")]
     found = identify(records, default_person)
-    assert found.person(records[2], "Watt").slug == "watt"
+    assert found.person(records[2], P("Watt")).slug == "watt"
     assert any(name == "Watt" for name, _ in found.ambiguous)
 
 
@@ -259,3 +259,78 @@ FRUS_HEADS = [
 @pytest.mark.parametrize(("title", "expected"), FRUS_HEADS)
 def test_offices_and_holders_in_heads(title: str, expected: list[tuple[str, str]]) -> None:
     assert [(p.name, p.role) for p in participants_from_title(title)] == expected
+
+
+# ------------------------------------------------------------ tagged identity wins
+
+
+def tagged(rid: str, collection: str, *people: tuple[str, str | None]) -> Record:
+    return Record(
+        id=rid,
+        title=rid,
+        path=f"{rid}.xml",
+        collections=(collection,),
+        participants=tuple(P(n, "sender", ref=ref) for n, ref in people),
+    )
+
+
+def test_one_tag_is_one_person_whatever_the_names() -> None:
+    # frus1917Supp02v02: `Stevens` and `John F. Stevens` carry one corresp id.
+    records = [
+        tagged("a", "1917", ("Stevens", "v01#p_SJF1")),
+        tagged("b", "1917", ("John F. Stevens", "v01#p_SJF1")),
+        tagged("c", "1917", ("Stevens", "v01#p_SJF1")),
+    ]
+    archive = build_archive(records)
+    assert [e.person.name for e in archive.people] == ["John F. Stevens"]
+    assert len(archive.people[0].records) == 3
+    assert ("John F. Stevens", ("Stevens", "John F. Stevens")) in archive.merges
+
+
+def test_two_tags_are_two_people_whatever_the_names() -> None:
+    # Two men named Page, told apart by the edition, are never one page; an untagged
+    # `Page` elsewhere, where no tag can decide, is a third.
+    records = [
+        tagged("a", "1917", ("Page", "v01#p_PWH1")),
+        tagged("b", "1917", ("Page", "v01#p_PTN1")),
+        tagged("c", "1870", ("Page", None)),
+    ]
+    archive = build_archive(records)
+    slugs = {rid: archive.participant_slugs[rid][0][1] for rid in "abc"}
+    assert len(set(slugs.values())) == 3, slugs
+
+
+def test_an_untagged_name_joins_the_one_tagged_person_it_can_mean() -> None:
+    records = [
+        tagged("a", "1917", ("Walter H. Page", "v01#p_PWH1")),
+        tagged("b", "1917", ("Page", None)),  # same volume, one tagged Page: him
+        tagged("c", "1917", ("Lansing", "v01#p_LR1")),
+        tagged("d", "1917", ("Robert Lansing", None)),
+    ]
+    archive = build_archive(records)
+    assert {e.person.name for e in archive.people} == {"Walter H. Page", "Lansing"}
+    page = next(e for e in archive.people if e.person.name == "Walter H. Page")
+    assert [rid for rid, _ in page.records] == ["a", "b"]
+
+
+def test_the_data_a_researcher_downloads_carries_the_tag(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        {
+            "a.md": record(
+                "Letter", participants='[{name: "Stevens", role: sender, id: "p_SJF1"}]'
+            ),
+            "b.md": record(
+                "Reply", participants='[{name: "John F. Stevens", role: recipient, id: p_SJF1}]'
+            ),
+            "c.md": record("Note", participants='["Casey"]'),
+        },
+    )
+    out, _ = build_site(site)
+    data = json.loads((out / "data" / "records.json").read_text(encoding="utf-8"))
+    people = {p["name"]: p for r in data["records"] for p in r["participants"]}
+    assert people["Stevens"]["ref"] == people["John F. Stevens"]["ref"] == "p_SJF1"
+    assert people["Stevens"]["person"] == people["John F. Stevens"]["person"]
+    assert "ref" not in people["Casey"]  # untagged: no empty key in every row
+    pages = sorted(p.name for p in (out / "people").iterdir() if p.is_dir())
+    assert people["Stevens"]["person"] in pages

@@ -445,3 +445,62 @@ def test_well_formed_tei_with_any_text_reads_one_record(
     (rec,) = result.records
     assert rec.title == (" ".join(title.split()) or rec.title)
     assert rec.title
+
+
+# ------------------------------------------------------------ the edition's tagging
+
+_PERSONS = """<div><list type="persons">
+  <item><persName xml:id="p_SJF1">Stevens, John F.</persName>, head of the Russian Railway Service Corps</item>
+  <item><persName xml:id="p_AC1">Adams, Charles Francis, Jr.</persName>, historian</item>
+</list></div>"""
+
+_TAGGED_VOLUME = """
+<div type="document" xml:id="d1" n="1">
+  <head><hi rend="italic">The Ambassador in Russia</hi> (<persName corresp="#p_FD1" type="from">Francis</persName>)
+  <hi rend="italic">to the <gloss type="to">Secretary of State</gloss></hi><note n="1">Not printed.</note></head>
+  <p>Text.</p></div>
+<div type="document" xml:id="d2" n="2">
+  <head>Memorandum of a conversation with <persName corresp="#p_SJF1">Stevens</persName></head>
+  <p>Text.</p></div>
+<div type="document" xml:id="d3" n="3">
+  <head><persName type="from">Mr. Jay</persName> to <persName type="to" key="Fish_H">Mr. Fish</persName>.</head>
+  <p>Text.</p></div>
+"""
+
+
+def test_head_tags_give_sender_recipient_and_the_editions_id() -> None:
+    # Synthetic, in the shape of frus1917Supp02v02 (corresp ids, gloss) and frus1870
+    # (persName type="from"/"to" around `Mr. Jay`).
+    volume = tei(_TAGGED_VOLUME).replace("<text>", f"<text><front>{_PERSONS}</front>")
+    records = read_text(volume, stem="frus1917v2").records
+    first, second, third = records
+    assert first.participants[:2] == (
+        Participant("Francis", "sender", ref="frus1917v2#p_FD1"),
+        Participant("Secretary of State", "recipient"),
+    )
+    # The list of persons names him in full, uninverted; the function is left to the
+    # title's wording.
+    assert second.participants == (Participant("John F. Stevens", None, ref="frus1917v2#p_SJF1"),)
+    assert third.participants == (
+        Participant("Mr. Jay", "sender"),
+        Participant("Mr. Fish", "recipient", ref="Fish_H"),
+    )
+
+
+def test_a_volume_citing_another_names_the_same_person() -> None:
+    body = (
+        '<div type="document" xml:id="d9"><head>The Consul (<persName type="from" '
+        'corresp="frus1917v1#p_SRP1">Skinner</persName>) to the Secretary of State</head>'
+        "<p>Text.</p></div>"
+    )
+    (record,) = read_text(tei(body), stem="frus1917v2").records
+    assert record.participants[0].ref == "frus1917v1#p_SRP1"
+
+
+def test_uninvert_keeps_suffixes_and_names_without_commas() -> None:
+    from archivist.read.readers.tei import uninvert
+
+    assert uninvert("Acheson, Dean") == "Dean Acheson"
+    assert uninvert("Adams, Charles Francis, Jr.") == "Charles Francis Adams, Jr."
+    assert uninvert("Smith, John, of Boston") == "John Smith"
+    assert uninvert("Talleyrand") == "Talleyrand"

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from archivist.config import ConfigError, load_config
-from archivist.enrich.types import type_from_body, type_from_title, type_key, type_labels
+from archivist.enrich.types import (
+    type_from_body,
+    type_from_source,
+    type_from_title,
+    type_key,
+    type_labels,
+)
 from sitekit import build_site, make_site, record
 
 TITLES = [
@@ -167,3 +173,24 @@ def test_a_built_archive_has_one_vocabulary(tmp_path: Path) -> None:
     assert index.count("Cablegram") == 1
     page = (out / "records" / "b" / "index.html").read_text(encoding="utf-8")
     assert "cablegram<" not in page
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # FRUS source notes, as the volumes write them
+        ("File No. 763.72/3468: Telegram", "Telegram"),
+        ("[Telegram.—Paraphrase.]", "Telegram"),
+        ("[Telegram.]", "Telegram"),
+        ("File No. 600.119/42: Circular telegram", "Circular telegram"),
+        ("837.00/2345: Telegram (Strictly Confidential)", None),  # not the end: unknown
+        ("[Translation.]", None),  # the state of the text, not its type
+        ("Department of State, Central Files, 711.94/1032", None),
+        ("NAA: A1838, 3103/11/91", None),
+        ("Letter books of the consulate, vol. 3", None),  # starts, not ends, with it
+        ("", None),
+        (None, None),
+    ],
+)
+def test_type_from_source_note(source: str | None, expected: str | None) -> None:
+    assert type_from_source(source) == expected

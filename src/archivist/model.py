@@ -117,12 +117,15 @@ class Participant:
     `role` is what they are in this record: a function (`sender`, `recipient`,
     `speaker`) or an office as written (`Yugoslav Ambassador`). `kind` says whether
     the name is a person or an organization (a body, a post named by its place, an
-    office named alone); the archive decides it (`enrich.people.kinds`).
+    office named alone); the archive decides it (`enrich.people.kinds`). `ref` is the
+    source's own identifier for the person (TEI `persName/@corresp`, `@ref`, `@key`;
+    `id:` in front matter): mentions with one ref are one person, whatever their names.
     """
 
     name: str
     role: str | None = None
     kind: Kind = "person"
+    ref: str | None = None
 
 
 @_fast_pickle

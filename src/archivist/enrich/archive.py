@@ -55,7 +55,7 @@ def _unique_slugs(people: dict[str, Person]) -> dict[str, Person]:
 
 def _with_kinds(record: Record, found: Identities) -> Record:
     """The record, each participant of the kind the archive found for it."""
-    kinds = tuple(found.kind(record, p.name) for p in record.participants)
+    kinds = tuple(found.kind(record, p) for p in record.participants)
     if all(p.kind == k for p, k in zip(record.participants, kinds, strict=True)):
         return record
     people = tuple(replace(p, kind=k) for p, k in zip(record.participants, kinds, strict=True))
@@ -184,12 +184,12 @@ def build_archive(
     chosen: dict[tuple[str, str], Person] = {}  # (kind, slug) → person
     for record in ordered:
         for p in record.participants:
-            person = found.person(record, p.name)
+            person = found.person(record, p)
             chosen.setdefault((person.kind, person.slug), person)
     unique = _unique_slugs({f"{k}\0{slug}": person for (k, slug), person in chosen.items()})
 
     def person_of(record: Record, p: Participant) -> Person:
-        person = found.person(record, p.name)
+        person = found.person(record, p)
         return unique[f"{person.kind}\0{person.slug}"]
 
     appearances: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)

@@ -12,7 +12,7 @@ from archivist.config import Config
 from archivist.enrich.people import Authority, derive_names, load_authority
 from archivist.enrich.people.authority import Office
 from archivist.enrich.people.kinds import tidy
-from archivist.enrich.types import type_from_body, type_from_title
+from archivist.enrich.types import type_from_body, type_from_source, type_from_title
 from archivist.model import Location, Participant, Person, Problem, Record, Severity
 
 AUTHORITY_FILE = "people.yaml"
@@ -59,7 +59,7 @@ def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
     written = set(record.participants)
     tidied: list[Participant] = []
     for p in participants:
-        tidied.extend([p] if p in written else tidy([p]))
+        tidied.extend([p] if p in written or p.ref else tidy([p]))  # a tag is the source's
     participants = tuple(dict.fromkeys(tidied))
     problems: list[Problem] = []
     if context.authority is not None:
@@ -78,8 +78,13 @@ def derive(record: Record, context: Context) -> tuple[Record, list[Problem]]:
     if participants != record.participants:
         changes["participants"] = participants
     if not record.type:
-        # The type the title states (`Letter from …`), or a letter's salutation.
-        stated = type_from_title(record.title) or type_from_body(record.body)
+        # The type the title or source note states (`Letter from …`, `…: Telegram`),
+        # or a letter's salutation.
+        stated = (
+            type_from_title(record.title)
+            or type_from_source(record.source)
+            or type_from_body(record.body)
+        )
         if stated:
             changes["type"] = stated
     if not changes:

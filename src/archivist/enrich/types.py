@@ -115,6 +115,26 @@ def type_from_title(title: str) -> str | None:
     return None
 
 
+# A source note that ends by stating the form of the document, as FRUS does:
+# `…/1032: Telegram`, `[Telegram.—Paraphrase.]`, `File No. 763.72/13: Circular telegram`.
+# What follows the type word only describes the text (a paraphrase, a translation).
+_SOURCE_TYPE = re.compile(
+    r"(?:^|[:\[]\s*)((?:circular\s+)?(?:telegram|cablegram|despatch|dispatch|instruction|"
+    r"memorandum|letter|note|aide-m[ée]moire|telex))\b"
+    r"(?:\s*[.,;—–-]+\s*(?:paraphrase|translation|extracts?|confidential|personal|"
+    r"strictly confidential|secret))*\s*[.\]]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def type_from_source(source: str | None) -> str | None:
+    """The type a source note states at its end (`…: Telegram`, `[Telegram.]`), or None."""
+    if not source or len(source) > 2000:
+        return None
+    m = _SOURCE_TYPE.search(" ".join(source.split()))
+    return _label(m[1].split()) if m else None
+
+
 def type_from_body(body: str) -> str | None:
     """`Letter` when the text opens with a salutation (`Dear Mr. Bruce,`)."""
     lines = body[:600].split("\n")[:8]

@@ -15,7 +15,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from archivist.config import Config
-from archivist.model import Archive, Record
+from archivist.model import Archive, Participant, Record
 from archivist.render import citations, metadata, urls
 
 
@@ -24,7 +24,8 @@ def record_data(record: Record, archive: Archive, config: Config) -> dict[str, A
 
     `url` is absolute when the site URL is known, else the path under the base path.
     Participants carry `kind` (person or organization) and `person`, the slug of
-    their page (under people/ or organizations/, by kind).
+    their page (under people/ or organizations/, by kind), and `ref`, the source's own
+    id of the person, where it tags one.
     """
     date = None
     if record.date:
@@ -34,10 +35,7 @@ def record_data(record: Record, archive: Archive, config: Config) -> dict[str, A
         "url": urls.absolute(config, urls.record_url(record.id)),
         "title": record.title,
         "date": date,
-        "participants": [
-            {"name": p.name, "role": p.role, "kind": p.kind, "person": slug}
-            for p, slug in archive.participant_slugs[record.id]
-        ],
+        "participants": [_participant(p, slug) for p, slug in archive.participant_slugs[record.id]],
         "type": record.type,
         "place": record.place,
         "language": list(record.language),
@@ -152,6 +150,12 @@ def records_csv_chunks(
     yield csv_head()
     for d in data:
         yield csv_record(d)
+
+
+def _participant(p: Participant, slug: str) -> dict[str, str | None]:
+    """One participant's data; `ref`, the source's id of the person, only where tagged."""
+    out = {"name": p.name, "role": p.role, "kind": p.kind, "person": slug}
+    return {**out, "ref": p.ref} if p.ref else out
 
 
 def csv_head() -> str:
@@ -362,7 +366,7 @@ def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
                 "encoding": "utf-8",
                 "description": (
                     '{"records": [...]}: one object per record with the model\'s field names '
-                    "(id, url, title, date {text, edtf}, participants [{name, role, kind, person}], "
+                    "(id, url, title, date {text, edtf}, participants [{name, role, kind, person, ref?}], "
                     "type, place, language, original_language, classification, archive, "
                     "collections, subjects, source, translators, funders, rights, summary, "
                     "record_id, uploaded, related, body_format, body, notes, extra)."

@@ -58,6 +58,7 @@ from archivist.enrich.people.names import (
     _apply_brackets,
     _Mention,
     _norm_space,
+    _strip_courtesy,
     fold,
     make_role,
     name_key,
@@ -92,7 +93,8 @@ def _explicit(record: Record) -> list[_Mention]:
     for p in record.participants:
         function, office = role_parts(p.role)
         name, aliases = _apply_brackets(p.name)
-        out.append(_Mention(_norm_space(name) or p.name, function, office, aliases))
+        name = _strip_courtesy(_norm_space(name)) or p.name
+        out.append(_Mention(name, function, office, aliases, ref=p.ref))
     return out
 
 
@@ -128,7 +130,7 @@ def _derive(record: Record, authority: Authority | None) -> tuple[list[_Mention]
                 if person:
                     break
         name = person.name if person else m.name
-        key = person.slug if person else f"\0{name_key(name)}"
+        key = person.slug if person else f"\0{name_key(name)}\0{m.ref or ''}"
         before = merged.get(key)
         merged[key] = _merge_role(before, m) if before else replace(m, name=name)
     still = [n for n in unresolved if authority.resolve(n) is None]

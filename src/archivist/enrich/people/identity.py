@@ -12,8 +12,14 @@
    in the same collection; failing that, the one in the whole archive. With two or
    more, the name stays apart and is reported as ambiguous.
 
-The authority file (`people.yaml`) wins over all of this: a name it knows is its person.
-Everything merged is listed in `Identities.merges` (and by `archivist people`).
+**Tagged identity wins** over every rule: mentions the source tags with one id
+(`Participant.ref`: TEI `persName/@corresp`) are one person whatever their names, and
+mentions with two ids are two people whatever their names. An untagged name joins a
+tagged person where it can only mean him: its key (or, a surname alone, its surname)
+is that of exactly one tagged person in the same collection.
+
+The authority file (`people.yaml`) wins over the name rules: a name it knows is its
+person. Everything merged is listed in `Identities.merges` (and by `archivist people`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ from archivist.enrich.people.authority import Office
 from archivist.enrich.people.kinds import _INITIAL, Kind, kind_of
 from archivist.enrich.people.names import _decap, _decap_tokens, _person_like, name_key
 from archivist.enrich.people.vocabulary import _CONNECTORS, _OFFICE_WORDS
-from archivist.model import Person, Record
+from archivist.model import Participant, Person, Record
 from archivist.slugs import slugify
 
 Known = Callable[[str], "Person | None"]
@@ -95,6 +101,9 @@ class Identities:
     ambiguous: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
     # An office's key → (term, its holder): `offices:` of the authority file.
     terms: dict[str, list[tuple[Office, Person]]] = field(default_factory=dict)
+    by_ref: dict[str, Person] = field(default_factory=dict)  # a tagged id → its person
+    # (collection, untagged name) → the id of the tagged person it can only mean
+    tagged_of: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def holder(self, record: Record, name: str) -> Person | None:
         """Who held the office `name` names on the record's date, per the editor."""
@@ -107,15 +116,24 @@ class Identities:
                 return person
         return None
 
-    def kind(self, record: Record, name: str) -> Kind:
+    def kind(self, record: Record, p: Participant) -> Kind:
+        name = p.name
+        if p.ref or (collection_of(record), name) in self.tagged_of:
+            return "person"
         if self.kinds[name] == "organization" and self.holder(record, name):
             return "person"
         return self.kinds[name]
 
-    def person(self, record: Record, name: str) -> Person:
+    def person(self, record: Record, p: Participant) -> Person:
+        if p.ref:
+            return self.by_ref[p.ref]
+        name, collection = p.name, collection_of(record)
+        tagged = self.tagged_of.get((collection, name))
+        if tagged is not None:
+            return self.by_ref[tagged]
         if self.kinds.get(name) == "organization":
             return self.holder(record, name) or self.organization_of[name]
-        return self.person_of[(collection_of(record), name)]
+        return self.person_of[(collection, name)]
 
 
 @dataclass
@@ -164,9 +182,12 @@ class _Uses:
 
     @classmethod
     def of(cls, records: Iterable[Record]) -> _Uses:
+        """The untagged mentions (a tagged one is its tag's, `_tagged`)."""
         found = cls()
         for record in records:
             for p in record.participants:
+                if p.ref:
+                    continue
                 found.uses[p.name] += 1
                 found.in_collection[p.name].add(collection_of(record))
                 found.uses_in[(collection_of(record), p.name)] += 1
@@ -185,6 +206,7 @@ def identify(
 ) -> Identities:
     """Kinds and persons for every participant name of the archive (see the module);
     `offices` (the authority's terms) make an office named alone its holder's."""
+    records = list(records)
     u = _Uses.of(records)
     surnames = {k.split()[-1] for k in u.keys.values() if len(k.split()) > 1}
     out = Identities()
@@ -209,6 +231,7 @@ def identify(
             else:
                 person = lone[u.keys[name] or name]
             out.person_of[(c, name)] = person
+    _tagged(records, u, out, person_for)
     for term in offices:
         holder = (known(term.name) if known else None) or person_for(term.name)
         holder = replace(holder, kind="person")
@@ -216,6 +239,62 @@ def identify(
     out.merges.sort()
     out.ambiguous = sorted(set(out.ambiguous))
     return out
+
+
+def _tagged(
+    records: Sequence[Record], u: _Uses, out: Identities, person_for: Callable[[str], Person]
+) -> None:
+    """One person per tagged id, shown by its fullest name most used; each untagged
+    person name that can only mean one of them joins him (see the module)."""
+    names: dict[str, Counter[str]] = defaultdict(Counter)  # ref → names
+    refs_in: dict[tuple[str, str], set[str]] = defaultdict(set)  # (collection, key) → refs
+    for record in records:
+        c = collection_of(record)
+        for p in record.participants:
+            if p.ref:
+                names[p.ref][p.name] += 1
+                key = person_key(p.name)
+                refs_in[(c, key)].add(p.ref)
+                if len(key.split()) > 1:
+                    refs_in[(c, key.split()[-1])].add(p.ref)
+    if not names:
+        return
+    for ref, forms in names.items():
+        full = Counter({n: k for n, k in forms.items() if len(person_key(n).split()) > 1})
+        shown = _most_used(full or forms)
+        out.by_ref[ref] = replace(_named(person_for(shown), shown, forms), kind="person")
+    keys_of = {ref: {person_key(n) for n in forms} for ref, forms in names.items()}
+    for c, name in list(out.person_of):
+        key = u.keys[name]
+        refs = refs_in.get((c, key), set())
+        if not refs and len(key.split()) > 1:
+            # `Robert Lansing` untagged, `Lansing` tagged: his, unless the tag's own
+            # full names disagree (`Ernest Lansing`).
+            *given, surname = key.split()
+            refs = {
+                r
+                for r in refs_in.get((c, surname), ())
+                if all(_agree(given, k.split()[:-1]) for k in keys_of[r] if " " in k)
+            }
+        if len(refs) == 1:
+            out.tagged_of[(c, name)] = next(iter(refs))
+    used = set(out.person_of) - set(out.tagged_of)
+    taken = {out.person_of[k].slug for k in used} | {p.slug for p in out.organization_of.values()}
+    for ref in sorted(names, key=lambda r: (_fullest(names[r]), r)):
+        person = out.by_ref[ref]
+        slug, n = person.slug, 1
+        while slug in taken:  # another person of that name: tags are never merged
+            n += 1
+            slug = f"{person.slug}-{n}"
+        taken.add(slug)
+        out.by_ref[ref] = person = replace(person, slug=slug)
+        if len(person.forms) > 1:
+            out.merges.append((person.name, person.forms))
+
+
+def _fullest(names: Counter[str]) -> str:
+    """A deterministic sort key for a tagged person: his longest name."""
+    return max(names, key=lambda n: (len(n), n))
 
 
 def _organizations(u: _Uses, out: Identities) -> None:

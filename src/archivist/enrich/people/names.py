@@ -202,9 +202,10 @@ class _Mention:
     office: str | None = None
     aliases: tuple[str, ...] = ()
     office_only: bool = False  # a label such as `Premier:` that names an office, not a person
+    ref: str | None = None  # the source's id of the person (`Participant.ref`)
 
     def participant(self) -> Participant:
-        return Participant(self.name, make_role(self.function, self.office))
+        return Participant(self.name, make_role(self.function, self.office), ref=self.ref)
 
 
 def _tokens_person_like(tokens: Sequence[str]) -> bool:

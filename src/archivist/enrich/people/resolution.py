@@ -27,6 +27,7 @@ def _merge_role(a: _Mention, b: _Mention) -> _Mention:
         function=a.function or b.function,
         office=a.office or b.office,
         aliases=tuple(dict.fromkeys((*a.aliases, *b.aliases))),
+        ref=a.ref or b.ref,
     )
 
 
@@ -122,12 +123,19 @@ def _fullest(key: str, keys: Sequence[str], hits: Iterable[int]) -> int | None:
 def _groups(mentions: Sequence[_Mention], target: Sequence[int]) -> list[_Mention]:
     """One mention per name stood for, in order of first appearance, roles merged."""
     groups: dict[str, _Mention] = {}
+    refs: dict[str, set[str]] = {}  # name key → the ids tagged with it
+    for m in mentions:
+        if m.ref:
+            refs.setdefault(name_key(m.name), set()).add(m.ref)
     for i, m in enumerate(mentions):
         j = _final_target(target, i)
         if j < 0:
             continue
         full = mentions[j]
         key = name_key(full.name)
+        if len(refs.get(key, ())) > 1:
+            # Two people the source tells apart share a name here: never one group.
+            key = f"{key}\0{m.ref or full.ref or ''}"
         groups[key] = _join(groups.get(key), m, full, is_full=j == i)
     return list(groups.values())
 

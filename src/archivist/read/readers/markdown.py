@@ -137,7 +137,8 @@ def _list(b: _Builder, key: str, field: str, value: YamlValue) -> tuple[str, ...
 
 
 def _participants(b: _Builder, key: str, field: str, value: YamlValue) -> tuple[Participant, ...]:
-    """Names, or `{name, role}` mappings; an entry without a name is an error."""
+    """Names, or `{name, role, id}` mappings (`id`: the source's identifier of the person,
+    one person whatever the name); an entry without a name is an error."""
     out: list[Participant] = []
     items = value if isinstance(value, list) else [value] if value is not None else []
     for item in items:
@@ -145,18 +146,21 @@ def _participants(b: _Builder, key: str, field: str, value: YamlValue) -> tuple[
             out.append(Participant(item.strip()))
         elif isinstance(item, dict):
             name = item.get("name")
-            role = item.get("role")
             if not isinstance(name, str) or not name.strip():
                 b.error(key, field, "each participant needs a name")
                 continue
-            out.append(
-                Participant(
-                    name.strip(), role.strip() if isinstance(role, str) and role.strip() else None
-                )
-            )
+            role, ref = (_optional_text(item.get(k)) for k in ("role", "id"))
+            out.append(Participant(name.strip(), role, ref=ref))
         elif item is not None:
-            b.error(key, field, "expected a name or {name, role}")
+            b.error(key, field, "expected a name or {name, role, id}")
     return tuple(out)
+
+
+def _optional_text(value: YamlValue) -> str | None:
+    """A stripped string, or None for anything else or blank (`id: 42` is `42`)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value).strip() or None
 
 
 def _iso_day(b: _Builder, key: str, field: str, value: YamlValue) -> dt.date | None:

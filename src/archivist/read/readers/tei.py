@@ -422,6 +422,73 @@ def participants_from(list_node: Node) -> tuple[Participant, ...]:
     return tuple(Participant(n, "participant") for n in names if n)
 
 
+_FUNCTION_OF = {"from": "sender", "to": "recipient"}
+
+
+def person_ref(node: Node, stem: str) -> str | None:
+    """The edition's id of the person a `persName` names: `@corresp`, `@ref` or `@key`
+    (the first of several). A local `#p_SJF1` is qualified by its file
+    (`frus1917Supp02v02#p_SJF1`), so that a volume citing another
+    (`frus1917Supp02v01#p_SJF1`) names the same person."""
+    for attr in ("corresp", "ref", "key"):
+        value = node.attrs.get(attr, "").split()
+        if value and value[0] != "#":
+            return f"{stem}{value[0]}" if value[0].startswith("#") else value[0]
+    return None
+
+
+def persons_list(root: Node, stem: str) -> dict[str, str]:
+    """The volume's list of persons (`list[@type=persons]`): each id → the full name,
+    uninverted (`Stevens, John F.` → John F. Stevens)."""
+    out: dict[str, str] = {}
+    for node in walk(root, lambda _n: False):
+        if node.tag != "list" or node.attrs.get("type") != "persons":
+            continue
+        for item in walk(node, lambda _n: False):
+            if item.tag == "persName" and item.attrs.get("xml:id"):
+                name = uninvert(norm(flat_text(item)))
+                if name:
+                    out[f"{stem}#{item.attrs['xml:id']}"] = name
+    return out
+
+
+_SUFFIX = re.compile(r"(?:jr|sr|[ivx]+)\.?", re.I)
+
+
+def uninvert(name: str) -> str:
+    """`Acheson, Dean` → Dean Acheson; `Adams, Charles Francis, Jr.` → Charles Francis
+    Adams, Jr.; a name without a comma as it is."""
+    family, comma, rest = name.partition(",")
+    if not comma or not rest.strip():
+        return name.strip(" ,")
+    given, _, suffix = rest.strip().partition(",")
+    suffix = suffix.strip()
+    if suffix and not _SUFFIX.fullmatch(suffix):
+        suffix = ""  # `Smith, John, of Boston`: what follows the given names is no name
+    shown = f"{given.strip()} {family.strip()}"
+    return f"{shown}, {suffix}" if suffix else shown
+
+
+def head_participants(
+    head: Node | None, stem: str, persons: Mapping[str, str]
+) -> tuple[Participant, ...]:
+    """Who the head tags: `persName`/`gloss` with `type="from"|"to"` (sender,
+    recipient) and every `persName` carrying an id (its function left to the title's
+    wording). A tagged person is named as the volume's list of persons names him."""
+    if head is None:
+        return ()
+    out: list[Participant] = []
+    for node in walk(head, lambda n: n.tag == "note"):
+        if node.tag not in ("persName", "gloss"):
+            continue
+        function = _FUNCTION_OF.get(node.attrs.get("type", ""))
+        ref = person_ref(node, stem) if node.tag == "persName" else None
+        name = norm(flat_text(node))
+        if (function or ref) and name:
+            out.append(Participant(persons.get(ref or "", name), function, ref=ref))
+    return tuple(out)
+
+
 # ------------------------------------------------------------------------ the reader
 
 _ATTACHMENT = re.compile(r"Attachment(?:\s+[\w.-]{1,10})?", re.I)
@@ -440,6 +507,7 @@ class FileContext:
     file_title: str | None
     extra: Mapping[str, str]
     single: bool
+    persons: Mapping[str, str]  # the volume's list of persons: id → full name
 
 
 def read(text: str, source: Source) -> ReadResult:
@@ -493,9 +561,10 @@ def _file_context(root: Node, source: Source, single: bool) -> FileContext:
                 extra["scan"] = node.attrs["target"]
         file_title = extra.get("file_title_complete")
     src, src_at = _file_source(root, source.path, extra)
+    persons = MappingProxyType(persons_list(root, source.stem))
     return FileContext(
         source.path, source.stem, header_date, header_at, src, src_at, file_title,
-        MappingProxyType(extra), single,
+        MappingProxyType(extra), single, persons,
     )  # fmt: skip
 
 
@@ -563,7 +632,7 @@ def _read_document(
     if span is not None and (date is None or not date.is_normalized or dateline is None):
         date = span  # the edition's own date for a document whose dateline lacks one
         origin["date"] = at
-    participants = _document_participants(div, path, origin)
+    participants = _document_participants(div, head, ctx, origin)
     blocks, notes = _document_body(div, head, dateline, path, origin)
     if not title:
         title = _supplied_title(blocks, previous_title, own, dateline)
@@ -625,14 +694,17 @@ def _document_source(
 
 
 def _document_participants(
-    div: Node, path: str, origin: dict[str, Location]
+    div: Node, head: Node | None, ctx: FileContext, origin: dict[str, Location]
 ) -> tuple[Participant, ...]:
-    """The names in the document's first attendance list."""
+    """Who the head tags, then the names in the document's first attendance list."""
+    tagged = head_participants(head, ctx.stem, ctx.persons)
+    if tagged and head is not None:
+        origin["participants"] = Location(ctx.path, head.line, head.col)
     attendance = attendance_list(div)
-    participants = participants_from(attendance) if attendance is not None else ()
-    if attendance is not None and participants:
-        origin["participants"] = Location(path, attendance.line, attendance.col)
-    return participants
+    listed = participants_from(attendance) if attendance is not None else ()
+    if attendance is not None and listed and not tagged:
+        origin["participants"] = Location(ctx.path, attendance.line, attendance.col)
+    return (*tagged, *listed)
 
 
 def _document_body(
