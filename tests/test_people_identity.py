@@ -49,6 +49,11 @@ ORGANIZATIONS = [
     "Attorney-General",
     "Confederation of Australian Industry",
     "Australian Textile Workers'union",
+    # DAFP: a country mark is no one's initials; an acronym alone is a body
+    "U.K. High Commissioner in Australia",
+    "U.S. Ambassador",
+    "N.Z. Prime Minister",
+    "AAEC",  # `Paper by AAEC`
 ]
 PERSONS = [
     "R. G. Menzies",
@@ -64,6 +69,7 @@ PERSONS = [
     "Noel-Baker",
     "Evatt",
     "Stevens",  # FRUS
+    "U. Thant",  # one initial and a surname, not a country mark
 ]
 
 
@@ -75,6 +81,18 @@ def test_organizations(name: str) -> None:
 @pytest.mark.parametrize("name", PERSONS)
 def test_persons(name: str) -> None:
     assert kind_of(name) == "person"
+
+
+def test_a_misspelt_type_word_is_no_sender() -> None:
+    # DAFP: `Sumbmission from Booker to Hasluck` (one letter too many).
+    assert participants_from_title("Sumbmission from Booker to Hasluck") == (
+        P("Booker", "sender"),
+        P("Hasluck", "recipient"),
+    )
+
+
+def test_an_all_capital_surname_the_archive_knows_stays_a_person() -> None:
+    assert kind_of("EVATT", ["evatt"]) == "person"
 
 
 def test_an_office_word_is_a_person_where_the_archive_has_that_surname() -> None:
@@ -334,3 +352,20 @@ def test_the_data_a_researcher_downloads_carries_the_tag(tmp_path: Path) -> None
     assert "ref" not in people["Casey"]  # untagged: no empty key in every row
     pages = sorted(p.name for p in (out / "people").iterdir() if p.is_dir())
     assert people["Stevens"]["person"] in pages
+
+
+def test_a_person_and_a_body_that_slugify_alike_keep_their_records() -> None:
+    # `Washington` the post and `Mr. Washington` the man: two pages, neither empty
+    # (DAFP's `TANGE` once made an organization page that emptied Tange's).
+    records = [rec("a", "V", "Washington"), rec("b", "V", "Mr. Washington")]
+    archive = build_archive(records)
+    pages = [*archive.people, *archive.organizations]
+    assert len({e.person.slug for e in pages}) == 2
+    assert sorted(rid for e in pages for rid, _ in e.records) == ["a", "b"]
+
+
+def test_a_capitalised_surname_the_archive_writes_elsewhere_is_no_acronym() -> None:
+    records = [rec("a", "V", "TANGE"), rec("b", "V", "Tange"), rec("c", "V", "AAEC")]
+    archive = build_archive(records)
+    assert [e.person.name for e in archive.people] == ["Tange"]
+    assert [e.person.name for e in archive.organizations] == ["AAEC"]

@@ -188,9 +188,9 @@ def build_archive(
             chosen.setdefault((person.kind, person.slug), person)
     unique = _unique_slugs({f"{k}\0{slug}": person for (k, slug), person in chosen.items()})
 
-    def person_of(record: Record, p: Participant) -> Person:
+    def ident_of(record: Record, p: Participant) -> str:
         person = found.person(record, p)
-        return unique[f"{person.kind}\0{person.slug}"]
+        return f"{person.kind}\0{person.slug}"
 
     appearances: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
     participant_slugs: dict[str, tuple[tuple[Participant, str], ...]] = {}
@@ -199,9 +199,11 @@ def build_archive(
         links: list[tuple[Participant, str]] = []
         roles_of: dict[str, list[str]] = {}
         for participant in record.participants:
-            person = person_of(record, participant)
+            # Keyed as chosen: a slug made unique (`tange-2`) must not lose its records.
+            ident = ident_of(record, participant)
+            person = unique[ident]
             links.append((participant, person.slug))
-            roles = roles_of.setdefault(f"{person.kind}\0{person.slug}", [])
+            roles = roles_of.setdefault(ident, [])
             if participant.role and participant.role not in roles:
                 roles.append(participant.role)
         for ident, roles in roles_of.items():

@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from archivist.enrich.people.authority import Office
-from archivist.enrich.people.kinds import _INITIAL, Kind, kind_of
+from archivist.enrich.people.kinds import _ACRONYM, _INITIAL, Kind, kind_of
 from archivist.enrich.people.names import _decap, _decap_tokens, _person_like, name_key
 from archivist.enrich.people.vocabulary import _CONNECTORS, _OFFICE_WORDS
 from archivist.model import Participant, Person, Record
@@ -209,9 +209,10 @@ def identify(
     records = list(records)
     u = _Uses.of(records)
     surnames = {k.split()[-1] for k in u.keys.values() if len(k.split()) > 1}
+    written = {u.keys[n] for n in u.uses if not n.isupper()}
     out = Identities()
     for name in u.uses:
-        out.kinds[name] = kind_of(name, surnames)
+        out.kinds[name] = kind_of(name, surnames, written)
     _organizations(u, out)
     # Persons: the authority first, then full names, then surnames alone.
     authority, full, short = _person_names(u, out, known)
@@ -304,7 +305,8 @@ def _organizations(u: _Uses, out: Identities) -> None:
         if out.kinds[name] == "organization":
             org_names[name_key(name) or name][name] += u.uses[name]
     for key, names in org_names.items():
-        shown = _most_used(names)
+        acronym = next((n for n in names if _ACRONYM.fullmatch(n)), None)
+        shown = acronym or _most_used(names)  # `AAEC`, not `Aaec`
         org = _named(Person(slug=slugify(key), name=shown, kind="organization"), shown, names)
         for name in names:
             out.organization_of[name] = org

@@ -122,23 +122,44 @@ def is_office(name: str) -> bool:
     return rest == name and not _person_like(rest)
 
 
-def kind_of(name: str, surnames: Iterable[str] = ()) -> Kind:
+def kind_of(name: str, surnames: Iterable[str] = (), written: Iterable[str] = ()) -> Kind:
     """The kind of participant a name stands for. `surnames` are the last words
-    (`name_key`) of the people the archive names in full."""
+    (`name_key`) of the people the archive names in full; `written`, the keys of the
+    names it writes in mixed case somewhere (`Tange` makes `TANGE` no acronym)."""
     words = _words(name)
     if any(w in _ORG_WORDS or w in _MORE_BODIES for w in words) or is_place(name):
         return "organization"
     if words and all(w in _PORTFOLIO | _CONNECTORS for w in words) and len(words) > 1:
         return "organization"  # `External Affairs`: the department
     tokens = name.split()
-    if len(tokens) > 1 and any(_INITIAL.match(t) for t in tokens[:-1]):
+    if _initials_and_surname(tokens):
         return "person"  # `F. K. Officer`: initials and a surname, whatever the word
     if is_office(name):
         key = name_key(name)
         if len(words) == 1 and key in set(surnames):
             return "person"  # `Officer` beside `F. K. Officer`
         return "organization"
+    if len(tokens) == 1 and _ACRONYM.fullmatch(name):
+        key = name_key(name)
+        if key not in set(surnames) and key not in set(written):
+            return "organization"  # `Paper by AAEC`: the Atomic Energy Commission
     return "person"
+
+
+# Country marks are no one's initials: `U.K. High Commissioner`, `N.Z. Prime Minister`.
+_COUNTRY_MARKS = frozenset("us usa uk nz un ussr prc uar gdr frg".split())
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def _initials_and_surname(tokens: list[str]) -> bool:
+    """Initials followed by exactly one word, the surname (`F. K. Officer`, `Lt Col
+    W. R. Hodgson`); not `U.K. High Commissioner in Australia`."""
+    marks = [
+        i
+        for i, t in enumerate(tokens[:-1])
+        if _INITIAL.match(t) and t.replace(".", "").lower() not in _COUNTRY_MARKS
+    ]
+    return bool(marks) and marks[-1] == len(tokens) - 2
 
 
 def is_fragment(name: str) -> bool:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from archivist.enrich.people.names import (
     _clean_name,
@@ -166,6 +169,20 @@ _THROUGH = re.compile(r"\s+(?:through|via)\s+", re.IGNORECASE)
 _RECIPIENT_BY = re.compile(r"\s+(?:by|from)\s+", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _near_type_word(word: str) -> bool:
+    return bool(difflib.get_close_matches(word, _TYPE_WORDS, n=1, cutoff=0.85))
+
+
+def _misspelt_type(tokens: Sequence[str]) -> bool:
+    """A type word misspelt in the title's first word, as a party list follows it:
+    DAFP's `Sumbmission from Booker to Hasluck` (else `Sumbmission` is a sender)."""
+    if len(tokens) < 3 or _word(tokens[1]) not in ("from", "by", "to"):
+        return False
+    word = _word(tokens[0])
+    return len(word) >= 5 and word not in _TYPE_WORDS and _near_type_word(word)
+
+
 def _type_prefix(title: str) -> tuple[str, str | None] | None:
     """Strip `Telegram,`/`Letter from`/`MINUTE FROM`/`Ciphered Telegram No. 12 from`:
     (rest, connector) where connector is `from`, `by`, `to`, `,` or None (bare)."""
@@ -173,7 +190,7 @@ def _type_prefix(title: str) -> tuple[str, str | None] | None:
     i, saw_type = 0, False
     while i < len(tokens) and i < 8:
         w = _word(tokens[i])
-        if w in _TYPE_WORDS:
+        if w in _TYPE_WORDS or (i == 0 and _misspelt_type(tokens)):
             saw_type = True
         elif w in ("from", "of") and saw_type and i + 1 < len(tokens):
             # `Extract from Cablegram from X`, `Translation of Broadcast to Y`
