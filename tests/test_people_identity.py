@@ -54,6 +54,9 @@ ORGANIZATIONS = [
     "U.S. Ambassador",
     "N.Z. Prime Minister",
     "AAEC",  # `Paper by AAEC`
+    # FRUS: described, not named
+    "the minister of France at Washington",
+    "the British minister",
 ]
 PERSONS = [
     "R. G. Menzies",
@@ -369,3 +372,29 @@ def test_a_capitalised_surname_the_archive_writes_elsewhere_is_no_acronym() -> N
     archive = build_archive(records)
     assert [e.person.name for e in archive.people] == ["Tange"]
     assert [e.person.name for e in archive.organizations] == ["AAEC"]
+
+
+@pytest.mark.parametrize("name", ["Your Excellency", "Highness, Excellency", "Excellency"])
+def test_a_form_of_address_alone_is_no_one(name: str) -> None:
+    assert is_fragment(name)
+
+
+def test_a_form_of_address_before_a_name_is_dropped() -> None:
+    assert tidy([P("His Excellency Li Hung-chang", "recipient")]) == (
+        P("Li Hung-chang", "recipient"),
+    )
+
+
+def test_a_surname_used_far_more_than_its_one_full_name_is_someone_else() -> None:
+    # frus1861: `Seward` (the Secretary, 310 heads) is not `F. W. Seward` (his son,
+    # named once); the volume never writes the Secretary in full. Reported, kept apart.
+    records = [rec("f", "1861", "F. W. Seward")]
+    records += [rec(f"s{i}", "1861", "Seward") for i in range(30)]
+    found = identify(records, default_person)
+    assert found.person(records[1], P("Seward")).slug == "seward"
+    assert ("Seward", ("f w seward",)) in found.ambiguous
+    # Named in full a few times and by surname often: one man (`Bancroft`).
+    records = [rec(f"f{i}", "1870", "George Bancroft") for i in range(3)]
+    records += [rec(f"s{i}", "1870", "Bancroft") for i in range(40)]
+    found = identify(records, default_person)
+    assert found.person(records[-1], P("Bancroft")).slug == "george-bancroft"

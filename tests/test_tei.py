@@ -504,3 +504,14 @@ def test_uninvert_keeps_suffixes_and_names_without_commas() -> None:
     assert uninvert("Adams, Charles Francis, Jr.") == "Charles Francis Adams, Jr."
     assert uninvert("Smith, John, of Boston") == "John Smith"
     assert uninvert("Talleyrand") == "Talleyrand"
+
+
+def test_a_name_tag_holding_both_parties_is_left_to_the_title() -> None:
+    # frus1870 tags 11 heads whole: `<persName type="from">Mr. Davis to Mr. Bancroft`.
+    body = (
+        '<div type="document" xml:id="d1"><head><persName type="from">Mr. Davis to '
+        "Mr. Bancroft</persName>.</head><p>Text.</p></div>"
+    )
+    (record,) = read_text(tei(body)).records
+    assert record.participants == ()
+    assert record.title == "Mr. Davis to Mr. Bancroft."

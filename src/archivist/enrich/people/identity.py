@@ -283,10 +283,11 @@ def _tagged(
     taken = {out.person_of[k].slug for k in used} | {p.slug for p in out.organization_of.values()}
     for ref in sorted(names, key=lambda r: (_fullest(names[r]), r)):
         person = out.by_ref[ref]
-        slug, n = person.slug, 1
-        while slug in taken:  # another person of that name: tags are never merged
-            n += 1
-            slug = f"{person.slug}-{n}"
+        slug = person.slug
+        if slug in taken:
+            # Another person of that name (tags are never merged): the edition's id
+            # tells them apart, so the address stays the same from build to build.
+            slug = slugify(f"{person.slug} {ref.rpartition('#')[2]}")
         taken.add(slug)
         out.by_ref[ref] = person = replace(person, slug=slug)
         if len(person.forms) > 1:
@@ -390,7 +391,7 @@ def _join_surnames(
             )
             if choice is None:
                 choices = heads_in.get((c, key)) or heads_of.get(key, set())
-                if len(choices) > 1:
+                if choices:  # several, or one the surname cannot be (reported alike)
                     out.ambiguous.append((display(name), tuple(sorted(choices))))
                 alone[key or name][name] += 1
             else:
@@ -424,6 +425,7 @@ def _person_pages(
 
 DOMINANT = 0.9  # a figure holding this share of a surname's full-name mentions
 PROMINENT = 5  # a surname used this many times more than the collection's full name
+RARELY = 20  # … this many times more than the archive names the one of that surname
 
 
 def _surname_choice(
@@ -436,20 +438,31 @@ def _surname_choice(
     """The person a surname alone stands for in one collection, or None (ambiguous or
     no one).
 
-    The one full-named person of that surname in the archive; else the one in the
+    The one full-named person of that surname in the archive — unless the collection
+    names him and uses the surname alone far more than the whole archive names him
+    (frus1861's `Seward`, 310 times, is the Secretary, not `F. W. Seward`, named
+    once); else the one in the
     collection, unless the surname is used far more there than that full name and
     one figure holds nearly all the surname's full-name mentions in the archive
     (DAFP volume 19's `Menzies` is the Prime Minister, not `H. C. Menzies`, named
     twice); else that dominant figure, when the collection names no one of that
     surname in full.
     """
+
+    def rarely_named(head: str) -> bool:
+        # frus1861: `Seward` 310 times is the Secretary, not `F. W. Seward`, named once
+        return short_uses > RARELY * max(weight[head], 1)
+
     if len(anywhere) == 1:
-        return next(iter(anywhere))
+        (head,) = anywhere
+        return None if here == {head} and rarely_named(head) else head
     total = sum(weight[h] for h in anywhere)
     dominant = next((h for h in sorted(anywhere) if weight[h] >= DOMINANT * total), None)
     if len(here) == 1:
         (head,) = here
-        if dominant is None or dominant == head or short_uses < PROMINENT * full_uses[head]:
+        if dominant is None:
+            return None if rarely_named(head) else head
+        if dominant == head or short_uses < PROMINENT * full_uses[head]:
             return head
         return dominant
     if not here:

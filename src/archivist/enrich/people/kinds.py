@@ -94,6 +94,14 @@ _GLUED_MARK = re.compile(r"(?<=[a-z])\d{1,3}$")
 # `Kishi And Menzies`, `Fraser and Chifley`, `Heydon for Hodgson` (one signing for
 # another): two people.
 _AND = re.compile(r"\s+(?:and|for|&)\s+", re.IGNORECASE)
+# Forms of address: `His Excellency Li Hung-chang` is Li Hung-chang.
+_ADDRESS_WORDS = frozenset(
+    "his her your excellency highness majesty lordship royal imperial".split()
+)
+_ADDRESS = re.compile(
+    r"^(?:(?:his|her|your)\s+)?(?:(?:royal|imperial)\s+)?(?:excellency|highness|majesty)[,\s]+",
+    re.IGNORECASE,
+)
 # A courtesy title glued to the name by a lost space: `MrJohn Curtin`, `MrR.G.Casey`.
 _GLUED_COURTESY = re.compile(r"^(?:Mr|Mrs|Ms|Dr)\.?(?=[A-Z])")
 
@@ -129,6 +137,8 @@ def kind_of(name: str, surnames: Iterable[str] = (), written: Iterable[str] = ()
     words = _words(name)
     if any(w in _ORG_WORDS or w in _MORE_BODIES for w in words) or is_place(name):
         return "organization"
+    if name.startswith(("the ", "a ")):
+        return "organization"  # described, not named: `the British minister`
     if words and all(w in _PORTFOLIO | _CONNECTORS for w in words) and len(words) > 1:
         return "organization"  # `External Affairs`: the department
     tokens = name.split()
@@ -164,9 +174,10 @@ def _initials_and_surname(tokens: list[str]) -> bool:
 
 def is_fragment(name: str) -> bool:
     """No one: a number, a bare connector or office complement (`Affairs`), a type
-    word (`1963 Anzus Record`, `Evatt Cablegram 142`)."""
+    word (`1963 Anzus Record`, `Evatt Cablegram 142`), a form of address alone
+    (`Your Excellency`, `Highness, Excellency`)."""
     words = _words(name)
-    if not words or _DIGIT.search(name):
+    if not words or _DIGIT.search(name) or all(w in _ADDRESS_WORDS for w in words):
         return True
     if len(words) == 1 and words[0] in _OFFICE_ENDS | _CONNECTORS | _PORTFOLIO:
         return True
@@ -180,6 +191,7 @@ def tidy(participants: Iterable[Participant]) -> tuple[Participant, ...]:
     out: dict[tuple[str, str | None], Participant] = {}
     for p in participants:
         name = _GLUED_COURTESY.sub("", _GLUED_MARK.sub("", p.name.strip()))
+        name = _ADDRESS.sub("", name) or name
         name = re.sub(r"(?<=\w)- (?=\w)", "-", name)  # `Governor- General`
         where = _WHERE.search(name)
         if where and _person_like(name[: where.start()]):

@@ -423,6 +423,8 @@ def participants_from(list_node: Node) -> tuple[Participant, ...]:
 
 
 _FUNCTION_OF = {"from": "sender", "to": "recipient"}
+# A whole `A to B` inside one name tag: no one's name holds ` to `.
+_TWO_PARTIES = re.compile(r"\s+to\s+(?:the\s+)?[A-Z]")
 
 
 def person_ref(node: Node, stem: str) -> str | None:
@@ -484,6 +486,8 @@ def head_participants(
         function = _FUNCTION_OF.get(node.attrs.get("type", ""))
         ref = person_ref(node, stem) if node.tag == "persName" else None
         name = norm(flat_text(node))
+        if node.tag == "persName" and _TWO_PARTIES.search(name):
+            continue  # frus1870 tags `Mr. Davis to Mr. Bancroft` as one sender: the title says
         if (function or ref) and name:
             out.append(Participant(persons.get(ref or "", name), function, ref=ref))
     return tuple(out)
