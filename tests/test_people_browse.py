@@ -13,7 +13,7 @@ from archivist.enrich.archive import build_archive
 from archivist.model import ArchiveDate, Participant, Record
 from archivist.render import pages
 from archivist.render.pages import SiteRenderer
-from sitekit import text_of
+from sitekit import build_site, make_site, record, text_of
 
 
 def rec(rid: str, day: str, *people: tuple[str, str]) -> Record:
@@ -84,3 +84,26 @@ def test_the_index_is_paged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         'href="/people/page/4/#letter-z"' in built["people/"]
         or 'href="/people/page/3/#letter-z"' in built["people/"]
     )
+
+
+def test_a_person_page_lists_the_offices_held_with_their_years(tmp_path: Path) -> None:
+    site = make_site(
+        tmp_path,
+        {
+            "a.md": record(
+                "The Ambassador in Russia (Francis) to the Secretary of State",
+                date="1917-04-02",
+            ),
+            "b.md": record(
+                "The Ambassador in Russia (Francis) to the Secretary of State",
+                date="1918-07-19",
+            ),
+            "c.md": record("Mr. Francis to Mr. Lansing", date="1916-03-01"),
+        },
+    )
+    out, _ = build_site(site)
+    page = (out / "people" / "francis" / "index.html").read_text(encoding="utf-8")
+    assert '<li dir="auto">Ambassador in Russia (1917–1918)</li>' in page
+    assert page.count('<ul class="offices">') == 1
+    lansing = (out / "people" / "lansing" / "index.html").read_text(encoding="utf-8")
+    assert "offices" not in lansing  # no office named: no list

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from markupsafe import Markup, escape
 
 from archivist.config import Config
 from archivist.enrich.people import fold, role_parts
+from archivist.enrich.people.kinds import is_office
 from archivist.enrich.volumes import numbered_volumes, volume_documents, volume_of
 from archivist.incremental import keys
 from archivist.model import Archive, ArchiveDate, PersonEntry, Record, Term
@@ -510,6 +512,7 @@ class SiteRenderer:
                 crumbs,
                 person=entry.person,
                 life=_life(entry.person.born, entry.person.died),
+                offices=offices_held(entry, self.archive),
             )
 
     def name_index(
@@ -651,6 +654,43 @@ def precision(date: ArchiveDate) -> str | None:
     if parts.approximate:
         return f"approximate, {words}" if words else "approximate"
     return words
+
+
+def offices_held(entry: PersonEntry, archive: Archive) -> tuple[str, ...]:
+    """The offices a person holds in his records, each with the years it is seen,
+    in the order first held: `Ambassador in Great Britain (1917–1918)`. An office
+    is what a role names (`sender (Ambassador in Great Britain)`), or an office the
+    editor's people.yaml gave him on that date (`Secretary of State`)."""
+    seen: dict[str, tuple[Counter[str], list[int]]] = {}
+
+    def add(office: str, year: int | None) -> None:
+        forms, years = seen.setdefault(fold(office).casefold(), (Counter(), []))
+        forms[office] += 1
+        if year is not None:
+            years.append(year)
+
+    for rid, roles in entry.records:
+        record = archive.by_id[rid]
+        year = record.date.year if record.date else None
+        for role in roles:
+            office = role_parts(role)[1]
+            if office:
+                add(office, year)
+        for p, slug in archive.participant_slugs.get(rid, ()):
+            if slug == entry.person.slug and p.name != entry.person.name and is_office(p.name):
+                add(p.name, year)
+    held = []
+    for forms, years in seen.values():
+        label = min(forms, key=lambda f: (-forms[f], f))
+        span = (
+            ""
+            if not years
+            else f" ({min(years)})"
+            if min(years) == max(years)
+            else (f" ({min(years)}–{max(years)})")
+        )
+        held.append((min(years, default=10_000), label, f"{label}{span}"))
+    return tuple(text for _, _, text in sorted(held))
 
 
 def _life(born: str | None, died: str | None) -> str | None:
