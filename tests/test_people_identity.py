@@ -398,3 +398,16 @@ def test_a_surname_used_far_more_than_its_one_full_name_is_someone_else() -> Non
     records += [rec(f"s{i}", "1870", "Bancroft") for i in range(40)]
     found = identify(records, default_person)
     assert found.person(records[-1], P("Bancroft")).slug == "george-bancroft"
+
+
+def test_a_tagged_person_is_described_as_the_volume_lists_him() -> None:
+    described = Record(
+        id="b",
+        title="b",
+        path="v.xml",
+        participants=(P("John F. Stevens", ref="v#p_SJF1"),),
+        extra={"persons": {"v#p_SJF1": "head of the Russian Railway Service Corps"}},
+    )
+    archive = build_archive([tagged("a", "", ("Stevens", "v#p_SJF1")), described])
+    (entry,) = archive.people
+    assert entry.person.description == "head of the Russian Railway Service Corps"

@@ -481,6 +481,10 @@ def test_head_tags_give_sender_recipient_and_the_editions_id() -> None:
     # The list of persons names him in full, uninverted; the function is left to the
     # title's wording.
     assert second.participants == (Participant("John F. Stevens", None, ref="frus1917v2#p_SJF1"),)
+    assert second.extra["persons"] == {
+        "frus1917v2#p_SJF1": "head of the Russian Railway Service Corps"
+    }
+    assert "persons" not in first.extra  # Francis is not on the list
     assert third.participants == (
         Participant("Mr. Jay", "sender"),
         Participant("Mr. Fish", "recipient", ref="Fish_H"),

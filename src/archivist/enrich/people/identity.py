@@ -249,11 +249,15 @@ def _tagged(
     person name that can only mean one of them joins him (see the module)."""
     names: dict[str, Counter[str]] = defaultdict(Counter)  # ref → names
     refs_in: dict[tuple[str, str], set[str]] = defaultdict(set)  # (collection, key) → refs
+    described: dict[str, str] = {}  # ref → who he was (a TEI volume's list of persons)
     for record in records:
         c = collection_of(record)
+        told = record.extra.get("persons")
         for p in record.participants:
             if p.ref:
                 names[p.ref][p.name] += 1
+                if isinstance(told, Mapping) and isinstance(told.get(p.ref), str):
+                    described.setdefault(p.ref, told[p.ref])
                 key = person_key(p.name)
                 refs_in[(c, key)].add(p.ref)
                 if len(key.split()) > 1:
@@ -263,7 +267,8 @@ def _tagged(
     for ref, forms in names.items():
         full = Counter({n: k for n, k in forms.items() if len(person_key(n).split()) > 1})
         shown = _most_used(full or forms)
-        out.by_ref[ref] = replace(_named(person_for(shown), shown, forms), kind="person")
+        person = replace(_named(person_for(shown), shown, forms), kind="person")
+        out.by_ref[ref] = replace(person, description=person.description or described.get(ref))
     keys_of = {ref: {person_key(n) for n in forms} for ref, forms in names.items()}
     for c, name in list(out.person_of):
         key = u.keys[name]

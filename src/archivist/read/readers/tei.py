@@ -439,18 +439,34 @@ def person_ref(node: Node, stem: str) -> str | None:
     return None
 
 
-def persons_list(root: Node, stem: str) -> dict[str, str]:
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A person of the volume's list of persons: his full name and who he was."""
+
+    name: str
+    description: str | None
+
+
+def persons_list(root: Node, stem: str) -> dict[str, Listed]:
     """The volume's list of persons (`list[@type=persons]`): each id → the full name,
-    uninverted (`Stevens, John F.` → John F. Stevens)."""
-    out: dict[str, str] = {}
+    uninverted (`Stevens, John F.` → John F. Stevens), and the item's text after it
+    (`, head of the Russian Railway Service Corps`) as his description."""
+    out: dict[str, Listed] = {}
     for node in walk(root, lambda _n: False):
         if node.tag != "list" or node.attrs.get("type") != "persons":
             continue
-        for item in walk(node, lambda _n: False):
-            if item.tag == "persName" and item.attrs.get("xml:id"):
-                name = uninvert(norm(flat_text(item)))
-                if name:
-                    out[f"{stem}#{item.attrs['xml:id']}"] = name
+        for item in node.elements():
+            if item.tag != "item":
+                continue
+            tag = next((n for n in walk(item, lambda _n: False) if n.tag == "persName"), None)
+            if tag is None or not tag.attrs.get("xml:id"):
+                continue
+            name = uninvert(norm(flat_text(tag)))
+            whole = norm(flat_text(item))
+            written = norm(flat_text(tag))
+            after = whole.partition(written)[2].strip(" ,;:—–-") if written else ""
+            if name:
+                out[f"{stem}#{tag.attrs['xml:id']}"] = Listed(name, after or None)
     return out
 
 
@@ -472,7 +488,7 @@ def uninvert(name: str) -> str:
 
 
 def head_participants(
-    head: Node | None, stem: str, persons: Mapping[str, str]
+    head: Node | None, stem: str, persons: Mapping[str, Listed]
 ) -> tuple[Participant, ...]:
     """Who the head tags: `persName`/`gloss` with `type="from"|"to"` (sender,
     recipient) and every `persName` carrying an id (its function left to the title's
@@ -489,7 +505,8 @@ def head_participants(
         if node.tag == "persName" and _TWO_PARTIES.search(name):
             continue  # frus1870 tags `Mr. Davis to Mr. Bancroft` as one sender: the title says
         if (function or ref) and name:
-            out.append(Participant(persons.get(ref or "", name), function, ref=ref))
+            listed = persons.get(ref or "")
+            out.append(Participant(listed.name if listed else name, function, ref=ref))
     return tuple(out)
 
 
@@ -511,7 +528,7 @@ class FileContext:
     file_title: str | None
     extra: Mapping[str, str]
     single: bool
-    persons: Mapping[str, str]  # the volume's list of persons: id → full name
+    persons: Mapping[str, Listed]  # the volume's list of persons, by id
 
 
 def read(text: str, source: Source) -> ReadResult:
@@ -637,6 +654,13 @@ def _read_document(
         date = span  # the edition's own date for a document whose dateline lacks one
         origin["date"] = at
     participants = _document_participants(div, head, ctx, origin)
+    described = {
+        p.ref: listed.description
+        for p in participants
+        if p.ref and (listed := ctx.persons.get(p.ref)) and listed.description
+    }
+    if described:  # who the tagged persons were, as the volume's list says
+        extra["persons"] = dict(sorted(described.items()))
     blocks, notes = _document_body(div, head, dateline, path, origin)
     if not title:
         title = _supplied_title(blocks, previous_title, own, dateline)
