@@ -909,3 +909,29 @@ def test_an_unnamed_office_in_a_conversation_adds_no_person() -> None:
         ("Secretary of State", "sender"),
         ("Embassy in Moscow", "recipient"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        # DAFP: an Oxford comma before the last party, after a body with a qualifier
+        (
+            "Casey to Australian Delegation, United Nations, and Burton",
+            [("Casey", "sender"), ("Australian Delegation, United Nations", "recipient"),
+             ("Burton", "recipient")],
+        ),
+        (
+            "Burton to Embassy in Washington, Legation in Paris, and High Commission in London",
+            [("Burton", "sender"), ("Embassy in Washington", "recipient"),
+             ("Legation in Paris", "recipient"), ("High Commission in London", "recipient")],
+        ),
+        # one body, its qualifier after a comma: still one
+        (
+            "Evatt to Australian Delegation, Economic and Social Council",
+            [("Evatt", "sender"),
+             ("Australian Delegation, Economic and Social Council", "recipient")],
+        ),
+    ],
+)  # fmt: skip
+def test_bodies_and_people_after_a_comma_and(title: str, expected: list[tuple[str, str]]) -> None:
+    assert pairs(participants_from_title(title)) == expected

@@ -24,6 +24,7 @@ from archivist.enrich.people.vocabulary import _OFFICE_WORDS, _words
 _AND = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _AND_TO = re.compile(r",?\s+and\s+to\s+|;\s*", re.IGNORECASE)
 _COMMA = re.compile(r",\s*")
+_COMMA_AND = re.compile(r",\s+and\s+", re.IGNORECASE)
 
 
 def _complete_party(text: str) -> bool:
@@ -116,7 +117,17 @@ def _mentions(
 
 
 def _body_parties(chunk: str, parts: Sequence[str], function: str | None) -> list[_Mention]:
-    """A body and its qualifier: `Australian Delegation, United Nations`."""
+    """A body and its qualifier: `Australian Delegation, United Nations`; after a
+    comma and `and`, another party (`…, United Nations, and Burton`)."""
+    *first, last = _split_top(chunk, _COMMA_AND)
+    if first and _complete_party(last):
+        head = ", and ".join(first)
+        return _body_parties(head, _comma_parts(head), function) + _mentions(
+            _split_and(last), function
+        )
+    if len(parts) > 1 and all(_starts_body(p) for p in parts):
+        # `Embassy in Washington, Legation in Paris`: each part a body of its own
+        return [m for p in parts for m in _mentions(_split_and(p), function)]
     pieces = _split_and(chunk)
     if len(parts) > 1 and "," in pieces[0]:
         pieces = [chunk]  # `Australian Delegation, Economic and Social Council`
