@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -37,6 +38,12 @@ def build_site(root: Path, out: Path | None = None, **kwargs: object) -> tuple[P
     out = out or root / "_site"
     report = build(root, out, **kwargs)  # type: ignore[arg-type]
     return out, report
+
+
+def site_records(out: Path) -> list[dict[str, object]]:
+    """Every record of a built site, from its data/records.jsonl.gz, in its order."""
+    text = gzip.decompress((out / "data" / "records.jsonl.gz").read_bytes()).decode("utf-8")
+    return [json.loads(line) for line in text.splitlines()]
 
 
 def record(title: str, body: str = "Text.", **fields: str) -> str:

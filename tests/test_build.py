@@ -51,7 +51,7 @@ def test_example_pages_exist(example: tuple[Path, Path]) -> None:
     for rel in (
         "index.html", "404.html", "sitemap.xml", "robots.txt", "feed.xml", "search/index.html",
         "years/index.html", "years/1955/index.html", "years/undated/index.html",
-        "people/index.html", "types/index.html", "data/records.json", "data/records.csv",
+        "people/index.html", "types/index.html", "data/records.jsonl.gz",
     ):  # fmt: skip
         assert (out / rel).is_file(), rel
     assert "Undated note on a catalogue card" in (out / "years/undated/index.html").read_text()

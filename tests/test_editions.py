@@ -13,7 +13,7 @@ from archivist.enrich.volumes import volume_number
 from archivist.model import ArchiveDate, Note, Record
 from archivist.render.citations import written_date
 from archivist.render.markup import BodyContext, BodyRenderer
-from sitekit import broken_links, build_site, make_site, record
+from sitekit import broken_links, build_site, make_site, record, site_records
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from anchors import broken
@@ -87,7 +87,7 @@ def test_editorial_text_is_escaped() -> None:
 
 # -- numbers: a small edition in the DAFP shape (invented documents) -------------------
 
-EDITION_CONFIG = "title: Edition\nfields:\n  date: doc_date\n  collections: vol_full_title\n"
+EDITION_CONFIG = "title: Edition\noutputs: [records_csv]\nfields:\n  date: doc_date\n  collections: vol_full_title\n"
 
 
 def _doc(num: str, date: str, title: str = "Delegation to Department", body: str = "") -> str:
@@ -125,7 +125,7 @@ def test_number_is_read_and_exported(edition: Path) -> None:
     data = json.loads((edition / "records/c/record.json").read_text())
     assert data["number"] == "1"
     assert "doc_num" not in data["extra"]
-    rows = {r["id"]: r for r in json.loads((edition / "data/records.json").read_text())["records"]}
+    rows = {r["id"]: r for r in site_records(edition)}
     assert rows["a"]["number"] == "10" and rows["loose"]["number"] is None
     head = (edition / "data/records.csv").read_text().splitlines()[0].split(",")
     assert "number" in head

@@ -1,12 +1,14 @@
-"""Data and open metadata: records.json/csv, record.json, datapackage.json, sitemap,
+"""Data and open metadata: records.jsonl.gz, records.csv, record.json, datapackage.json, sitemap,
 robots, the Atom feed and the OAI-PMH static repository, each parsed and checked."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import io
 import json
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,8 +17,8 @@ import pytest
 from archivist.config import Config
 from archivist.enrich.archive import build_archive
 from archivist.model import ArchiveDate, Participant, Record
-from archivist.render import exports, oai
-from sitekit import build_site, make_site, record
+from archivist.render import exports, gzip_members, oai
+from sitekit import build_site, make_site, record, site_records
 
 BASE = "https://example.org/archive/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -60,16 +62,16 @@ RECORD_KEYS = [
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_site(
-        tmp_path_factory.mktemp("site"), RECORDS, "title: Data test\npublisher: Test Press\n"
+        tmp_path_factory.mktemp("site"),
+        RECORDS,
+        "title: Data test\npublisher: Test Press\noutputs: [records_csv]\n",
     )
     out, _ = build_site(root, base_url=BASE)
     return out
 
 
-def test_records_json_is_a_stable_interface(built: Path) -> None:
-    data = json.loads((built / "data" / "records.json").read_text(encoding="utf-8"))
-    assert list(data) == ["records"]
-    records = data["records"]
+def test_records_jsonl_is_a_stable_interface(built: Path) -> None:
+    records = site_records(built)
     assert [r["id"] for r in records] == ["cable", "letter", "undated"]  # by date, undated last
     letter = records[1]
     assert list(letter) == RECORD_KEYS
@@ -84,6 +86,9 @@ def test_records_json_is_a_stable_interface(built: Path) -> None:
     assert records[2]["date"] is None
     one = json.loads((built / "records" / "letter" / "record.json").read_text(encoding="utf-8"))
     assert one == letter
+    # Each line is the record's own record.json, byte for byte.
+    lines = gzip.decompress((built / "data" / "records.jsonl.gz").read_bytes()).splitlines(True)
+    assert lines[1] == (built / "records" / "letter" / "record.json").read_bytes()
 
 
 FORMULAS = [
@@ -106,7 +111,7 @@ def test_no_records_csv_cell_or_list_item_starts_a_formula(tmp_path: Path) -> No
     )
     fields = ("subjects", "collections", "translators", "funders")
     text = record("Formulas", "Text.", participants=people, **dict.fromkeys(fields, items))
-    root = make_site(tmp_path / "site", {"f.md": text}, "title: CSV\n")
+    root = make_site(tmp_path / "site", {"f.md": text}, "title: CSV\noutputs: [records_csv]\n")
     out, _ = build_site(root)
     raw = (out / "data" / "records.csv").read_text(encoding="utf-8")
     (row,) = list(csv.DictReader(io.StringIO(raw, newline="")))
@@ -236,8 +241,7 @@ def test_xml_outputs_survive_control_characters_and_markup() -> None:
 def test_without_an_absolute_base_url(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", {"a.md": record("A", uploaded="2020-01-01")})
     out, _ = build_site(root, base_url="/sub/")
-    data = json.loads((out / "data" / "records.json").read_text(encoding="utf-8"))
-    assert data["records"][0]["url"] == "/sub/records/a/"
+    assert site_records(out)[0]["url"] == "/sub/records/a/"
     assert "Sitemap:" not in (out / "robots.txt").read_text(encoding="utf-8")
     feed = ET.parse(out / "feed.xml").getroot()
     entry_id = feed.findtext(f"{ATOM}entry/{ATOM}id")
@@ -264,17 +268,25 @@ def test_outputs_do_not_depend_on_the_clock(
 
 
 @pytest.mark.parametrize(
-    "rows",
-    [
-        [],
-        [{"id": "a", "body": "x"}],
-        [
-            {"id": "a", "body": 'quote " and \\ and </script>'},
-            {"id": "b", "t": ["é", "中文", None]},
-        ],
-    ],
+    "lines", [[], [b"a\n"], [b'{"t":"\xc3\xa9"}\n', b"", b"x" * 70_000 + b"\n"]]
 )
-def test_records_json_written_in_pieces_is_the_one_document(rows: list[dict[str, object]]) -> None:
-    # A large archive's records.json is streamed a record at a time; a reader must
-    # get exactly the document `dumps` would have written.
-    assert "".join(exports.records_json_chunks(rows)) == exports.dumps({"records": rows})
+def test_gzip_members_read_as_one_file(lines: list[bytes]) -> None:
+    # records.jsonl.gz is one gzip member per record and an empty one at the end: any
+    # gzip reader must read the lines back as one file, and an empty archive's file
+    # must still be gzip.
+    data = b"".join(gzip_members.member(line) for line in lines) + gzip_members.EMPTY
+    assert gzip.decompress(data) == b"".join(lines)
+    unzip = subprocess.run(["gzip", "-dc"], input=data, capture_output=True, check=True)
+    assert unzip.stdout == b"".join(lines)
+    assert gzip_members.member(b"same") == gzip_members.member(b"same")  # no clock in it
+
+
+def test_data_files_are_optional_outputs(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", RECORDS, "title: Data\n")
+    out, _ = build_site(root)
+    assert not (out / "data" / "records.csv").exists()
+    package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert [r["path"] for r in package["resources"]] == ["records.jsonl.gz"]
+    page = (out / "data" / "index.html").read_text(encoding="utf-8")
+    assert "records.jsonl.gz" in page and "records.csv" not in page
+    assert len(site_records(out)) == len(RECORDS)

@@ -23,6 +23,7 @@ from archivist.model import Problem
 from archivist.pipeline import BuildFailed, BuildReport, build
 from archivist.slugs import file_id
 from invariants import assert_invariants, output_texts, snapshot
+from sitekit import site_records
 
 ERROR, SAFE = "error", "safe"
 
@@ -294,7 +295,7 @@ def test_reserved_ids_publish_under_records(built: Built) -> None:
     # The real bundle, search page and data survive.
     assert (built.out / "pagefind" / "pagefind.js").is_file()
     assert "Search" in (built.out / "search" / "index.html").read_text("utf-8")
-    json.loads((built.out / "data" / "records.json").read_text("utf-8"))
+    assert site_records(built.out)
 
 
 def test_no_file_outside_out(built: Built) -> None:

@@ -75,6 +75,11 @@ def _setting(site: Path) -> None:
     (site / "archivist.yaml").write_text(CONFIG + "publisher: A new publisher\n", "utf-8")
 
 
+def _outputs(site: Path) -> None:
+    text = CONFIG + "outputs: [citation_files, records_csv]\n"
+    (site / "archivist.yaml").write_text(text, "utf-8")
+
+
 def _static(site: Path) -> None:
     (site / "static").mkdir(exist_ok=True)
     (site / "static" / "archivist.css").write_text("body { color: black; }\n", "utf-8")
@@ -100,6 +105,7 @@ CASES: dict[str, Callable[[Path], None]] = {
     "rename a record file": _rename,
     "change a template": _template,
     "change a setting": _setting,
+    "turn the optional outputs on": _outputs,
     "change a static file": _static,
 }
 
@@ -247,8 +253,9 @@ def test_a_chain_of_edits_equals_clean_at_every_step(tmp_path: Path) -> None:
     out = tmp_path / "out" / "_site"
     build(site, out, jobs=1)
     chain = ["change a record's title", "add a record", "rename a record file",
-             "change a record's date (moves it)", "change a participant", "change a template",
-             "no change", "change a record's body", "gone"]  # fmt: skip
+             "change a record's date (moves it)", "change a participant",
+             "turn the optional outputs on", "change a template", "no change",
+             "change a record's body", "change a setting", "gone"]  # fmt: skip
     steps = {**CASES, "gone": lambda s: (s / "content" / "renamed-seven.md").unlink()}
     spare = tmp_path / "out" / ".archivist-cache" / "_site" / "spare"
     for step, change in enumerate(chain):
@@ -276,7 +283,7 @@ def _edit_in_place(path: Path) -> None:
 
 @pytest.mark.parametrize("tamper", [_replace, _edit_in_place, Path.unlink])
 @pytest.mark.parametrize(
-    "page", ["records/rec-004/index.html", "people/index.html", "oai.xml", "data/records.csv"]
+    "page", ["records/rec-004/index.html", "people/index.html", "oai.xml", "data/records.jsonl.gz"]
 )
 def test_a_hand_edited_output_file_is_rebuilt_when_the_spare_is_in_play(
     tmp_path: Path, tamper: Callable[[Path], None], page: str

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from archivist.cli import main
 from archivist.enrich.people import parse_authority
 from archivist.pipeline import BuildFailed
-from sitekit import build_site, make_site, record
+from sitekit import build_site, make_site, record, site_records
 
 RECORDS = {
     "a.md": record("R.G. Menzies to Casey", date="1940-01-02", collections="[Volume 3]"),
@@ -53,8 +53,7 @@ def test_the_next_build_follows_the_edited_draft(tmp_path: Path) -> None:
     (site / "content" / "people.yaml").write_text(draft, encoding="utf-8")
     (site / "content" / "people.draft.yaml").unlink()
     out, _ = build_site(site)
-    data = json.loads((out / "data" / "records.json").read_text(encoding="utf-8"))
-    first = {r["id"]: r["participants"][0]["person"] for r in data["records"]}
+    first = {r["id"]: r["participants"][0]["person"] for r in site_records(out)}
     assert first["e"] == first["c"] == "a-s-watt" != first["d"]
 
 

@@ -17,7 +17,7 @@ from archivist.enrich.people.authority import Authority
 from archivist.enrich.people.identity import display, identify
 from archivist.enrich.people.kinds import is_fragment, kind_of, tidy
 from archivist.model import Participant, Person, Record
-from sitekit import build_site, make_site, record
+from sitekit import build_site, make_site, record, site_records
 
 P = Participant
 
@@ -236,9 +236,8 @@ def test_records_json_and_pages_split_people_and_organizations(tmp_path: Path) -
         },
     )
     out, _ = build_site(root)
-    data = json.loads((out / "data" / "records.json").read_text(encoding="utf-8"))
     kinds = {
-        p["name"]: (p["kind"], p["person"]) for r in data["records"] for p in r["participants"]
+        p["name"]: (p["kind"], p["person"]) for r in site_records(out) for p in r["participants"]
     }
     assert kinds["Officer"] == ("person", "f-k-officer")
     assert kinds["F. K. Officer"] == ("person", "f-k-officer")

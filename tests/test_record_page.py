@@ -18,6 +18,7 @@ from archivist.enrich.archive import build_archive
 from archivist.model import Note, Participant, Person, Record
 from archivist.render.markup import BodyContext, BodyRenderer, editorial_kind
 from archivist.render.pages import SiteRenderer
+from browser_kit import Watched, serve
 from sitekit import REPO, broken_links, build_site, make_site, record, text_of
 
 BASE = "https://example.org/archive/"
@@ -274,9 +275,54 @@ def test_cite_this_record(built: Path) -> None:
         " File 12, folio 4 (an invented reference), Example Archive (not a real repository),"
         " Test archive, https://example.org/archive/records/example-telegram-1949/."
     )
+    # By default the page makes the citation downloads itself: no files beside it.
     for name in ("cite.bib", "cite.ris", "cite.json"):
-        assert f'href="/archive/records/example-telegram-1949/{name}" download' in html
-        assert (built / "records" / "example-telegram-1949" / name).is_file()
+        assert f"/{name}" not in html
+        assert not (built / "records" / "example-telegram-1949" / name).exists()
+    assert html.count("data-cite=") == 3
+
+
+def test_the_page_downloads_its_citation(built: Path, watched: Watched) -> None:
+    """A reader with JavaScript gets BibTeX, RIS and CSL-JSON from the page itself,
+    under the page's strict Content-Security-Policy."""
+    page = watched.page
+    with serve(built, "/archive/") as server:
+        page.goto(server.url("records/example-telegram-1949/"))
+        texts = {}
+        for name in ("BibTeX", "RIS", "CSL-JSON"):
+            link = page.get_by_role("link", name=name, exact=True)
+            with page.expect_download() as download:
+                link.click()
+            texts[name] = Path(download.value.path()).read_text(encoding="utf-8")
+            assert download.value.suggested_filename.startswith("example-telegram-1949.")
+    assert texts["BibTeX"].startswith("@misc{example-telegram-1949,")
+    assert "title = {{Telegram" in texts["BibTeX"] and "date = {1949-03-03}" in texts["BibTeX"]
+    assert "TY  - PCOMM" in texts["RIS"] and "DA  - 1949/03/03/" in texts["RIS"]
+    (item,) = json.loads(texts["CSL-JSON"])
+    assert item["issued"] == {"date-parts": [[1949, 3, 3]]}
+    assert item["URL"] == BASE + "records/example-telegram-1949/"
+    watched.assert_clean()
+
+
+def test_without_javascript_the_page_still_cites(built: Path) -> None:
+    # The download links stay hidden (they would lead nowhere); the note, the
+    # embedded metadata and record.json are there.
+    html = page(built, "records/example-telegram-1949")
+    assert html.count("<li hidden><a data-cite=") == 3
+    assert 'id="cite-note"' in html and 'name="citation_title"' in html
+    assert 'href="/archive/records/example-telegram-1949/record.json"' in html
+
+
+def test_citation_files_are_an_optional_output(tmp_path: Path) -> None:
+    root = make_site(tmp_path / "s", EXTRA, "title: T\noutputs: [citation_files]\n")
+    out, _ = build_site(root, base_url=BASE)
+    html = page(out, "records/cable-1949")
+    for name in ("cite.bib", "cite.ris", "cite.json"):
+        assert f'href="/archive/records/cable-1949/{name}" download' in html
+        assert (out / "records" / "cable-1949" / name).is_file()
+    assert "Second telegram from Harbin" in (out / "records/cable-1949/cite.bib").read_text()
+    assert "data-cite=" not in html and "static/cite.js" not in html
+    assert broken_links(out, "/archive/", BASE) == []
 
 
 # -- head metadata -------------------------------------------------------------------------
@@ -329,10 +375,17 @@ def test_json_ld_describes_the_record(built: Path) -> None:
 def test_json_ld_cannot_be_broken_out_of(built: Path) -> None:
     html = page(built, "records/russian-1962")
     parsed = head(html)
-    assert [s.get("type") for s in parsed.scripts] == ["application/ld+json"]
+    # JSON-LD in the head; the citation texts (a data block) and cite.js at the end.
+    assert [s.get("type") for s in parsed.scripts] == [
+        "application/ld+json",
+        "application/json",
+        None,
+    ]
     [raw] = parsed.json_ld
     data = json.loads(raw)
     assert data["name"] == HOSTILE_TITLE
+    cite = html.split('<script type="application/json" id="cite-data">', 1)[1]
+    assert f"TI  - {HOSTILE_TITLE}\n" in json.loads(cite.split("</script>", 1)[0])["ris"]
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["dateCreated"] == "1962-10-27"
     assert "</script><script>" not in html
@@ -413,13 +466,15 @@ def test_everything_links_under_a_sub_path(built: Path) -> None:
     assert _broken(built, "/archive/", BASE) == []
 
 
-def test_no_javascript_outside_search(built: Path) -> None:
+def test_no_javascript_outside_search_but_the_citation_downloads(built: Path) -> None:
+    data = {"application/ld+json", "application/json"}
     for path in sorted(built.rglob("*.html")):
         rel = path.relative_to(built).as_posix()
         if rel.startswith("search/") or rel.startswith("pagefind/"):
             continue
         scripts = head(path.read_text(encoding="utf-8")).scripts
-        assert all(s.get("type") == "application/ld+json" for s in scripts), rel
+        code = [s.get("src") for s in scripts if s.get("type") not in data]
+        assert code == (["/archive/static/cite.js"] if rel.startswith("records/") else []), rel
 
 
 def test_two_builds_are_identical(tmp_path: Path) -> None:

@@ -83,6 +83,9 @@ TEXT = [
     ('title: "A\\x07title"', "title"),
     ('publisher: "Press\\x1b[31m"', "publisher"),
     ('description: "A\\0description"', "description"),
+    ("outputs: [citation_files, pdf]", "outputs"),
+    ("outputs: {citation_files: yes}", "outputs"),
+    ("outputs: [[records_csv]]", "outputs"),
 ]
 HOSTILE = FOLDERS + NUMBERS + TEXT
 
@@ -229,6 +232,9 @@ GOOD = [
     ("static_dir: assets/public", "static_dir", "assets/public"),
     ("content_dir: ./content", "content_dir", "./content"),
     ("templates_dir: theme/templates", "templates_dir", "theme/templates"),
+    ("outputs: [records_csv, citation_files]", "outputs", ("citation_files", "records_csv")),
+    ("outputs: records_csv", "outputs", ("records_csv",)),
+    ("outputs: []", "outputs", ()),
 ]
 
 

@@ -6,7 +6,6 @@ and FRUS heads; the hostile cases are made up.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from archivist.enrich.types import (
     type_key,
     type_labels,
 )
-from sitekit import build_site, make_site, record
+from sitekit import build_site, make_site, record, site_records
 
 TITLES = [
     # DAFP, as the volumes write them
@@ -158,8 +157,7 @@ def test_a_built_archive_has_one_vocabulary(tmp_path: Path) -> None:
         },
     )
     out, _ = build_site(root)
-    data = json.loads((out / "data" / "records.json").read_text(encoding="utf-8"))
-    types = {r["id"]: r["type"] for r in data["records"]}
+    types = {r["id"]: r["type"] for r in site_records(out)}
     assert types == {
         "a": "Cablegram",
         "b": "Cablegram",

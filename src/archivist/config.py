@@ -317,6 +317,27 @@ def _type_labels(raw: YamlValue) -> Mapping[str, tuple[str, ...]]:
     return MappingProxyType(out)
 
 
+# Outputs a site may add to the default ones (`outputs:`), each with what it adds.
+OPTIONAL_OUTPUTS: Mapping[str, str] = MappingProxyType(
+    {
+        "citation_files": "cite.bib, cite.ris and cite.json beside each record page",
+        "records_csv": "data/records.csv: every record, one row each",
+    }
+)
+
+
+def _outputs(raw: YamlValue) -> tuple[str, ...]:
+    """`outputs:`: a list of names from OPTIONAL_OUTPUTS, kept in that table's order."""
+    given = [raw] if isinstance(raw, str) else raw
+    if not isinstance(given, list) or not all(isinstance(v, str) for v in given):
+        raise Invalid("expected a list of output names")
+    unknown = [v for v in given if v not in OPTIONAL_OUTPUTS]
+    if unknown:
+        known = ", ".join(OPTIONAL_OUTPUTS)
+        raise Invalid(f"unknown output {_shown(str(unknown[0]))} (known: {known})")
+    return tuple(name for name in OPTIONAL_OUTPUTS if name in given)
+
+
 # -- the settings ------------------------------------------------------------------------
 
 
@@ -347,6 +368,9 @@ class Config:
     page_size: int = setting(50, whole(1, 10_000), "Records per list page.")
     related_count: int = setting(5, whole(1, 100), "Related records shown on a record page.")
     markdown_html: bool = setting(False, scalar(_boolean), "Allow raw HTML in Markdown bodies.")
+    # Optional outputs, off by default so that a large archive fits static hosts
+    # (docs/hosting.md): each adds files or bytes to every record.
+    outputs: tuple[str, ...] = setting((), _outputs, "Optional outputs to add, by name.")
     # Foreign front-matter key paths per model field, e.g. {"date": "doc_date",
     # "source": "naa_refs[].reference"}; tried before the model's own names.
     field_map: Mapping[str, str] = field(

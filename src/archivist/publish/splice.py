@@ -1,7 +1,7 @@
 """Archive-wide data files remade from the last build's copy, record by record.
 
-records.json, records.csv and oai.xml are a head, one piece per record (records.json
-puts a comma between pieces) and a tail. A record whose files this build reused (its key unchanged, and the key covers everything its piece
+records.jsonl.gz, records.csv and oai.xml are a head, one piece per record (in
+records.jsonl.gz a gzip member of the record's record.json) and a tail. A record whose files this build reused (its key unchanged, and the key covers everything its piece
 shows) has the very piece it had in the last build, so that piece is copied by byte
 range from the published file instead of being made again: an edit to one record of
 a large archive no longer serializes every record.
@@ -18,7 +18,7 @@ from pathlib import Path
 Ranges = dict[str, tuple[int, int]]
 RUN = 1 << 20  # the most bytes copied from the old file in one piece
 # The files made this way, as site paths (see `render.outputs.site_units`).
-SPLICED = ("data/records.json", "data/records.csv", "oai.xml")
+SPLICED = ("data/records.jsonl.gz", "data/records.csv", "oai.xml")
 
 
 class Splicer:
@@ -34,9 +34,9 @@ class Splicer:
     def pieces(
         self,
         rel: str,
-        head: str,
+        head: str | bytes,
         records: Sequence[tuple[str, Callable[[], str | bytes]]],
-        tail: str,
+        tail: str | bytes,
         sep: bytes = b"",
     ) -> Iterator[bytes]:
         """The file `rel` in pieces: `head`, each record's piece (copied when it can
@@ -47,7 +47,7 @@ class Splicer:
         old_path, old_ranges = self.previous.get(rel, (None, {}))
         old = _map(old_path) if old_path is not None and old_ranges else None
         try:
-            data = head.encode("utf-8")
+            data = head.encode("utf-8") if isinstance(head, str) else head
             pos = len(data)
             yield data
             # Copied pieces that lie side by side in the old file (with the same
@@ -88,7 +88,7 @@ class Splicer:
                 pos += size
             if run_end >= 0 and old is not None:
                 yield old[run_start:run_end]
-            yield tail.encode("utf-8")
+            yield tail.encode("utf-8") if isinstance(tail, str) else tail
         finally:
             if old is not None:
                 old.close()

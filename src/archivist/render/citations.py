@@ -358,3 +358,37 @@ def cite_urls(record_id: str) -> dict[str, str]:
     """Site-relative URLs of a record's citation downloads."""
     base = urls.record_url(record_id)
     return {"bib": base + "cite.bib", "ris": base + "cite.ris", "json": base + "cite.json"}
+
+
+@dataclass(frozen=True, slots=True)
+class Download:
+    """One citation format the record page offers: where it is, when it is a file
+    (`citation_files`); else the page makes it from `downloads` (static/cite.js)."""
+
+    suffix: str
+    mediatype: str
+    name: str
+    note: str
+    href: str | None
+
+
+_FORMATS = (
+    ("bib", "application/x-bibtex", "BibTeX", ".bib: LaTeX, biblatex"),
+    ("ris", "application/x-research-info-systems", "RIS", ".ris: Zotero, EndNote, Mendeley"),
+    ("json", "application/vnd.citationstyles.csl+json", "CSL-JSON", ".json: Zotero, Pandoc"),
+)
+
+
+def formats(record_id: str, files: bool) -> list[Download]:
+    """The formats in the order the page lists them."""
+    where = cite_urls(record_id) if files else {}
+    return [Download(s, m, n, note, where.get(s)) for s, m, n, note in _FORMATS]
+
+
+def downloads(record: Record, config: Config) -> dict[str, str]:
+    """The citation files' texts by suffix, for the page to offer without files."""
+    return {
+        "bib": bibtex(record, config),
+        "ris": ris(record, config),
+        "json": csl_json(record, config),
+    }

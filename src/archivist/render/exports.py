@@ -108,28 +108,6 @@ CSV_SCHEMA: dict[str, tuple[str, str]] = {
 CSV_COLUMNS = tuple(CSV_SCHEMA)
 
 
-# records.json: head, separator between records, tail.
-RECORDS_JSON_FRAME = ('{"records":[', ",", "]}\n")
-
-
-def records_json_chunks(data: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """`dumps({"records": data})` in pieces, a record at a time: the whole file of a
-    large archive is never one string."""
-    head, sep, tail = RECORDS_JSON_FRAME
-    yield head
-    for n, d in enumerate(data):
-        yield (sep if n else "") + json.dumps(d, ensure_ascii=False, separators=(",", ":"))
-    yield tail
-
-
-def record_json_piece(data: bytes) -> bytes:
-    """A record's own record.json (`dumps` of the same `record_data`, so the same bytes
-    plus a newline) as its piece of records.json."""
-    if not data.endswith(b"\n"):
-        raise ValueError("a record.json that does not end with a newline")
-    return data[:-1]
-
-
 def records_csv(
     archive: Archive, config: Config, data: Sequence[dict[str, Any]] | None = None
 ) -> str:
@@ -142,8 +120,7 @@ def records_csv_chunks(
 ) -> Iterator[str]:
     """The rows of `records_csv`, one at a time.
 
-    `data` is `record_data` of every record, in order, when the caller has it already
-    (records.json is made from the same objects).
+    `data` is `record_data` of every record, in order, when the caller has it already.
     """
     if data is None:
         data = (record_data(record, archive, config) for record in archive.records)
@@ -325,54 +302,22 @@ def feed(config: Config, archive: Archive, limit: int = 50) -> str:
 
 
 def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
-    """A Frictionless Data Package (v1) describing records.csv and records.json."""
+    """A Frictionless Data Package (v1) describing the whole-archive data files."""
     from archivist.slugs import slugify
 
     stamps = [r.uploaded for r in archive.records if r.uploaded]
+    resources = [dict(_JSONL_RESOURCE)]
+    if "records_csv" in config.outputs:
+        resources.insert(0, _csv_resource())
     package: dict[str, Any] = {
         "profile": "data-package",
         "name": slugify(config.title),
         "title": config.title,
         "description": (
             f"{config.description} Every record with every field. Each record's page also "
-            "offers records/<id>/record.json (the same object as in records.json) and "
-            "citations (cite.bib, cite.ris, cite.json)."
+            "offers records/<id>/record.json (the same object as a line of records.jsonl.gz)."
         ),
-        "resources": [
-            {
-                "profile": "tabular-data-resource",
-                "name": "records-csv",
-                "path": "records.csv",
-                "title": "Records (CSV)",
-                "format": "csv",
-                "mediatype": "text/csv",
-                "encoding": "utf-8",
-                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
-                "schema": {
-                    "fields": [
-                        {"name": name, "type": kind, "description": text}
-                        for name, (kind, text) in CSV_SCHEMA.items()
-                    ],
-                    "primaryKey": ["id"],
-                },
-            },
-            {
-                "profile": "data-resource",
-                "name": "records-json",
-                "path": "records.json",
-                "title": "Records (JSON)",
-                "format": "json",
-                "mediatype": "application/json",
-                "encoding": "utf-8",
-                "description": (
-                    '{"records": [...]}: one object per record with the model\'s field names '
-                    "(id, url, title, date {text, edtf}, participants [{name, role, kind, person, ref?}], "
-                    "type, place, language, original_language, classification, archive, "
-                    "collections, subjects, source, translators, funders, rights, summary, "
-                    "record_id, uploaded, related, body_format, body, notes, extra)."
-                ),
-            },
-        ],
+        "resources": resources,
     }
     if config.site_url:
         package["homepage"] = config.site_url
@@ -381,3 +326,42 @@ def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
     if stamps:
         package["created"] = f"{max(stamps).isoformat()}T00:00:00Z"
     return package
+
+
+def _csv_resource() -> dict[str, Any]:
+    return {
+        "profile": "tabular-data-resource",
+        "name": "records-csv",
+        "path": "records.csv",
+        "title": "Records (CSV)",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True},
+        "schema": {
+            "fields": [
+                {"name": name, "type": kind, "description": text}
+                for name, (kind, text) in CSV_SCHEMA.items()
+            ],
+            "primaryKey": ["id"],
+        },
+    }
+
+
+_JSONL_RESOURCE: dict[str, Any] = {
+    "profile": "data-resource",
+    "name": "records-jsonl",
+    "path": "records.jsonl.gz",
+    "title": "Records (JSON Lines, gzip)",
+    "format": "jsonl",
+    "compression": "gz",
+    "mediatype": "application/jsonl",
+    "encoding": "utf-8",
+    "description": (
+        "One JSON object per line, one line per record, gzip-compressed, with the "
+        "model's field names (id, url, title, date {text, edtf}, participants [{name, "
+        "role, kind, person, ref?}], type, place, language, original_language, classification, "
+        "archive, collections, subjects, source, translators, funders, rights, summary, "
+        "record_id, uploaded, related, body_format, body, notes, extra)."
+    ),
+}

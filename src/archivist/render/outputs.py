@@ -1,23 +1,24 @@
 """Every file a site is made of, as (site-relative path, content): each record's files
-(page, record.json, citations) and the site's (lists, browse pages, data, feeds)."""
+(page, record.json, citation files if asked for) and the site's (lists, browse pages,
+data, feeds)."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from archivist.config import Config
 from archivist.model import Archive, Record
 from archivist.publish.splice import Splicer
 from archivist.publish.write import Content
-from archivist.render import citations, exports, oai, urls
+from archivist.render import citations, exports, gzip_members, oai, urls
 from archivist.render.pages import SiteRenderer
 
 
 def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, Content]]:
-    """The files of one record (its page, its data); keyed together by `record_key`."""
+    """The files of one record (its page, its data); keyed together by `record_key`.
+    The citation files are an optional output: by default the page makes them."""
     archive = renderer.archive
     yield str(urls.output_path(urls.record_url(record.id))), renderer.record_page(record)
     config = renderer.config
@@ -25,10 +26,11 @@ def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str
         urls.record_json_url(record.id),
         exports.dumps(exports.record_data(record, archive, config)),
     )
-    cite = citations.cite_urls(record.id)
-    yield cite["bib"], citations.bibtex(record, config)
-    yield cite["ris"], citations.ris(record, config)
-    yield cite["json"], citations.csl_json(record, config)
+    if "citation_files" in config.outputs:
+        cite = citations.cite_urls(record.id)
+        yield cite["bib"], citations.bibtex(record, config)
+        yield cite["ris"], citations.ris(record, config)
+        yield cite["json"], citations.csl_json(record, config)
 
 
 def site_outputs(renderer: SiteRenderer, config: Config) -> Iterator[tuple[str, Content]]:
@@ -50,9 +52,9 @@ def site_units(
 
     A page's key names everything it shows but the templates and settings (see
     `site_key`), so an unchanged page is reused; `None` (the data files, which
-    show every record) means it is made every time. `splicer` makes records.json,
-    records.csv and oai.xml from the last build's copies; records.json's new pieces
-    are the record.json files in `written`, a folder holding every record's files.
+    show every record) means it is made every time. `splicer` makes records.jsonl.gz,
+    records.csv and oai.xml from the last build's copies; records.jsonl.gz's new
+    pieces are the record.json files in `written`, a folder holding every record's files.
     """
     archive = renderer.archive
     browse: list[str] = []
@@ -60,51 +62,21 @@ def site_units(
         browse.append(page.url)
         yield str(urls.output_path(page.url)), page.key, page.render
 
-    # The two data files share one `record_data` per record, written in pieces.
-    rows: list[list[dict[str, Any]]] = []
-
-    def data() -> list[dict[str, Any]]:
-        if not rows:
-            rows.append([exports.record_data(r, archive, config) for r in archive.records])
-        return rows[0]
-
-    def records_json() -> Content:
-        if written is None or splicer is None:
-            return exports.records_json_chunks(data())
-        head, sep, tail = exports.RECORDS_JSON_FRAME
-        return splicer.pieces(
-            "data/records.json",
-            head,
-            [(r.id, functools.partial(_record_json, written, r.id)) for r in archive.records],
-            tail,
-            sep.encode(),
-        )
-
-    yield "data/records.json", None, records_json
-
-    def records_csv() -> Content:
-        if splicer is None:
-            return exports.records_csv_chunks(archive, config, data())
-        return splicer.pieces(
-            "data/records.csv",
-            exports.csv_head(),
-            [(r.id, functools.partial(_csv_record, r, archive, config)) for r in archive.records],
-            "",
-        )
-
-    yield "data/records.csv", None, records_csv
-    rows.clear()  # both are written by now
+    yield RECORDS_JSONL, None, lambda: _records_jsonl(archive, config, written, splicer)
+    if "records_csv" in config.outputs:
+        yield "data/records.csv", None, lambda: _records_csv(archive, config, splicer)
     yield (
         "data/datapackage.json",
         None,
         lambda: exports.dumps(exports.datapackage(config, archive)),
     )
     count = len(archive.records)
+    csv = "records_csv" in config.outputs
     yield (
         "data/index.html",
         f"data\0{count}",
         lambda: renderer.render(
-            "data.html", page_url="data/", page_title="Data", crumbs=[], count=count
+            "data.html", page_url="data/", page_title="Data", crumbs=[], count=count, csv=csv
         ),
     )
     yield "sitemap.xml", None, lambda: exports.sitemap(config, _sitemap_urls(archive, browse))
@@ -128,9 +100,39 @@ def site_units(
     yield "oai.xml", None, oai_xml
 
 
-def _record_json(written: Path, record_id: str) -> bytes:
-    """A record's piece of records.json: its own record.json, without the newline."""
-    return exports.record_json_piece(written.joinpath(urls.record_json_url(record_id)).read_bytes())
+RECORDS_JSONL = "data/records.jsonl.gz"
+
+
+def _records_jsonl(
+    archive: Archive, config: Config, written: Path | None, splicer: Splicer | None
+) -> Content:
+    """records.jsonl.gz: each record's record.json as one line, a gzip member each.
+    Made from the record.json files in `written` (a folder holding every record's
+    files) when there is one; the splicer copies unchanged records' members."""
+
+    def line(record: Record) -> bytes:
+        if written is not None:
+            return written.joinpath(urls.record_json_url(record.id)).read_bytes()
+        return exports.dumps(exports.record_data(record, archive, config)).encode("utf-8")
+
+    def piece(record: Record) -> bytes:
+        return gzip_members.member(line(record))
+
+    pieces = [(r.id, functools.partial(piece, r)) for r in archive.records]
+    if splicer is None:
+        return iter([*(make() for _id, make in pieces), gzip_members.EMPTY])
+    return splicer.pieces(RECORDS_JSONL, b"", pieces, gzip_members.EMPTY)
+
+
+def _records_csv(archive: Archive, config: Config, splicer: Splicer | None) -> Content:
+    if splicer is None:
+        return exports.records_csv_chunks(archive, config)
+    return splicer.pieces(
+        "data/records.csv",
+        exports.csv_head(),
+        [(r.id, functools.partial(_csv_record, r, archive, config)) for r in archive.records],
+        "",
+    )
 
 
 def _csv_record(record: Record, archive: Archive, config: Config) -> str:

@@ -314,6 +314,7 @@ class SiteRenderer:
             Crumb(str(year), urls.year_url(year)) if year else Crumb("Undated", urls.undated_url())
         )
         cite = citations.chicago_note(record, self.config)
+        files = "citation_files" in self.config.outputs
         head_meta = metadata.head_meta(record, self.config)
         return self.render(
             "record.html",
@@ -329,7 +330,8 @@ class SiteRenderer:
             if self.config.site_url
             else None,
             cite=cite,
-            cite_urls=citations.cite_urls(record.id),
+            cite_formats=citations.formats(record.id, files),
+            cite_data=None if files else json_script(citations.downloads(record, self.config)),
             body_lang=metadata.body_lang(record, self.config.language),
             date=date_text(record),
             document=document_label(record),
