@@ -51,6 +51,8 @@ RECORDS = {
     "undated.md": record("Undated note", "Text."),
 }
 
+OAI_ON = "outputs: [oai_pmh]\n"
+
 RECORD_KEYS = [
     "id", "url", "title", "date", "participants", "type", "place", "language",
     "original_language", "classification", "archive", "collections", "number", "subjects",
@@ -64,7 +66,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_site(
         tmp_path_factory.mktemp("site"),
         RECORDS,
-        "title: Data test\npublisher: Test Press\noutputs: [records_csv]\n",
+        "title: Data test\npublisher: Test Press\noutputs: [records_csv, oai_pmh]\n",
     )
     out, _ = build_site(root, base_url=BASE)
     return out
@@ -239,7 +241,7 @@ def test_xml_outputs_survive_control_characters_and_markup() -> None:
 
 
 def test_without_an_absolute_base_url(tmp_path: Path) -> None:
-    root = make_site(tmp_path / "s", {"a.md": record("A", uploaded="2020-01-01")})
+    root = make_site(tmp_path / "s", {"a.md": record("A", uploaded="2020-01-01")}, OAI_ON)
     out, _ = build_site(root, base_url="/sub/")
     assert site_records(out)[0]["url"] == "/sub/records/a/"
     assert "Sitemap:" not in (out / "robots.txt").read_text(encoding="utf-8")
@@ -253,7 +255,7 @@ def test_without_an_absolute_base_url(tmp_path: Path) -> None:
 def test_outputs_do_not_depend_on_the_clock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = make_site(tmp_path / "s", RECORDS)
+    root = make_site(tmp_path / "s", RECORDS, OAI_ON)
     outputs = []
     for epoch in ("1000000000", "1700000000"):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
@@ -261,7 +263,13 @@ def test_outputs_do_not_depend_on_the_clock(
         outputs.append(
             {
                 name: (out / name).read_bytes()
-                for name in ("sitemap.xml", "feed.xml", "oai.xml", "data/datapackage.json")
+                for name in (
+                    "sitemap.xml",
+                    "feed.xml",
+                    "oai.xml",
+                    "data/datapackage.json",
+                    "data/records.jsonl.gz",
+                )  # fmt: skip
             }
         )
     assert outputs[0] == outputs[1]
@@ -285,8 +293,9 @@ def test_data_files_are_optional_outputs(tmp_path: Path) -> None:
     root = make_site(tmp_path / "s", RECORDS, "title: Data\n")
     out, _ = build_site(root)
     assert not (out / "data" / "records.csv").exists()
+    assert not (out / "oai.xml").exists()
     package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert [r["path"] for r in package["resources"]] == ["records.jsonl.gz"]
     page = (out / "data" / "index.html").read_text(encoding="utf-8")
-    assert "records.jsonl.gz" in page and "records.csv" not in page
+    assert "records.jsonl.gz" in page and "records.csv" not in page and "oai.xml" not in page
     assert len(site_records(out)) == len(RECORDS)

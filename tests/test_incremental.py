@@ -76,7 +76,7 @@ def _setting(site: Path) -> None:
 
 
 def _outputs(site: Path) -> None:
-    text = CONFIG + "outputs: [citation_files, records_csv]\n"
+    text = CONFIG + "outputs: [citation_files, records_csv, oai_pmh]\n"
     (site / "archivist.yaml").write_text(text, "utf-8")
 
 
@@ -283,7 +283,7 @@ def _edit_in_place(path: Path) -> None:
 
 @pytest.mark.parametrize("tamper", [_replace, _edit_in_place, Path.unlink])
 @pytest.mark.parametrize(
-    "page", ["records/rec-004/index.html", "people/index.html", "oai.xml", "data/records.jsonl.gz"]
+    "page", ["records/rec-004/index.html", "people/index.html", "data/records.jsonl.gz"]
 )
 def test_a_hand_edited_output_file_is_rebuilt_when_the_spare_is_in_play(
     tmp_path: Path, tamper: Callable[[Path], None], page: str

@@ -322,6 +322,8 @@ OPTIONAL_OUTPUTS: Mapping[str, str] = MappingProxyType(
     {
         "citation_files": "cite.bib, cite.ris and cite.json beside each record page",
         "records_csv": "data/records.csv: every record, one row each",
+        # The OAI guidelines mean a static repository for 1 to 5,000 records.
+        "oai_pmh": "oai.xml: an OAI-PMH static repository of every record",
     }
 )
 

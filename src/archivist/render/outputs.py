@@ -76,7 +76,13 @@ def site_units(
         "data/index.html",
         f"data\0{count}",
         lambda: renderer.render(
-            "data.html", page_url="data/", page_title="Data", crumbs=[], count=count, csv=csv
+            "data.html",
+            page_url="data/",
+            page_title="Data",
+            crumbs=[],
+            count=count,
+            csv=csv,
+            oai="oai_pmh" in config.outputs,
         ),
     )
     yield "sitemap.xml", None, lambda: exports.sitemap(config, _sitemap_urls(archive, browse))
@@ -97,7 +103,8 @@ def site_units(
             oai.STATIC_TAIL,
         )
 
-    yield "oai.xml", None, oai_xml
+    if "oai_pmh" in config.outputs:
+        yield "oai.xml", None, oai_xml
 
 
 RECORDS_JSONL = "data/records.jsonl.gz"
