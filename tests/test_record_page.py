@@ -304,6 +304,59 @@ def test_the_page_downloads_its_citation(built: Path, watched: Watched) -> None:
     watched.assert_clean()
 
 
+# Records whose citations take every branch of static/cite.js: three recipients, a
+# translator, circa and month-only dates, a date read as written only, BibTeX's special
+# characters, whitespace to collapse, an archive named in the source or not, ß.
+EDGES = {
+    "edge-a.md": record(
+        "Cable  100%  #1: {draft} _x_ ^ ~ \\ & $5",
+        "Text.",
+        date="c. 1956",
+        type="Telegram",
+        participants="[{name: A. Sender, role: sender}, {name: B One, role: recipient},"
+        " {name: C Two, role: recipient}, {name: 'D  Three', role: recipient}]",
+        translators="[Tess Translator]",
+        source='"Straße Archive, Box 9.  "',
+        archive='"STRASSE ARCHIVE"',
+        record_id='"AN-7"',
+        subjects='["War, and peace", "Öl"]',
+        language="[German, English]",
+        summary='"Two  spaces\tand a tab."',
+        uploaded="2024-02-29",
+        place='"Köln  am Rhein"',
+    ),
+    "edge-b.md": record("Memorandum of Conversation", "Text.", date="June 1977",
+                        type="Memorandum of Conversation", archive="Other Archive"),
+    "edge-c.md": record("Undated scrap", "Text.", date="undated"),
+}  # fmt: skip
+
+
+def test_the_page_writes_the_citation_files_byte_for_byte(tmp_path: Path, watched: Watched) -> None:
+    """static/cite.js writes BibTeX, RIS and CSL-JSON from the page's data; they must be
+    the very files `outputs: [citation_files]` writes, for every record."""
+    root = make_site(tmp_path / "s", {**EXTRA, **EDGES}, "title: T  #1\npublisher: P & Co\n")
+    for path in sorted((REPO / "content").glob("*.md")):
+        shutil.copy(path, root / "content" / path.name)
+    out, _ = build_site(root, base_url=BASE)
+    (root / "archivist.yaml").write_text(
+        "title: T  #1\npublisher: P & Co\noutputs: [citation_files]\n", encoding="utf-8"
+    )
+    files, _ = build_site(root, tmp_path / "files", base_url=BASE)
+    ids = sorted(p.parent.name for p in files.glob("records/*/cite.bib"))
+    assert len(ids) == len(EXTRA) + len(EDGES) + len(list((REPO / "content").glob("*.md")))
+    page = watched.page
+    with serve(out, "/archive/") as server:
+        for record_id in ids:
+            page.goto(server.url(f"records/{record_id}/"))
+            for suffix in ("bib", "ris", "json"):
+                with page.expect_download() as download:
+                    page.click(f"a[data-cite={suffix}]")
+                made = Path(download.value.path()).read_text("utf-8")
+                want = (files / "records" / record_id / f"cite.{suffix}").read_text("utf-8")
+                assert made == want, (record_id, suffix)
+    watched.assert_clean()
+
+
 def test_without_javascript_the_page_still_cites(built: Path) -> None:
     # The download links stay hidden (they would lead nowhere); the note, the
     # embedded metadata and record.json are there.

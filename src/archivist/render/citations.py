@@ -234,9 +234,19 @@ def _bib_name(name: str) -> str:
     return "{" + bib_escape(name) + "}"
 
 
+def _bib_key(record: Record) -> str:
+    return _KEY_UNSAFE.sub("-", record.id) or "record"
+
+
+def _archive_in_source(record: Record) -> bool:
+    """The archive is named in the source already (BibTeX's note names it once)."""
+    source = _flat(record.source or "").casefold()
+    return bool(record.archive) and (record.archive or "").casefold() in source
+
+
 def bibtex(record: Record, config: Config) -> str:
     """A biblatex-friendly `@misc` entry (also read by plain BibTeX and Zotero)."""
-    key = _KEY_UNSAFE.sub("-", record.id) or "record"
+    key = _bib_key(record)
     fields: list[tuple[str, str]] = []
     names = authors(record)
     if names:
@@ -261,7 +271,7 @@ def bibtex(record: Record, config: Config) -> str:
     if record.place:
         fields.append(("location", bib_escape(record.place)))
     note = [_flat(record.source)] if record.source else []
-    if record.archive and record.archive.casefold() not in _flat(record.source or "").casefold():
+    if record.archive and not _archive_in_source(record):
         note.append(_flat(record.archive))
     if note:
         fields.append(("note", bib_escape(". ".join(n.rstrip(". ") for n in note))))
@@ -363,7 +373,7 @@ def cite_urls(record_id: str) -> dict[str, str]:
 @dataclass(frozen=True, slots=True)
 class Download:
     """One citation format the record page offers: where it is, when it is a file
-    (`citation_files`); else the page makes it from `downloads` (static/cite.js)."""
+    (`citation_files`); else the page makes it from `page_data` (static/cite.js)."""
 
     suffix: str
     mediatype: str
@@ -385,10 +395,17 @@ def formats(record_id: str, files: bool) -> list[Download]:
     return [Download(s, m, n, note, where.get(s)) for s, m, n, note in _FORMATS]
 
 
-def downloads(record: Record, config: Config) -> dict[str, str]:
-    """The citation files' texts by suffix, for the page to offer without files."""
-    return {
-        "bib": bibtex(record, config),
-        "ris": ris(record, config),
-        "json": csl_json(record, config),
-    }
+def page_data(record: Record, config: Config) -> dict[str, Any]:
+    """What static/cite.js needs to write the three files in the page: the CSL-JSON
+    item, and the few values BibTeX and RIS take from the record besides.
+    tests/test_record_page.py checks that the page gives the files' very bytes."""
+    data: dict[str, Any] = {"csl": csl_item(record, config), "key": _bib_key(record)}
+    if record.date:
+        data["date"] = record.date.text
+    if record.language:
+        data["language"] = record.language[0]
+    if record.subjects:
+        data["subjects"] = list(record.subjects)
+    if _archive_in_source(record):
+        data["archive_in_source"] = True
+    return data

@@ -331,7 +331,10 @@ class SiteRenderer:
             else None,
             cite=cite,
             cite_formats=citations.formats(record.id, files),
-            cite_data=None if files else json_script(citations.downloads(record, self.config)),
+            # Unsorted: the page writes the CSL-JSON item back in this order.
+            cite_data=None
+            if files
+            else json_script(citations.page_data(record, self.config), sort_keys=False),
             body_lang=metadata.body_lang(record, self.config.language),
             date=date_text(record),
             document=document_label(record),
@@ -715,9 +718,9 @@ def meta_tags(metas: Sequence[metadata.Meta]) -> Markup:
     )
 
 
-def json_script(data: object) -> Markup:
+def json_script(data: object, *, sort_keys: bool = True) -> Markup:
     """JSON safe inside a <script> element: `<`, `>`, `&` and U+2028/9 escaped."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=sort_keys)
     for char, code in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
