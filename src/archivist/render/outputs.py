@@ -5,6 +5,7 @@ data, feeds)."""
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -127,7 +128,7 @@ def _records_jsonl(
 
     pieces = [(r.id, functools.partial(piece, r)) for r in archive.records]
     if splicer is None:
-        return iter([*(make() for _id, make in pieces), gzip_members.EMPTY])
+        return itertools.chain((make() for _id, make in pieces), [gzip_members.EMPTY])
     return splicer.pieces(RECORDS_JSONL, b"", pieces, gzip_members.EMPTY)
 
 
