@@ -132,8 +132,11 @@ const WRITERS = { bib: bibtex, ris, json: cslJson };
   for (const link of document.querySelectorAll("a[data-cite]")) {
     const write = WRITERS[link.dataset.cite];
     if (!write) continue;
-    const blob = new Blob([write(data)], { type: `${link.type}; charset=utf-8` });
+    // A link without href may carry neither `download` nor `type`: set here.
+    const blob = new Blob([write(data)], { type: `${link.dataset.type}; charset=utf-8` });
     link.href = URL.createObjectURL(blob);
+    link.download = `${data.csl.id}.${link.dataset.cite}`;
+    link.type = link.dataset.type;
     link.closest("li").hidden = false;
   }
 })();

@@ -438,7 +438,7 @@ def test_json_ld_cannot_be_broken_out_of(built: Path) -> None:
     data = json.loads(raw)
     assert data["name"] == HOSTILE_TITLE
     cite = html.split('<script type="application/json" id="cite-data">', 1)[1]
-    assert f"TI  - {HOSTILE_TITLE}\n" in json.loads(cite.split("</script>", 1)[0])["ris"]
+    assert json.loads(cite.split("</script>", 1)[0])["csl"]["title"] == HOSTILE_TITLE
     assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert data["dateCreated"] == "1962-10-27"
     assert "</script><script>" not in html
