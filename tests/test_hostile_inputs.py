@@ -335,7 +335,7 @@ class _Scanner(HTMLParser):
         if tag == "script":
             kind = values.get("type") or ""
             src = values.get("src") or ""
-            if kind == "application/ld+json":
+            if kind in ("application/ld+json", "application/json"):  # data, never run
                 self.in_script = "json"
             elif src and OUR_SCRIPTS.match(src):
                 self.in_script = "ours"
@@ -355,7 +355,7 @@ class _Scanner(HTMLParser):
                 try:
                     json.loads(text)
                 except ValueError:
-                    self.findings.append(f"JSON-LD broken out: {text[:80]!r}")
+                    self.findings.append(f"JSON data block broken out: {text[:80]!r}")
             elif self.in_script == "ours" and text.strip():
                 self.findings.append("inline text in an external script")
             self.in_script = None
@@ -403,6 +403,11 @@ def test_xml_and_json_outputs_parse(built: Built) -> None:
         ("<script>alert(1)</script>", ["<script {}>"]),
         ('<script src="/static/search.js"></script>', []),
         ('<script type="application/ld+json">{"a": "</p>"}</script>', []),
+        ('<script type="application/json" id="cite-data">{"a": 1}</script>', []),
+        (
+            '<script type="application/json">{"a": "</script><script>x</script>',
+            ['JSON data block broken out: \'{"a": "\'', "<script {}>"],
+        ),
     ],
 )
 def test_scanner_finds_what_runs(html: str, expected: list[str]) -> None:
