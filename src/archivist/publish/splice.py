@@ -47,7 +47,7 @@ class Splicer:
         old_path, old_ranges = self.previous.get(rel, (None, {}))
         old = _map(old_path) if old_path is not None and old_ranges else None
         try:
-            data = head.encode("utf-8") if isinstance(head, str) else head
+            data = _encoded(head)
             pos = len(data)
             yield data
             # Copied pieces that lie side by side in the old file (with the same
@@ -78,8 +78,7 @@ class Splicer:
                     if run_end >= 0 and old is not None:
                         yield old[run_start:run_end]
                         run_start = run_end = -1
-                    made = make()
-                    data = made.encode("utf-8") if isinstance(made, str) else made
+                    data = _encoded(make())
                     size = len(data)
                     if gap:
                         yield gap
@@ -88,11 +87,15 @@ class Splicer:
                 pos += size
             if run_end >= 0 and old is not None:
                 yield old[run_start:run_end]
-            yield tail.encode("utf-8") if isinstance(tail, str) else tail
+            yield _encoded(tail)
         finally:
             if old is not None:
                 old.close()
         self.made[rel] = ranges
+
+
+def _encoded(piece: str | bytes) -> bytes:
+    return piece.encode("utf-8") if isinstance(piece, str) else piece
 
 
 def _map(path: Path) -> mmap.mmap | None:
