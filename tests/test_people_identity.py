@@ -347,8 +347,7 @@ def test_the_data_a_researcher_downloads_carries_the_tag(tmp_path: Path) -> None
         },
     )
     out, _ = build_site(site)
-    data = json.loads((out / "data" / "records.json").read_text(encoding="utf-8"))
-    people = {p["name"]: p for r in data["records"] for p in r["participants"]}
+    people = {p["name"]: p for r in site_records(out) for p in r["participants"]}
     assert people["Stevens"]["ref"] == people["John F. Stevens"]["ref"] == "p_SJF1"
     assert people["Stevens"]["person"] == people["John F. Stevens"]["person"]
     assert "ref" not in people["Casey"]  # untagged: no empty key in every row
