@@ -20,6 +20,10 @@ Use it to compare shard layouts of one archive, e.g. builds with search_shard_si
 `public/` folder (bench/hugo_site.py, one Pagefind index), and the page is Pagefind's
 own default UI (written into SITE as `pagefind-ui-bench/`), given the query from the
 URL; `ready` ends when its first results are drawn (it shows 5, archivist 20).
+
+`--against PUBLIC` measures both in the same run, one run of each in turn, so that
+both sides see the same load: SITE is archivist's output, PUBLIC the Hugo + Pagefind
+site of the same records (`python bench/hugo_site.py CONTENT HUGO_SITE` builds it).
 """
 
 from __future__ import annotations
@@ -198,18 +202,41 @@ def main() -> None:
         "--pagefind-ui", action="store_true", help="SITE is a Hugo + Pagefind public/ folder"
     )
     parser.add_argument("--rtt", type=int, default=0, help="ms added to every request")
+    parser.add_argument(
+        "--against", type=Path, help="a Hugo + Pagefind public/ folder, measured in turn"
+    )
     args = parser.parse_args()
     global RTT_MS
     RTT_MS = args.rtt
+    if args.against is not None:
+        sides: dict[Path, list[dict[str, float]]] = {args.site: [], args.against: []}
+        for _ in range(args.runs):
+            sides[args.site].append(measure(args.site, args.query, args.second, 1))
+            sides[args.against].append(
+                measure_pagefind_ui(args.against, args.query, args.second, 1)
+            )
+        for site, results in sides.items():
+            medians = {k: statistics.median(r[k] for r in results) for k in results[0]}
+            _report(site, medians, args.runs, args.rtt)
+        return
     run = measure_pagefind_ui if args.pagefind_ui else measure
-    result = run(args.site, args.query, args.second, args.runs)
-    shards = len(list((args.site / "pagefind").glob("shard-*"))) + 1
+    _report(args.site, run(args.site, args.query, args.second, args.runs), args.runs, args.rtt)
+
+
+def _report(site: Path, result: dict[str, float], runs: int, rtt: int) -> None:
+    shards = len(list((site / "pagefind").glob("shard-*")))
+    if (site / "pagefind" / "shard-0").is_dir():
+        layout = f"{shards} shard(s) merged into one bundle at build time"
+    elif shards:  # before merging: shard 0 was the bundle in pagefind/
+        layout = f"{shards + 1} shards merged in the page"
+    else:
+        layout = "one Pagefind index"
     print(
-        f"{args.site}: {shards} shard(s); idle {result['idle_s']:.2f} s, "
+        f"{site}: {layout}; idle {result['idle_s']:.2f} s, "
         f"ready {result['ready_s']:.2f} s, "
         f"typed {result['typed_s']:.2f} s, fetched {result['fetched_mb']:.1f} MB "
         f"in {result['requests']:.0f} requests "
-        f"(medians of {args.runs}{f', {args.rtt} ms RTT' if args.rtt else ''})"
+        f"(medians of {runs}{f', {rtt} ms RTT' if rtt else ''})"
     )
 
 
