@@ -97,7 +97,10 @@ def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: 
     volume_digests, by_number = _volume_digests(archive)
     # "Document 286" links to the volume's document 286 when it is in the site, and
     # "Volume VIII, Document 427" to that volume's.
-    named = sorted({by_number.get(n, "") for n in named_volumes(record)} - {""})
+    # (No numbered volume in the archive: no need to scan the text for their names.)
+    named = (
+        sorted({by_number.get(n, "") for n in named_volumes(record)} - {""}) if by_number else []
+    )
     return digest(
         base,
         digests[record.id],

@@ -227,12 +227,14 @@ class Staging:
     def _is_published(self, f: Stamped) -> bool:
         if f.rel not in self._existing:
             return False
+        if f.rel in self._trusted_files:
+            return True  # checked by content at the start of this build, under this stamp
         try:
             st = os.lstat(os.path.join(self._root, f.rel))
         except OSError:
             return False
         return (st.st_ino, st.st_size, st.st_mtime_ns) == (f.ino, f.size, f.mtime_ns) and (
-            st.st_nlink >= 2 or f.rel in self._trusted_files
+            st.st_nlink >= 2
         )
 
     def holds(self, rel: str) -> bool:
@@ -241,7 +243,8 @@ class Staging:
 
     def trust(self, rels: Iterable[str]) -> None:
         """Take these files of the spare as the last build's without a published copy
-        beside them: their content was checked against the build cache's digests."""
+        beside them and without another `lstat`: their content was just checked
+        against the build cache's digests, and their stamps taken (`BuildCache.adopt`)."""
         self._trusted_files.update(rels)
 
     def stamped(self, files: Iterable[Stamped]) -> None:
@@ -341,25 +344,29 @@ class Staging:
     def _link_spare(self) -> None:
         """The published site as the spare folder, made of hard links (a copy where
         links are not possible), under a temporary name until complete."""
+        from archivist.workers import default_jobs, fork_map  # workers imports this module
+
         assert self.spare_dir is not None
         making = self.spare_dir.with_name(self.spare_dir.name + ".making")
         discard_tree(making)
-        out = str(self.out)
-        made: set[str] = set()
+        global _LINKING
+        _LINKING = (str(self.out), str(making), sorted(self.written.values()))
+        count, jobs = len(_LINKING[2]), default_jobs()
         try:
-            for rel in sorted(self.written.values()):
-                target = os.path.join(making, rel)
-                parent = os.path.dirname(target)
-                if parent not in made:
-                    os.makedirs(parent, exist_ok=True)
-                    made.add(parent)
-                _link(os.path.join(out, rel), target)
+            # In forked processes when large: ~64,000 links at 10,000 records.
+            if jobs > 1 and count >= 4096:
+                for _ in fork_map(_link_chunk, count, jobs, None, "write", "linking", 0, count):
+                    pass
+            else:
+                _link_chunk(range(count))
             # Not a link: the next build rewrites the marker of its staging folder.
             (making / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             os.replace(making, self.spare_dir)
-        except OSError:
+        except Exception as exc:  # also a worker that died: only the next build pays
             discard_tree(making)
-            raise
+            raise OSError(f"the spare folder could not be made ({exc})") from exc
+        finally:
+            _LINKING = None
 
     def __exit__(
         self,
@@ -369,6 +376,29 @@ class Staging:
     ) -> None:
         if not self.published and self.root.exists():
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+# (published site, spare being made, every file) while `_link_spare` runs.
+_LINKING: tuple[str, str, list[str]] | None = None
+
+
+def _link_chunk(indices: Iterable[int]) -> list[None]:
+    """Link these files (indices into `_LINKING`) from the published site into the
+    spare being made."""
+    assert _LINKING is not None
+    out, making, files = _LINKING
+    made: set[str] = set()
+    done: list[None] = []
+    for i in indices:
+        rel = files[i]
+        target = os.path.join(making, rel)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        _link(os.path.join(out, rel), target)
+        done.append(None)
+    return done
 
 
 Content = str | bytes | Iterable[str | bytes]
