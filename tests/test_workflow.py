@@ -225,6 +225,47 @@ def test_github_workflow_steps_build_the_site_it_publishes(
         )
 
 
+def _play_github_build(toolchain: Toolchain, workspace: Path) -> Runner:
+    variables = {k: expand(v) for k, v in load_yaml(WORKFLOW)["env"].items()}
+    runner = Runner(workspace, host_env(toolchain, variables | {"GITHUB_ACTIONS": "true"}))
+    for step in build_steps():
+        if "uses" in step:
+            runner.use(step)
+        else:
+            runner.run(step)
+    return runner
+
+
+@pytest.mark.slow
+def test_github_workflow_cache_makes_the_next_push_rebuild_only_its_edit(
+    toolchain: Toolchain, tmp_path: Path
+) -> None:
+    """A push on a fresh runner: a new checkout with one record edited and only the
+    cache step's paths restored (copied as actions/cache restores them, times kept).
+    Unchanged pages come from the cache (their files keep the first run's times);
+    the edited one is made again."""
+    first = _play_github_build(toolchain, checked_out_site(tmp_path / "run1"))
+    assert first.uploaded is not None and first.cache_paths
+    workspace = checked_out_site(tmp_path / "run2")
+    edited = workspace / "content" / "example-letter-1977.md"
+    edited.write_text(edited.read_text("utf-8") + "\nA sentence added by a push.\n", "utf-8")
+    for path in first.cache_paths:
+        shutil.copytree(first.workspace / path, workspace / path, symlinks=True)
+    second = _play_github_build(toolchain, workspace)
+    assert second.uploaded is not None
+    site, before = workspace / second.uploaded, first.workspace / first.uploaded
+
+    def mtime(root: Path, record: str) -> int:
+        return (root / "records" / record / "index.html").stat().st_mtime_ns
+
+    # The edited record's neighbours show it too; the records further away are kept.
+    others = [p.name for p in (site / "records").iterdir() if p.name != edited.stem]
+    assert any(mtime(site, r) == mtime(before, r) for r in others)
+    made = site / "records" / edited.stem / "index.html"
+    assert "A sentence added by a push." in made.read_text("utf-8")
+    assert mtime(site, edited.stem) > mtime(before, edited.stem)
+
+
 @pytest.mark.slow
 def test_gitlab_pages_job_builds_the_site_it_publishes(
     toolchain: Toolchain, tmp_path: Path

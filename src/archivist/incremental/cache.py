@@ -42,12 +42,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("archivist")
 
 CACHE_DIR = ".archivist-cache"
-_FORMAT = 2  # 2: each file's content digest
+_FORMAT = 2  # 2: each file's content digest, the stats apart
 _READS = "reads-{:02d}.pickle"
 # Reads are kept in buckets by file name, so an edit re-saves one bucket, not all.
 _BUCKETS = 16
 _UNITS = "units.json"
 _UNITS_DIGEST = "units.digest"
+_STATS = "stats.pickle"
 
 
 def _mappingproxy(d: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -144,6 +145,7 @@ class BuildCache:
         self._notes_new: dict[str, Any] = {}
         self._loaded = False  # the buckets on disk are those in memory, of this version
         self._bucket_digests: dict[int, str] = {}  # each bucket file's content digest
+        self._stats_digest = ""
         if not enabled or clean:
             return
         if carried is not None and carried.version == self.version and carried.out == out:
@@ -164,6 +166,12 @@ class BuildCache:
             if meta.get("format") != _FORMAT or meta.get("version") != self.version:
                 return
             self._bucket_digests = {int(n): str(d) for n, d in meta["buckets"].items()}
+            stats = (self.dir / _STATS).read_bytes()
+            if content_digest(stats) != meta["stats"]:
+                raise ValueError("the stats file does not match its digest")
+            self._stats = pickle.loads(stats)
+            if not isinstance(self._stats, dict):
+                raise ValueError("stats of another shape")
             self._units = {
                 name: Unit(u["key"], tuple(FileStamp(*f) for f in u["files"]))
                 for name, u in meta["units"].items()
@@ -178,7 +186,6 @@ class BuildCache:
                     raise ValueError("a bucket of another version")
                 self._reads.update(reads["reads"])
                 self._checked.update(reads["checked"])
-                self._stats.update(reads["stats"])
             self._loaded = True
         except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError) as exc:
             log.debug("build cache ignored (%s)", exc)
@@ -209,7 +216,6 @@ class BuildCache:
             self.dir.mkdir(parents=True, exist_ok=True)
             new = [_bucketed(self._reads_used), _bucketed(self._checked_used)]
             old = [_bucketed(self._reads), _bucketed(self._checked)]
-            stats_new, stats_old = _bucketed(self._stats_used), _bucketed(self._stats)
             for n in range(_BUCKETS):
                 path = self.dir / _READS.format(n)
                 if (
@@ -218,20 +224,24 @@ class BuildCache:
                     and not any(
                         _changed(a.get(n, {}), b.get(n, {})) for a, b in zip(new, old, strict=True)
                     )
-                    and stats_new.get(n, {}) == stats_old.get(n, {})
                 ):
                     continue
                 reads = {
                     "version": self.version,
                     "reads": new[0].get(n, {}),
                     "checked": new[1].get(n, {}),
-                    "stats": stats_new.get(n, {}),
                 }
                 # Streamed to the file: a 100,000-record cache is never one bytes object.
                 self._bucket_digests[n] = _atomic_write(
                     path,
                     lambda fh, r=reads: pickle.dump(r, fh, protocol=pickle.HIGHEST_PROTOCOL),  # type: ignore[misc]
                 )
+            # Apart from the reads: a fresh checkout (a CI runner) changes every file's
+            # stat and none of its bytes, and should not re-save every bucket.
+            self._stats_digest = _atomic_write(
+                self.dir / _STATS,
+                lambda fh: pickle.dump(self._stats_used, fh, protocol=pickle.HIGHEST_PROTOCOL),
+            )
             made = _atomic_write(self.dir / _UNITS, self._write_units)
             _atomic_write(self.dir / _UNITS_DIGEST, lambda fh: fh.write(made.encode("ascii")))
         except OSError as exc:
@@ -245,6 +255,7 @@ class BuildCache:
             "format": _FORMAT,
             "version": self.version,
             "buckets": {str(n): d for n, d in sorted(self._bucket_digests.items())},
+            "stats": self._stats_digest,
         }
         fh.write(json.dumps(head)[:-1].encode("utf-8") + b', "units": {')
         for n, (name, u) in enumerate(sorted(self._units_new.items())):
