@@ -205,27 +205,8 @@ def test_install_step_refuses_the_placeholder(tmp_path: Path) -> None:
     assert done.stdout.startswith("::error::Set ARCHIVIST_SPEC")
 
 
-@pytest.mark.slow
-def test_github_workflow_steps_build_the_site_it_publishes(
-    toolchain: Toolchain, tmp_path: Path
-) -> None:
-    workspace = checked_out_site(tmp_path)
-    variables = {k: expand(v) for k, v in load_yaml(WORKFLOW)["env"].items()}
-    runner = Runner(workspace, host_env(toolchain, variables | {"GITHUB_ACTIONS": "true"}))
-    for step in build_steps():
-        if "uses" in step:
-            runner.use(step)
-        else:
-            runner.run(step)
-    assert runner.uploaded is not None, "no upload-pages-artifact step"
-    check_published(workspace, workspace / runner.uploaded, PAGES_BASE_URL)
-    for path in runner.cache_paths:
-        assert (workspace / path).is_dir(), (
-            f"the cache step keeps {path}, which the build left empty"
-        )
-
-
 def _play_github_build(toolchain: Toolchain, workspace: Path) -> Runner:
+    """The build job's steps played in order in `workspace`, as a runner would."""
     variables = {k: expand(v) for k, v in load_yaml(WORKFLOW)["env"].items()}
     runner = Runner(workspace, host_env(toolchain, variables | {"GITHUB_ACTIONS": "true"}))
     for step in build_steps():
@@ -234,6 +215,20 @@ def _play_github_build(toolchain: Toolchain, workspace: Path) -> Runner:
         else:
             runner.run(step)
     return runner
+
+
+@pytest.mark.slow
+def test_github_workflow_steps_build_the_site_it_publishes(
+    toolchain: Toolchain, tmp_path: Path
+) -> None:
+    workspace = checked_out_site(tmp_path)
+    runner = _play_github_build(toolchain, workspace)
+    assert runner.uploaded is not None, "no upload-pages-artifact step"
+    check_published(workspace, workspace / runner.uploaded, PAGES_BASE_URL)
+    for path in runner.cache_paths:
+        assert (workspace / path).is_dir(), (
+            f"the cache step keeps {path}, which the build left empty"
+        )
 
 
 @pytest.mark.slow
