@@ -9,7 +9,9 @@ generated once and cached in bench/_out/ (gitignored); `--corpus dafp` builds th
 corpus (../shared/corpus/dafp) through a temporary site whose content/ is a symlink.
 With `--incremental`, also a no-change rebuild, two one-record edits rebuilt by
 `archivist build`, and the rebuilds `archivist serve` makes after edits
-(bench/preview.py).
+(bench/preview.py). With `--ci-cache`, also the CI case (bench/ci_cache.py): a fresh
+folder with only `.archivist-cache/` restored and one record edited, timed against a
+clean build of the same content and compared with it byte for byte.
 
 Contract with `archivist build --timings FILE` (FILE is JSON, written at the end of a
 successful build):
@@ -44,9 +46,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import ci_cache
 import hugo_site
 from measure import (
     Row,
@@ -273,6 +276,43 @@ def _size_note(size: TreeSize, records: int, search: TreeSize | None) -> str:
     return note
 
 
+def _ci_run(corpus: Corpus, extra: list[str], timings: bool) -> ci_cache.CiResult:
+    """One CI case (bench/ci_cache.py): previous run, next run with one edit and only
+    the cache, clean build of the same content; logged as it goes."""
+
+    def build(site: Path, clean: bool) -> BuildResult:
+        return archivist_build(
+            replace(corpus, site=site), site / ci_cache.OUT, extra, timings=timings, clean=clean
+        )
+
+    result = ci_cache.run_ci_cache(corpus.site, WORK, build)
+    same = "identical" if not result.differences else f"{len(result.differences)} files DIFFER"
+    log(
+        f"  ci-cache: previous {result.first.wall:.2f} s, one edit {result.edit.wall:.2f} s, "
+        f"clean {result.clean.wall:.2f} s ({result.edit.wall / result.clean.wall:.2f}×); "
+        f"{result.files:,} files {same}"
+    )
+    for rel in result.differences[:20]:
+        log(f"    differs: {rel}")
+    return result
+
+
+def _ci_rows(runs: list[ci_cache.CiResult]) -> list[Row]:
+    if not runs:
+        return []
+    clean = median_timing([r.clean for r in runs])
+    edit = median_timing([r.edit for r in runs])
+    differ = sum(len(r.differences) for r in runs)
+    same = "byte-identical to the clean build" if not differ else f"{differ} files DIFFER"
+    return [
+        Row("CI: previous run, no cache", median_timing([r.first for r in runs]),
+            "fresh folder, no output folder, no cache"),
+        Row("CI: clean, edited content", clean, "--clean, no cache"),
+        Row("CI: one edit, cache only", edit,
+            f"{edit.wall / clean.wall:.2f}× the clean build; {runs[0].files:,} files {same}"),
+    ]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="archivist bench (see the module docstring)")
     parser.add_argument(
@@ -288,6 +328,12 @@ def main(argv: list[str] | None = None) -> int:
         "--incremental",
         action="store_true",
         help="also time no-change and one-edit rebuilds, by archivist build and by serve",
+    )
+    parser.add_argument(
+        "--ci-cache",
+        action="store_true",
+        help="also time a CI run: fresh folder, only .archivist-cache/ restored, one edit; "
+        "compared byte for byte with a clean build of the same content (bench/ci_cache.py)",
     )
     parser.add_argument(
         "--archivist-arg", action="append", default=[], help="extra argument for archivist build"
@@ -322,6 +368,9 @@ def main(argv: list[str] | None = None) -> int:
     out = WORK / f"site-{corpus.key}"
     floor_dst = WORK / "floor-copy"
 
+    # --ci-cache alone: the CI case's own clean build is the reference, so the usual
+    # clean build (a fourth full build) is left out.
+    ci_only = args.ci_cache and not args.incremental and hugo_dir is None
     load_before = os.getloadavg()[0]
     hugo_runs: list[Timing] = []
     pagefind_runs: list[Timing] = []
@@ -331,6 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     edit_runs: list[Timing] = []
     again_runs: list[Timing] = []
     preview_runs: list[Timing] = []
+    ci_runs: list[ci_cache.CiResult] = []
     failure: str | None = None
     for run in range(1, args.runs + 1):
         log(f"run {run}/{args.runs}")
@@ -340,35 +390,38 @@ def main(argv: list[str] | None = None) -> int:
             log(f"  hugo {hugo_runs[-1].wall:.2f} s, pagefind {pagefind_runs[-1].wall:.2f} s")
         if not missing and failure is None:
             try:
-                builds.append(
-                    archivist_build(corpus, out, args.archivist_arg, timings=probe.timings)
-                )
-                log(f"  archivist {builds[-1].total.wall:.2f} s")
-                if args.incremental:
-                    noop_runs.append(
-                        archivist_build(
-                            corpus, out, args.archivist_arg, timings=probe.timings, clean=False
-                        ).total
+                if not ci_only:
+                    builds.append(
+                        archivist_build(corpus, out, args.archivist_arg, timings=probe.timings)
                     )
-                    if corpus.editable:
-                        # Two edits in a row: the first rebuild after a clean build has
-                        # no spare staging folder yet; the second is the editor's
-                        # steady state.
-                        for k, edits in enumerate((edit_runs, again_runs)):
-                            path, original = edit_one_record(corpus, 10 * run + k)
-                            try:
-                                edits.append(
-                                    archivist_build(
-                                        corpus,
-                                        out,
-                                        args.archivist_arg,
-                                        timings=probe.timings,
-                                        clean=False,
-                                    ).total
-                                )
-                            finally:
-                                path.write_bytes(original)
-                        preview_runs.extend(preview_rebuilds(corpus, out))
+                    log(f"  archivist {builds[-1].total.wall:.2f} s")
+                    if args.incremental:
+                        noop_runs.append(
+                            archivist_build(
+                                corpus, out, args.archivist_arg, timings=probe.timings, clean=False
+                            ).total
+                        )
+                        if corpus.editable:
+                            # Two edits in a row: the first rebuild after a clean build has
+                            # no spare staging folder yet; the second is the editor's
+                            # steady state.
+                            for k, edits in enumerate((edit_runs, again_runs)):
+                                path, original = edit_one_record(corpus, 10 * run + k)
+                                try:
+                                    edits.append(
+                                        archivist_build(
+                                            corpus,
+                                            out,
+                                            args.archivist_arg,
+                                            timings=probe.timings,
+                                            clean=False,
+                                        ).total
+                                    )
+                                finally:
+                                    path.write_bytes(original)
+                            preview_runs.extend(preview_rebuilds(corpus, out))
+                if args.ci_cache and corpus.editable:
+                    ci_runs.append(_ci_run(corpus, args.archivist_arg, probe.timings))
             except StepFailed as exc:
                 failure = str(exc)
                 log(f"  archivist build failed:\n{failure}")
@@ -418,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             )
     elif failure:
         rows.append(Row("archivist build", None, "FAILED (see above)"))
+    rows.extend(_ci_rows(ci_runs))
     if floor is not None:
         rows.append(
             Row("floor: cp -R output tree", floor, "archivist output" if builds else "hugo output")
@@ -460,7 +514,7 @@ def main(argv: list[str] | None = None) -> int:
             },
         }
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    return 1 if failure else 0
+    return 1 if failure or any(r.differences for r in ci_runs) else 0
 
 
 if __name__ == "__main__":

@@ -205,11 +205,8 @@ def test_install_step_refuses_the_placeholder(tmp_path: Path) -> None:
     assert done.stdout.startswith("::error::Set ARCHIVIST_SPEC")
 
 
-@pytest.mark.slow
-def test_github_workflow_steps_build_the_site_it_publishes(
-    toolchain: Toolchain, tmp_path: Path
-) -> None:
-    workspace = checked_out_site(tmp_path)
+def _play_github_build(toolchain: Toolchain, workspace: Path) -> Runner:
+    """The build job's steps played in order in `workspace`, as a runner would."""
     variables = {k: expand(v) for k, v in load_yaml(WORKFLOW)["env"].items()}
     runner = Runner(workspace, host_env(toolchain, variables | {"GITHUB_ACTIONS": "true"}))
     for step in build_steps():
@@ -217,12 +214,53 @@ def test_github_workflow_steps_build_the_site_it_publishes(
             runner.use(step)
         else:
             runner.run(step)
+    return runner
+
+
+@pytest.mark.slow
+def test_github_workflow_steps_build_the_site_it_publishes(
+    toolchain: Toolchain, tmp_path: Path
+) -> None:
+    workspace = checked_out_site(tmp_path)
+    runner = _play_github_build(toolchain, workspace)
     assert runner.uploaded is not None, "no upload-pages-artifact step"
     check_published(workspace, workspace / runner.uploaded, PAGES_BASE_URL)
     for path in runner.cache_paths:
         assert (workspace / path).is_dir(), (
             f"the cache step keeps {path}, which the build left empty"
         )
+
+
+@pytest.mark.slow
+def test_github_workflow_cache_makes_the_next_push_rebuild_only_its_edit(
+    toolchain: Toolchain, tmp_path: Path
+) -> None:
+    """A push on a fresh runner: a new checkout with one record edited and only the
+    cache step's paths restored (copied as actions/cache restores them, times kept).
+    Pages that do not show the edit come from the cache (their files keep the first
+    run's times); the edited record's page is made again."""
+    first = _play_github_build(toolchain, checked_out_site(tmp_path / "run1"))
+    assert first.uploaded is not None and first.cache_paths
+    workspace = checked_out_site(tmp_path / "run2")
+    edited = workspace / "content" / "example-letter-1977.md"
+    edited.write_text(edited.read_text("utf-8") + "\nA sentence added by a push.\n", "utf-8")
+    for path in first.cache_paths:
+        shutil.copytree(first.workspace / path, workspace / path, symlinks=True)
+    second = _play_github_build(toolchain, workspace)
+    assert second.uploaded is not None
+    site, before = workspace / second.uploaded, first.workspace / first.uploaded
+
+    def mtime(root: Path, rel: str) -> int:
+        return (root / rel).stat().st_mtime_ns
+
+    # In an archive of five every record page shows the edited one (as a neighbour or
+    # related record); the lists and people pages do not show a body.
+    pages = [p.relative_to(site).as_posix() for p in site.rglob("*.html")]
+    kept = [rel for rel in pages if not rel.startswith("records/")]
+    assert any(mtime(site, rel) == mtime(before, rel) for rel in kept)
+    made = f"records/{edited.stem}/index.html"
+    assert "A sentence added by a push." in (site / made).read_text("utf-8")
+    assert mtime(site, made) > mtime(before, made)
 
 
 @pytest.mark.slow

@@ -297,6 +297,11 @@ class _Build:
             spare=not self.flags.clean,
             known=session.spare if session is not None and self.ours else None,
         ) as staging:
+            if staging.spare and not (self.out / MARKER).is_file():
+                # No output folder (a CI runner restored only the cache): the spare
+                # staging folder is the last build's site where its content says so.
+                with timed(self.report, "write"):
+                    self.cache.adopt(staging, self.jobs)
             yield staging
 
     def start_index(self, search_index: BackgroundIndex) -> None:
@@ -378,7 +383,7 @@ class _Build:
         """Every page and data file that is not one record's, reused where its key says
         it shows the same as last time."""
         pages = 0
-        splicer = notes.last_splicer(self.cache, self.base, self.out, self.kept_ids)
+        splicer = notes.last_splicer(self.cache, self.base, self.cache.site, self.kept_ids)
         try:
             for rel, shows, make in site_units(renderer, self.config, staging.root, splicer):
                 pages += rel.endswith(".html")

@@ -19,6 +19,7 @@ is ignored, never trusted. Losing it only costs time.
 from __future__ import annotations
 
 import copyreg
+import hashlib
 import json
 import logging
 import os
@@ -27,11 +28,13 @@ import zlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, Self, TypeVar
 
 from archivist.incremental.keys import code_version
 from archivist.model import ReadResult
+from archivist.workers import fork_map
 
 if TYPE_CHECKING:
     from archivist.publish.write import Staging
@@ -39,11 +42,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("archivist")
 
 CACHE_DIR = ".archivist-cache"
-_FORMAT = 1
+_FORMAT = 2  # 2: each file's content digest, the stats apart
 _READS = "reads-{:02d}.pickle"
 # Reads are kept in buckets by file name, so an edit re-saves one bucket, not all.
 _BUCKETS = 16
 _UNITS = "units.json"
+_UNITS_DIGEST = "units.digest"
+_STATS = "stats.pickle"
 
 
 def _mappingproxy(d: dict[Any, Any]) -> MappingProxyType[Any, Any]:
@@ -73,17 +78,22 @@ N = TypeVar("N", bound=Note)
 
 @dataclass(frozen=True, slots=True)
 class FileStamp:
-    """What identifies one output file as the very file a build wrote."""
+    """What identifies one output file as the very file a build wrote: its stat on
+    this machine, and its content digest, which still holds where the cache was
+    restored elsewhere (a CI runner) and every stat differs."""
 
     rel: str
     size: int
     mtime_ns: int
     ino: int
+    digest: str = ""
 
     @classmethod
     def of(cls, rel: str, path: Path) -> FileStamp:
-        st = path.lstat()
-        return cls(rel, st.st_size, st.st_mtime_ns, st.st_ino)
+        with open(path, "rb", buffering=0) as fh:
+            st = os.fstat(fh.fileno())
+            digest = content_digest(fh.read())
+        return cls(rel, st.st_size, st.st_mtime_ns, st.st_ino, digest)
 
     def matches_path(self, path: str) -> bool:
         try:
@@ -112,6 +122,10 @@ class BuildCache:
     ) -> None:
         self.out = out
         self._out = str(out)
+        # Where the last build's files are: `out`, or the reused staging folder once
+        # `adopt` checked it (the output folder was gone).
+        self.site = out
+        self.adopted = False
         self.dir = out.parent / CACHE_DIR / out.name
         self.enabled = enabled
         self.version = code_version()
@@ -130,6 +144,8 @@ class BuildCache:
         self._notes: dict[str, Any] = {}
         self._notes_new: dict[str, Any] = {}
         self._loaded = False  # the buckets on disk are those in memory, of this version
+        self._bucket_digests: dict[int, str] = {}  # each bucket file's content digest
+        self._stats_digest = ""
         if not enabled or clean:
             return
         if carried is not None and carried.version == self.version and carried.out == out:
@@ -141,22 +157,35 @@ class BuildCache:
 
     def _load(self) -> None:
         try:
-            meta = json.loads((self.dir / _UNITS).read_text(encoding="utf-8"))
+            # Checked by digest before it is believed: a damaged cache (a CI cache
+            # restored from a broken archive) must cost time, never give wrong output.
+            units = (self.dir / _UNITS).read_bytes()
+            if (self.dir / _UNITS_DIGEST).read_text(encoding="ascii") != content_digest(units):
+                raise ValueError("units.json does not match its digest")
+            meta = json.loads(units)
             if meta.get("format") != _FORMAT or meta.get("version") != self.version:
                 return
+            self._bucket_digests = {int(n): str(d) for n, d in meta["buckets"].items()}
+            stats = (self.dir / _STATS).read_bytes()
+            if content_digest(stats) != meta["stats"]:
+                raise ValueError("the stats file does not match its digest")
+            self._stats = pickle.loads(stats)
+            if not isinstance(self._stats, dict):
+                raise ValueError("stats of another shape")
             self._units = {
                 name: Unit(u["key"], tuple(FileStamp(*f) for f in u["files"]))
                 for name, u in meta["units"].items()
             }
             self._notes = meta.get("notes", {})
             for n in range(_BUCKETS):
-                with open(self.dir / _READS.format(n), "rb") as fh:
-                    reads = pickle.load(fh)
+                data = (self.dir / _READS.format(n)).read_bytes()
+                if content_digest(data) != self._bucket_digests.get(n):
+                    raise ValueError("a bucket does not match its digest")
+                reads = pickle.loads(data)
                 if not isinstance(reads, dict) or reads.get("version") != self.version:
                     raise ValueError("a bucket of another version")
                 self._reads.update(reads["reads"])
                 self._checked.update(reads["checked"])
-                self._stats.update(reads["stats"])
             self._loaded = True
         except (OSError, ValueError, KeyError, TypeError, EOFError, pickle.UnpicklingError) as exc:
             log.debug("build cache ignored (%s)", exc)
@@ -176,6 +205,7 @@ class BuildCache:
 
     def _forget(self) -> None:
         self._loaded = False
+        self._bucket_digests = {}
         self._reads, self._units, self._checked, self._notes, self._stats = {}, {}, {}, {}, {}
 
     def save(self) -> None:
@@ -186,7 +216,6 @@ class BuildCache:
             self.dir.mkdir(parents=True, exist_ok=True)
             new = [_bucketed(self._reads_used), _bucketed(self._checked_used)]
             old = [_bucketed(self._reads), _bucketed(self._checked)]
-            stats_new, stats_old = _bucketed(self._stats_used), _bucketed(self._stats)
             for n in range(_BUCKETS):
                 path = self.dir / _READS.format(n)
                 if (
@@ -195,32 +224,42 @@ class BuildCache:
                     and not any(
                         _changed(a.get(n, {}), b.get(n, {})) for a, b in zip(new, old, strict=True)
                     )
-                    and stats_new.get(n, {}) == stats_old.get(n, {})
                 ):
                     continue
                 reads = {
                     "version": self.version,
                     "reads": new[0].get(n, {}),
                     "checked": new[1].get(n, {}),
-                    "stats": stats_new.get(n, {}),
                 }
                 # Streamed to the file: a 100,000-record cache is never one bytes object.
-                _atomic_write(
+                self._bucket_digests[n] = _atomic_write(
                     path,
                     lambda fh, r=reads: pickle.dump(r, fh, protocol=pickle.HIGHEST_PROTOCOL),  # type: ignore[misc]
                 )
-            _atomic_write(self.dir / _UNITS, self._write_units)
+            # Apart from the reads: a fresh checkout (a CI runner) changes every file's
+            # stat and none of its bytes, and should not re-save every bucket.
+            self._stats_digest = _atomic_write(
+                self.dir / _STATS,
+                lambda fh: pickle.dump(self._stats_used, fh, protocol=pickle.HIGHEST_PROTOCOL),
+            )
+            made = _atomic_write(self.dir / _UNITS, self._write_units)
+            _atomic_write(self.dir / _UNITS_DIGEST, lambda fh: fh.write(made.encode("ascii")))
         except OSError as exc:
             log.warning("could not save the build cache in %s (%s)", self.dir, exc.strerror)
         except (pickle.PicklingError, TypeError, RecursionError) as exc:
             log.warning("could not save the build cache (%s)", exc)
 
-    def _write_units(self, fh: BinaryIO) -> None:
+    def _write_units(self, fh: _Writer) -> None:
         """units.json, one unit at a time (one JSON document, written in pieces)."""
-        head = {"format": _FORMAT, "version": self.version}
+        head = {
+            "format": _FORMAT,
+            "version": self.version,
+            "buckets": {str(n): d for n, d in sorted(self._bucket_digests.items())},
+            "stats": self._stats_digest,
+        }
         fh.write(json.dumps(head)[:-1].encode("utf-8") + b', "units": {')
         for n, (name, u) in enumerate(sorted(self._units_new.items())):
-            files = [[f.rel, f.size, f.mtime_ns, f.ino] for f in u.files]
+            files = [[f.rel, f.size, f.mtime_ns, f.ino, f.digest] for f in u.files]
             item = json.dumps(name) + ": " + json.dumps({"key": u.key, "files": files})
             fh.write(((", " if n else "") + item).encode("utf-8"))
         fh.write(b'}, "notes": {')
@@ -299,12 +338,47 @@ class BuildCache:
         if unit is None or unit.key != key:
             return None
         if not staging.keep(unit.files):  # not already in a reused staging folder
-            if self.reusable(name, key) is None:
+            if self.adopted or self.reusable(name, key) is None:
                 return None
             for f in unit.files:
                 staging.link(f.rel, os.path.join(self._out, f.rel))
         self.store_unit(name, key, unit.files)
         return unit.files
+
+    def adopt(self, staging: Staging, jobs: int) -> None:
+        """Take the reused staging folder as the last build's site when `--out` is gone
+        (a fresh CI runner that restored only `.archivist-cache/`): each file the last
+        build recorded counts, under its new stamp, where its content has the recorded
+        digest; a unit with a file missing or different is made again, with a note."""
+        wanted = [f for u in self._units.values() for f in u.files if staging.holds(f.rel)]
+        global _CHECKING
+        _CHECKING = (staging.root, wanted)
+        try:
+            if jobs > 1 and len(wanted) >= 256:
+                found = list(fork_map(_check_chunk, len(wanted), jobs, None, "write",
+                                      "cache check", 0, len(wanted)))  # fmt: skip
+            else:
+                found = _check_chunk(range(len(wanted)))
+        finally:
+            _CHECKING = None
+        checked = {f.rel: f for f in found if f is not None}
+        units: dict[str, Unit] = {}
+        for name, unit in self._units.items():
+            files = tuple(checked[f.rel] for f in unit.files if f.rel in checked)
+            if len(files) == len(unit.files):
+                units[name] = Unit(unit.key, files)
+        if len(units) < len(self._units):
+            log.warning(
+                "build cache: %d of the last build's %d output units are missing or differ "
+                "from what it wrote; they are made again",
+                len(self._units) - len(units),
+                len(self._units),
+            )
+        self._units = units
+        self._out = str(staging.root)
+        self.site = staging.root
+        self.adopted = True
+        staging.trust(checked)
 
     def store_unit(self, name: str, key: str, files: Iterable[FileStamp]) -> None:
         if self.enabled:
@@ -336,6 +410,51 @@ class BuildCache:
         return MappingProxyType(self._units_new)
 
 
+# (staging folder, the stamps to check there): set before `adopt` forks its checkers.
+_CHECKING: tuple[Path, list[FileStamp]] | None = None
+
+
+def _check_chunk(indices: Iterable[int]) -> list[FileStamp | None]:
+    """The files at these indices of `_CHECKING` under their present stamps, each where
+    it is a plain file with the recorded content (by digest: a restored file's stat
+    proves nothing, it may even repeat the recorded one), else None."""
+    assert _CHECKING is not None
+    root, stamps = _CHECKING
+    found: list[FileStamp | None] = []
+    for i in indices:
+        f = stamps[i]
+        path = os.path.join(root, f.rel)
+        try:
+            st = os.lstat(path)
+        except OSError:
+            found.append(None)
+            continue
+        same = (
+            S_ISREG(st.st_mode)
+            and st.st_size == f.size
+            and bool(f.digest)
+            and file_digest(path) == f.digest
+        )
+        found.append(
+            FileStamp(f.rel, f.size, st.st_mtime_ns, st.st_ino, f.digest) if same else None
+        )
+    return found
+
+
+def content_digest(data: bytes) -> str:
+    """A file's content digest in the cache (128 bits of SHA-256: damage, not forgery,
+    is what it guards against; whoever can write the cache can write its digests)."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+def file_digest(path: str) -> str | None:
+    try:
+        with open(path, "rb", buffering=0) as fh:
+            return content_digest(fh.read())
+    except OSError:
+        return None
+
+
 # size, modification time, inode and change time (ns): what `stat` says of a file.
 Stat = tuple[int, int, int, int]
 
@@ -361,12 +480,34 @@ def _changed(used: Mapping[str, tuple[str, Any]], loaded: Mapping[str, tuple[str
     return used.keys() != loaded.keys() or any(used[k][0] != loaded[k][0] for k in used)
 
 
-def _atomic_write(path: Path, write: Callable[[BinaryIO], object]) -> None:
+class _Writer(Protocol):
+    def write(self, data: bytes, /) -> int: ...
+
+
+class _Digesting:
+    """A binary file that keeps the content digest of what is written to it."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self._hash.update(data)
+        return self._fh.write(data)
+
+    def digest(self) -> str:
+        return self._hash.hexdigest()[:32]  # as `content_digest`
+
+
+def _atomic_write(path: Path, write: Callable[[_Writer], object]) -> str:
+    """Write a file under a temporary name, then rename it; its content digest."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            write(fh)
+            out = _Digesting(fh)
+            write(out)
         os.replace(tmp, path)
+        return out.digest()
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -7,7 +7,6 @@ says what it covers. The cache (`cache`) stores and checks; the keys are made he
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -36,12 +35,15 @@ def digest(*parts: str | bytes) -> str:
 
 
 def tree_digest(folders: Iterable[Path]) -> str:
-    """A hash of every file (path and bytes) under some folders; absent folders count."""
+    """A hash of every file (path and bytes) under some folders; absent folders count.
+    Not where the folders are: a site checked out elsewhere (a CI runner) has the
+    same keys."""
     h = hashlib.blake2b(digest_size=16)
     for folder in folders:
-        h.update(b"\0folder\0" + os.fsencode(folder))
         if not folder.is_dir():
+            h.update(b"\0absent\0")
             continue
+        h.update(b"\0folder\0")
         for path in sorted(folder.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 rel = path.relative_to(folder).as_posix()
@@ -95,7 +97,10 @@ def record_key(base: str, archive: Archive, digests: Mapping[str, str], record: 
     volume_digests, by_number = _volume_digests(archive)
     # "Document 286" links to the volume's document 286 when it is in the site, and
     # "Volume VIII, Document 427" to that volume's.
-    named = sorted({by_number.get(n, "") for n in named_volumes(record)} - {""})
+    # (No numbered volume in the archive: no need to scan the text for their names.)
+    named = (
+        sorted({by_number.get(n, "") for n in named_volumes(record)} - {""}) if by_number else []
+    )
     return digest(
         base,
         digests[record.id],
@@ -196,9 +201,19 @@ def overlay_key(base: str, rows: Mapping[str, str]) -> str:
 
 
 def tool_stamp(binary: Path) -> str:
-    """The Pagefind binary that makes the bundles: its path, size and time."""
+    """The Pagefind binary that makes the bundles, by its bytes: a CI runner installs
+    the same binary at another time (~30 ms a build; remembered by stat within one
+    process)."""
     st = binary.stat()
-    return digest(str(binary), str(st.st_size), str(st.st_mtime_ns))
+    seen = (str(binary), st.st_size, st.st_mtime_ns, st.st_ino)
+    known = _TOOLS.get(seen)
+    if known is None:
+        with open(binary, "rb") as fh:
+            known = _TOOLS[seen] = hashlib.file_digest(fh, "sha256").hexdigest()
+    return known
+
+
+_TOOLS: dict[tuple[str, int, int, int], str] = {}
 
 
 # -- the enrich stage (enrich/archive) ------------------------------------------------------

@@ -38,7 +38,9 @@ class Session:
         replaced was this session's (then the spare now holds that one)."""
         files, written = staging.made()
         self.spare = None
-        if ours and self.site_files is not None and staging.spare_ino is not None:
+        if staging.spare_is_site and staging.spare_ino is not None:
+            self.spare = SpareInventory(files, frozenset(), staging.spare_ino)
+        elif ours and self.site_files is not None and staging.spare_ino is not None:
             self.spare = SpareInventory(self.site_files, written, staging.spare_ino)
         self.site_files = files
         self.site_ino = inode(out)

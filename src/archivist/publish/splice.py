@@ -26,7 +26,11 @@ class Splicer:
 
     def __init__(self, previous: Mapping[str, tuple[Path, Ranges]], same: Collection[str]) -> None:
         # previous: file → (the published copy, the byte range of each record in it).
-        self.previous = previous
+        # Mapped now: the last build's copy may be the very file this build replaces
+        # in a reused staging folder (when the output folder is gone).
+        self.previous: dict[str, tuple[mmap.mmap | None, Ranges]] = {
+            rel: (_map(path), ranges) for rel, (path, ranges) in previous.items() if ranges
+        }
         self.same = same
         self.made: dict[str, Ranges] = {}
         self.copied = 0
@@ -44,8 +48,7 @@ class Splicer:
         range leaves out the separator, so a record that moves first or from first is
         copied as well."""
         ranges: Ranges = {}
-        old_path, old_ranges = self.previous.get(rel, (None, {}))
-        old = _map(old_path) if old_path is not None and old_ranges else None
+        old, old_ranges = self.previous.pop(rel, (None, {}))
         try:
             data = _encoded(head)
             pos = len(data)
