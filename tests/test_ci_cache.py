@@ -92,7 +92,7 @@ def test_a_damaged_cache_index_is_not_believed(tmp_path: Path) -> None:
     repo, first = _first_ci_build(tmp_path)
     units = first / CACHE_DIR / "_site" / "units.json"
     text = units.read_text("utf-8")
-    note = json.loads(text)["notes"]["splice:data/records.json"]["value"]
+    note = json.loads(text)["notes"]["splice:data/records.jsonl.gz"]["value"]
     start, end = next(iter(note.values()))
     units.write_text(text.replace(f"[{start}, {end}]", f"[{start}, {end - 1}]", 1), "utf-8")
     _edit(repo)
@@ -114,7 +114,7 @@ def test_a_damaged_restored_cache_never_changes_the_output(
         target = next(p for p in sorted((spare / "pagefind").rglob("*")) if p.is_file()
                       and p.suffix not in (".json",))  # fmt: skip
     elif damage == "data file":
-        target = spare / "data" / "records.json"
+        target = spare / "data" / "records.jsonl.gz"
     if damage == "digest":
         # A foreign or stale cache: the recorded digests are not those of the files.
         units = cache / "units.json"

@@ -45,7 +45,7 @@ class RelatedNote:
 
 @dataclass(frozen=True, slots=True)
 class SpliceNote:
-    """Where each record's piece lies in a spliced data file (records.json, …)."""
+    """Where each record's piece lies in a spliced data file (records.jsonl.gz, …)."""
 
     ranges: Ranges
 
