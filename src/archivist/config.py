@@ -391,9 +391,7 @@ class Config:
     # ~0.45 MB per record while it indexes and an edit re-indexes its record's whole
     # shard: 500 keeps a one-edit CI build of 10,000 records under 10 s, and the search
     # page at 10k (32 shards) still opens before Pagefind's own UI over one index (bench/).
-    search_shard_size: int = setting(
-        500, whole(1, 100_000), "Records per search shard on average."
-    )
+    search_shard_size: int = setting(500, whole(1, 100_000), "Records per search shard on average.")
     search_max_shards: int = setting(64, whole(1, 1024), "The most search shards.")
     search_timeout: int = setting(1800, whole(1, 86_400), "Seconds a Pagefind run may take.")
     record_timeout: float = setting(
