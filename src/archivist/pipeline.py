@@ -405,9 +405,9 @@ class _Build:
         content = make()
         t = time.perf_counter()
         target = staging.path(rel)
-        write_file(target, content)
+        written = write_file(target, content)
         if key is not None:
-            made = FileStamp.of(rel, target)
+            made = FileStamp.of(rel, target, written)
             self.cache.store_unit(name, key, [made])
             staging.stamped([made])
         self.write_seconds += time.perf_counter() - t

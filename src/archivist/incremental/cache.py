@@ -19,7 +19,6 @@ is ignored, never trusted. Losing it only costs time.
 from __future__ import annotations
 
 import copyreg
-import hashlib
 import json
 import logging
 import os
@@ -30,10 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from stat import S_ISREG
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
 
 from archivist.incremental.keys import code_version
 from archivist.model import ReadResult
+from archivist.publish.write import Digesting, content_digest
 from archivist.workers import fork_map
 
 if TYPE_CHECKING:
@@ -89,11 +89,15 @@ class FileStamp:
     digest: str = ""
 
     @classmethod
-    def of(cls, rel: str, path: Path) -> FileStamp:
+    def of(cls, rel: str, path: Path, digest: str | None = None) -> FileStamp:
+        """The stamp of the file at `path`; `digest`, its content digest when whoever
+        wrote it has it (`write_file` returns it), else the file is read for it."""
+        if digest is not None:
+            st = path.lstat()
+            return cls(rel, st.st_size, st.st_mtime_ns, st.st_ino, digest)
         with open(path, "rb", buffering=0) as fh:
             st = os.fstat(fh.fileno())
-            digest = content_digest(fh.read())
-        return cls(rel, st.st_size, st.st_mtime_ns, st.st_ino, digest)
+            return cls(rel, st.st_size, st.st_mtime_ns, st.st_ino, content_digest(fh.read()))
 
     def matches_path(self, path: str) -> bool:
         try:
@@ -249,7 +253,7 @@ class BuildCache:
         except (pickle.PicklingError, TypeError, RecursionError) as exc:
             log.warning("could not save the build cache (%s)", exc)
 
-    def _write_units(self, fh: _Writer) -> None:
+    def _write_units(self, fh: Digesting) -> None:
         """units.json, one unit at a time (one JSON document, written in pieces)."""
         head = {
             "format": _FORMAT,
@@ -441,12 +445,6 @@ def _check_chunk(indices: Iterable[int]) -> list[FileStamp | None]:
     return found
 
 
-def content_digest(data: bytes) -> str:
-    """A file's content digest in the cache (128 bits of SHA-256: damage, not forgery,
-    is what it guards against; whoever can write the cache can write its digests)."""
-    return hashlib.sha256(data).hexdigest()[:32]
-
-
 def file_digest(path: str) -> str | None:
     try:
         with open(path, "rb", buffering=0) as fh:
@@ -480,31 +478,12 @@ def _changed(used: Mapping[str, tuple[str, Any]], loaded: Mapping[str, tuple[str
     return used.keys() != loaded.keys() or any(used[k][0] != loaded[k][0] for k in used)
 
 
-class _Writer(Protocol):
-    def write(self, data: bytes, /) -> int: ...
-
-
-class _Digesting:
-    """A binary file that keeps the content digest of what is written to it."""
-
-    def __init__(self, fh: BinaryIO) -> None:
-        self._fh = fh
-        self._hash = hashlib.sha256()
-
-    def write(self, data: bytes) -> int:
-        self._hash.update(data)
-        return self._fh.write(data)
-
-    def digest(self) -> str:
-        return self._hash.hexdigest()[:32]  # as `content_digest`
-
-
-def _atomic_write(path: Path, write: Callable[[_Writer], object]) -> str:
+def _atomic_write(path: Path, write: Callable[[Digesting], object]) -> str:
     """Write a file under a temporary name, then rename it; its content digest."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            out = _Digesting(fh)
+            out = Digesting(fh)
             write(out)
         os.replace(tmp, path)
         return out.digest()

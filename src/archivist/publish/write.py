@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import sys
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 MARKER = ".archivist-site"
 MARKER_TEXT = "This folder is written by archivist; a build replaces it whole.\n"
@@ -432,8 +433,31 @@ class Stamped(Protocol):
     def ino(self) -> int: ...
 
 
-def write_file(target: Path, data: Content) -> None:
-    """Write a new file; an existing one is unlinked first, so a hard link to the
+def content_digest(data: bytes) -> str:
+    """A file's content digest for the build cache (128 bits of SHA-256: damage, not
+    forgery, is what it guards against; whoever can write the cache can write its
+    digests)."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
+class Digesting:
+    """A binary file that keeps the `content_digest` of what is written to it."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._hash = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self._hash.update(data)
+        return self._fh.write(data)
+
+    def digest(self) -> str:
+        return self._hash.hexdigest()[:32]  # as `content_digest`
+
+
+def write_file(target: Path, data: Content) -> str:
+    """Write a new file and return its `content_digest` (so that the build cache need
+    not read it back); an existing one is unlinked first, so a hard link to the
     previous site is replaced, never written through. `data` may come in pieces
     (an iterable of text or bytes), written as they come."""
     try:
@@ -443,13 +467,15 @@ def write_file(target: Path, data: Content) -> None:
             target.unlink()
             fh = open(target, "xb")  # noqa: SIM115
         with fh:
+            out = Digesting(fh)
             if isinstance(data, bytes):
-                fh.write(data)
+                out.write(data)
             elif isinstance(data, str):
-                fh.write(data.encode("utf-8"))
+                out.write(data.encode("utf-8"))
             else:
                 for piece in data:
-                    fh.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+                    out.write(piece if isinstance(piece, bytes) else piece.encode("utf-8"))
+        return out.digest()
     except OSError as exc:
         raise os_error(exc, target) from exc
 

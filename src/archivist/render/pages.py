@@ -687,14 +687,10 @@ def offices_held(entry: PersonEntry, archive: Archive) -> tuple[str, ...]:
     held = []
     for forms, years in seen.values():
         label = min(forms, key=lambda f: (-forms[f], f))
-        span = (
-            ""
-            if not years
-            else f" ({min(years)})"
-            if min(years) == max(years)
-            else (f" ({min(years)}–{max(years)})")
-        )
-        held.append((min(years, default=10_000), label, f"{label}{span}"))
+        first, last = min(years, default=None), max(years, default=None)
+        span = str(first) if first == last else f"{first}–{last}"
+        text = f"{label} ({span})" if first is not None else label
+        held.append((first if first is not None else 10_000, label, text))
     return tuple(text for _, _, text in sorted(held))
 
 

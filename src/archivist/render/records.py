@@ -79,8 +79,7 @@ def _render_record(i: int) -> Rendered:
                 except OSError as exc:
                     raise os_error(exc, target.parent) from exc
                 _MADE.add(target.parent)
-            write_file(target, content)
-            stamps.append(FileStamp.of(str(safe), target))
+            stamps.append(FileStamp.of(str(safe), target, write_file(target, content)))
     except OutputError as exc:  # the disk, not the record: stop the build
         return Rendered(i, fatal=str(exc))
     except (UnicodeError, ValueError) as exc:

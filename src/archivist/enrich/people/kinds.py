@@ -17,7 +17,7 @@ fragments that are no one (`Affairs`, `1963 Anzus Record`, `Evatt Cablegram 142`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Literal
 
 from archivist.enrich.people.names import (
@@ -130,7 +130,7 @@ def is_office(name: str) -> bool:
     return rest == name and not _person_like(rest)
 
 
-def kind_of(name: str, surnames: Iterable[str] = (), written: Iterable[str] = ()) -> Kind:
+def kind_of(name: str, surnames: Collection[str] = (), written: Collection[str] = ()) -> Kind:
     """The kind of participant a name stands for. `surnames` are the last words
     (`name_key`) of the people the archive names in full; `written`, the keys of the
     names it writes in mixed case somewhere (`Tange` makes `TANGE` no acronym)."""
@@ -146,12 +146,12 @@ def kind_of(name: str, surnames: Iterable[str] = (), written: Iterable[str] = ()
         return "person"  # `F. K. Officer`: initials and a surname, whatever the word
     if is_office(name):
         key = name_key(name)
-        if len(words) == 1 and key in set(surnames):
+        if len(words) == 1 and key in surnames:
             return "person"  # `Officer` beside `F. K. Officer`
         return "organization"
     if len(tokens) == 1 and _ACRONYM.fullmatch(name):
         key = name_key(name)
-        if key not in set(surnames) and key not in set(written):
+        if key not in surnames and key not in written:
             return "organization"  # `Paper by AAEC`: the Atomic Energy Commission
     return "person"
 

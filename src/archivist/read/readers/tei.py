@@ -461,10 +461,11 @@ def persons_list(root: Node, stem: str) -> dict[str, Listed]:
             tag = next((n for n in walk(item, lambda _n: False) if n.tag == "persName"), None)
             if tag is None or not tag.attrs.get("xml:id"):
                 continue
-            name = uninvert(norm(flat_text(tag)))
-            whole = norm(flat_text(item))
             written = norm(flat_text(tag))
-            after = whole.partition(written)[2].strip(" ,;:—–-") if written else ""
+            if not written:
+                continue
+            name = uninvert(written)
+            after = norm(flat_text(item)).partition(written)[2].strip(" ,;:—–-")
             if name:
                 out[f"{stem}#{tag.attrs['xml:id']}"] = Listed(name, after or None)
     return out
