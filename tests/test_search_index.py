@@ -47,6 +47,37 @@ def test_spaced_cjk_on_a_huge_run_is_linear() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("one two\tthree\nfour", 4),
+        ("a\u00a0b\u3000c", 3),  # no-break and ideographic spaces divide words in JS too
+        ("a\x85b", 1),  # NEL: a space to Python, not to JavaScript's \\s
+        ("a\ufeffb", 2),  # BOM: a space to JavaScript, not to Python
+        ("", 0),
+    ],
+)
+def test_word_count_counts_as_the_search_page_does(text: str, count: int) -> None:
+    """The page splits Pagefind's text with /[\\r\\n\\s]+/ to tell where a match lies."""
+    from archivist.search.documents import word_count
+
+    assert word_count(text) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "indexed"),
+    [
+        ("Prime Minister\u2013designate", "Prime Minister-designate"),
+        ("1945\u20131946 and x \u2014 y", "1945-1946 and x \u2014 y"),  # spaced: kept
+        ("\u2013lead and trail\u2013", "\u2013lead and trail\u2013"),
+    ],
+)
+def test_indexed_text_joins_words_dashed_together(text: str, indexed: str) -> None:
+    from archivist.search.documents import indexed_text
+
+    assert indexed_text(text) == indexed
+
+
+@pytest.mark.parametrize(
     ("body", "words"),
     [
         ("See [the file](https://example.org/x) now", "See [the file] now"),
@@ -56,6 +87,11 @@ def test_spaced_cjk_on_a_huge_run_is_linear() -> None:
         ("![scan](scan.png)", "[scan]"),
         ("2 * 3", "2  3"),
         ("6\\. Indonesians \\[sic\\]", "6. Indonesians [sic]"),  # escapes read as text
+        ("a \\*star\\* and \\__x", "a *star* and __x"),  # escaped marks stay
+        (
+            "Minister\u2013designate \u2014 and x\u2212y",
+            "Minister\u2013designate \u2014 and x\u2212y",
+        ),
     ],
 )
 def test_plain_text_drops_markdown_syntax(body: str, words: str) -> None:
