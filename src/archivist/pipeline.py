@@ -39,11 +39,13 @@ from archivist.publish.write import (
     Staging,
     check_output_dir,
     clean_stale,
+    os_error,
     write_file,
 )
 from archivist.read.checks import ADVICE, RECOMMENDED, advise, unsafe_text
 from archivist.read.discover import discover
 from archivist.read.load import Loaded, load, read_one, today
+from archivist.render import gzip_members
 from archivist.render.outputs import record_outputs, render_pages, site_outputs, site_units
 from archivist.render.pages import SiteRenderer
 from archivist.render.records import render_records, template_message
@@ -141,13 +143,13 @@ def build(
                                 overlays=search_overlays) as search_index,
             ):  # fmt: skip
                 run.start_index(search_index)
-                with run.rendering():
-                    failed = run.render_records(renderer, staging)
+                with run.rendering(), run.spool(staging) as members:
+                    failed = run.render_records(renderer, staging, members)
                     if failed:
                         # --keep-going: render again without them (staging is discarded).
                         records = run.without(records, failed)
                         continue
-                    run.render_site(renderer, staging)
+                    run.render_site(renderer, staging, members)
                 search_index.rendered()
                 with timed(run.report, "write"):
                     copy_static(staging, site_root, config)
@@ -315,6 +317,13 @@ class _Build:
         except SearchError as exc:
             raise self.fail(f"search index: {exc}; the previous site is unchanged") from exc
 
+    def spool(self, staging: Staging) -> gzip_members.Spool:
+        """Where the render workers' members of records.jsonl.gz wait to be written."""
+        try:
+            return gzip_members.Spool(staging.root)
+        except OSError as exc:
+            raise os_error(exc, staging.root) from exc
+
     @contextmanager
     def rendering(self) -> Iterator[None]:
         """The render stage's timing, less the time spent writing (the write stage's)."""
@@ -330,8 +339,11 @@ class _Build:
         self.write_seconds += time.perf_counter() - t
         return kept
 
-    def render_records(self, renderer: SiteRenderer, staging: Staging) -> set[str]:
-        """Every record's files, reused or rendered; the ids of records that failed."""
+    def render_records(
+        self, renderer: SiteRenderer, staging: Staging, members: gzip_members.Spool
+    ) -> set[str]:
+        """Every record's files, reused or rendered; the ids of records that failed.
+        The rendered records' members of records.jsonl.gz go to `members`."""
         archive = renderer.archive
         todo: list[Record] = []
         record_keys: dict[str, str] = {}
@@ -369,6 +381,10 @@ class _Build:
             staging.stamped(result.files)
             self.cache.store_unit(f"record:{record.id}", record_keys[record.id], result.files)
             self.files_of[record.id] = result.files
+            try:
+                members.add(record.id, result.member)
+            except OSError as exc:
+                raise os_error(exc, members.folder) from exc
         if failed:
             self.report.failed += len(failed)
             self.problems.extend(render_problems)
@@ -379,13 +395,16 @@ class _Build:
     def without(self, records: list[Record], failed: set[str]) -> list[Record]:
         return [r for r in records if r.id not in failed]
 
-    def render_site(self, renderer: SiteRenderer, staging: Staging) -> None:
+    def render_site(
+        self, renderer: SiteRenderer, staging: Staging, members: gzip_members.Spool
+    ) -> None:
         """Every page and data file that is not one record's, reused where its key says
         it shows the same as last time."""
         pages = 0
         splicer = notes.last_splicer(self.cache, self.base, self.cache.site, self.kept_ids)
+        units = site_units(renderer, self.config, staging.root, splicer, members)
         try:
-            for rel, shows, make in site_units(renderer, self.config, staging.root, splicer):
+            for rel, shows, make in units:
                 pages += rel.endswith(".html")
                 self._write_unit(staging, rel, shows, make)
         except jinja2.TemplateError as exc:

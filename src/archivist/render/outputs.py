@@ -17,16 +17,22 @@ from archivist.render import citations, exports, gzip_members, oai, urls
 from archivist.render.pages import SiteRenderer
 
 
-def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, Content]]:
+def record_line(renderer: SiteRenderer, record: Record) -> bytes:
+    """The record's data as one line of JSON: its record.json, and its line of
+    records.jsonl.gz."""
+    data = exports.record_data(record, renderer.archive, renderer.config)
+    return exports.dumps(data).encode("utf-8")
+
+
+def record_outputs(
+    renderer: SiteRenderer, record: Record, line: bytes | None = None
+) -> Iterator[tuple[str, Content]]:
     """The files of one record (its page, its data); keyed together by `record_key`.
-    The citation files are an optional output: by default the page makes them."""
-    archive = renderer.archive
+    The citation files are an optional output: by default the page makes them.
+    `line`: the record's `record_line`, when the caller has made it already."""
     yield str(urls.output_path(urls.record_url(record.id))), renderer.record_page(record)
     config = renderer.config
-    yield (
-        urls.record_json_url(record.id),
-        exports.dumps(exports.record_data(record, archive, config)),
-    )
+    yield urls.record_json_url(record.id), line or record_line(renderer, record)
     if "citation_files" in config.outputs:
         cite = citations.cite_urls(record.id)
         yield cite["bib"], citations.bibtex(record, config)
@@ -48,6 +54,7 @@ def site_units(
     config: Config,
     written: Path | None = None,
     splicer: Splicer | None = None,
+    members: gzip_members.Spool | None = None,
 ) -> Iterator[SiteUnit]:
     """Every output file that is not one record's, not yet made: (path, key, make).
 
@@ -55,7 +62,8 @@ def site_units(
     `site_key`), so an unchanged page is reused; `None` (the data files, which
     show every record) means it is made every time. `splicer` makes records.jsonl.gz,
     records.csv and oai.xml from the last build's copies; records.jsonl.gz's new
-    pieces are the record.json files in `written`, a folder holding every record's files.
+    pieces are the members the render workers made (`members`), else the record.json
+    files in `written`, a folder holding every record's files.
     """
     archive = renderer.archive
     browse: list[str] = []
@@ -63,7 +71,11 @@ def site_units(
         browse.append(page.url)
         yield str(urls.output_path(page.url)), page.key, page.render
 
-    yield RECORDS_JSONL, None, lambda: _records_jsonl(archive, config, written, splicer)
+    yield (
+        RECORDS_JSONL,
+        None,
+        lambda: _records_jsonl(renderer, written, splicer, members),
+    )
     if "records_csv" in config.outputs:
         yield "data/records.csv", None, lambda: _records_csv(archive, config, splicer)
     yield (
@@ -112,19 +124,25 @@ RECORDS_JSONL = "data/records.jsonl.gz"
 
 
 def _records_jsonl(
-    archive: Archive, config: Config, written: Path | None, splicer: Splicer | None
+    renderer: SiteRenderer,
+    written: Path | None,
+    splicer: Splicer | None,
+    members: gzip_members.Spool | None,
 ) -> Content:
     """records.jsonl.gz: each record's record.json as one line, a gzip member each.
-    Made from the record.json files in `written` (a folder holding every record's
-    files) when there is one; the splicer copies unchanged records' members."""
+    A record rendered this build brings its member from the render worker; a reused
+    one is copied by the splicer, else made from its record.json in `written` (a
+    folder holding every record's files)."""
+    archive = renderer.archive
 
     def line(record: Record) -> bytes:
         if written is not None:
             return written.joinpath(urls.record_json_url(record.id)).read_bytes()
-        return exports.dumps(exports.record_data(record, archive, config)).encode("utf-8")
+        return record_line(renderer, record)
 
     def piece(record: Record) -> bytes:
-        return gzip_members.member(line(record))
+        made = members.get(record.id) if members is not None else None
+        return made if made is not None else gzip_members.member(line(record))
 
     pieces = [(r.id, functools.partial(piece, r)) for r in archive.records]
     if splicer is None:

@@ -15,7 +15,8 @@ import jinja2
 from archivist.incremental.cache import FileStamp
 from archivist.model import Problem, Record
 from archivist.publish.write import OutputError, Staging, os_error, safe_relpath, write_file
-from archivist.render.outputs import record_outputs
+from archivist.render import gzip_members
+from archivist.render.outputs import record_line, record_outputs
 from archivist.render.pages import SiteRenderer
 from archivist.report import Progress
 from archivist.workers import RecordTimeout, fork_map, time_limit, timeout_problem
@@ -30,6 +31,8 @@ class Rendered:
     problem: Problem | None = None
     template_error: str | None = None
     fatal: str | None = None
+    # The record's gzip member of records.jsonl.gz, compressed here, in parallel.
+    member: bytes = b""
 
 
 # Folders this process has made in staging (each worker its own copy).
@@ -47,7 +50,9 @@ def _render_record(i: int) -> Rendered:
     record = records[i]
     try:
         with time_limit(timeout):
-            outputs = list(record_outputs(renderer, record))
+            line = record_line(renderer, record)
+            outputs = list(record_outputs(renderer, record, line))
+            member = gzip_members.member(line)
     except RecordTimeout:
         return Rendered(i, problem=timeout_problem(record.path, "render", renderer.config))
     except jinja2.TemplateError as exc:
@@ -86,7 +91,7 @@ def _render_record(i: int) -> Rendered:
         return Rendered(
             i, problem=Problem(record.where("body"), "body", f"cannot be written ({exc})")
         )
-    return Rendered(i, tuple(stamps))
+    return Rendered(i, tuple(stamps), member=member)
 
 
 def _render_chunk(indices: Sequence[int]) -> list[Rendered]:
