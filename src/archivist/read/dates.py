@@ -660,6 +660,9 @@ def _strip_undated(text: str) -> str:
     return text
 
 
+# Archives repeat their dates ("November 1960" heads hundreds of records) and the
+# reading is a pure function of the text, so each read worker remembers its readings.
+@lru_cache(maxsize=1 << 16)
 def parse_date(text: str) -> ArchiveDate | None:
     """Read an archival date field; None when it says there is no date.
 
