@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from archivist.enrich.people.names import (
     _clean_name,
@@ -82,6 +83,7 @@ class _Label:
     strong: bool  # any form but a plain label: no need to appear twice
 
 
+@lru_cache(maxsize=1 << 16)  # (as names._mention: pure, and labels recur)
 def _label_mention(label: str, office: str | None) -> _Mention | None:
     """The speaker a label names, or None for a header field, a number or prose."""
     label = _decap_tokens(_norm_space(label))

@@ -366,6 +366,9 @@ def _office_phrase(text: str) -> str:
     return re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
 
 
+# Pure functions of the text, and archives repeat their names: each read worker
+# remembers its readings (the people stage was a third of reading a record).
+@lru_cache(maxsize=1 << 16)
 def _mention(text: str, function: str | None, office: str | None = None) -> _Mention | None:
     """One party as written (`Mr J. A. Lyons`, `Filippov [Stalin]`) → a mention."""
     text = _norm_space(text)

@@ -6,6 +6,7 @@ import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from archivist.enrich.people.names import (
     _Mention,
@@ -90,6 +91,11 @@ def _flush(current: list[_Mention], office_parts: list[str], out: list[_Mention]
 def _parties(text: str, function: str | None) -> list[_Mention]:
     """A list of parties: `Mr S. M. Bruce, High Commissioner in London, and to Sir
     Earle Page, Minister for Commerce`, `Cumes, Eastman, Cook and Flood`."""
+    return list(_remembered_parties(text, function))
+
+
+@lru_cache(maxsize=1 << 16)  # (as names._mention: pure, and names recur)
+def _remembered_parties(text: str, function: str | None) -> tuple[_Mention, ...]:
     out: list[_Mention] = []
     for chunk in _split_top(text, _AND_TO):
         chunk = re.sub(r"^(?:to|and)\s+", "", chunk, flags=re.IGNORECASE)
@@ -100,7 +106,7 @@ def _parties(text: str, function: str | None) -> list[_Mention]:
             out += _body_parties(chunk, parts, function)
         else:
             out += _people_parties(parts, function)
-    return out
+    return tuple(out)
 
 
 def _comma_parts(chunk: str) -> list[str]:
