@@ -358,12 +358,11 @@ def test_the_page_writes_the_citation_files_byte_for_byte(tmp_path: Path, watche
 
 
 def test_without_javascript_the_page_still_cites(built: Path) -> None:
-    # The download links stay hidden (they would lead nowhere); the note, the
-    # embedded metadata and record.json are there.
+    # The download links stay hidden (they would lead nowhere); the note and the
+    # embedded metadata are there.
     html = page(built, "records/example-telegram-1949")
     assert html.count("<li hidden><a data-cite=") == 3
     assert 'id="cite-note"' in html and 'name="citation_title"' in html
-    assert 'href="/archive/records/example-telegram-1949/record.json"' in html
 
 
 def test_citation_files_are_an_optional_output(tmp_path: Path) -> None:
@@ -395,10 +394,6 @@ def test_highwire_dublin_core_and_open_graph(built: Path) -> None:
     assert metas(html, "DC.contributor") == ["Tomas Brenner"]
     assert metas(html, "DC.language") == ["en"]
     assert metas(html, "og:url") == [url]
-    assert (
-        '<link rel="alternate" type="application/json" title="This record as JSON" href="/archive/records/example-letter-1977/record.json">'
-        in html
-    )
     assert metas(page(built, "records/example-undated-note"), "citation_date") == []
 
 

@@ -1,6 +1,6 @@
 """Every file a site is made of, as (site-relative path, content): each record's files
-(page, record.json, citation files if asked for) and the site's (lists, browse pages,
-data, feeds)."""
+(page; record.json and citation files if asked for) and the site's (lists, browse
+pages, data, feeds)."""
 
 from __future__ import annotations
 
@@ -18,15 +18,17 @@ from archivist.render.pages import SiteRenderer
 
 
 def record_outputs(renderer: SiteRenderer, record: Record) -> Iterator[tuple[str, Content]]:
-    """The files of one record (its page, its data); keyed together by `record_key`.
-    The citation files are an optional output: by default the page makes them."""
+    """The files of one record (its page; its data if asked for); keyed together by
+    `record_key`. record.json and the citation files are optional outputs: by default
+    records.jsonl.gz holds the data and the page makes the citations."""
     archive = renderer.archive
     yield str(urls.output_path(urls.record_url(record.id))), renderer.record_page(record)
     config = renderer.config
-    yield (
-        urls.record_json_url(record.id),
-        exports.dumps(exports.record_data(record, archive, config)),
-    )
+    if "record_json" in config.outputs:
+        yield (
+            urls.record_json_url(record.id),
+            exports.dumps(exports.record_data(record, archive, config)),
+        )
     if "citation_files" in config.outputs:
         cite = citations.cite_urls(record.id)
         yield cite["bib"], citations.bibtex(record, config)
@@ -55,7 +57,8 @@ def site_units(
     `site_key`), so an unchanged page is reused; `None` (the data files, which
     show every record) means it is made every time. `splicer` makes records.jsonl.gz,
     records.csv and oai.xml from the last build's copies; records.jsonl.gz's new
-    pieces are the record.json files in `written`, a folder holding every record's files.
+    pieces are the record.json files in `written`, a folder holding every record's
+    files, when record.json is an output.
     """
     archive = renderer.archive
     browse: list[str] = []
@@ -63,7 +66,8 @@ def site_units(
         browse.append(page.url)
         yield str(urls.output_path(page.url)), page.key, page.render
 
-    yield RECORDS_JSONL, None, lambda: _records_jsonl(archive, config, written, splicer)
+    json_files = written if "record_json" in config.outputs else None
+    yield RECORDS_JSONL, None, lambda: _records_jsonl(archive, config, json_files, splicer)
     if "records_csv" in config.outputs:
         yield "data/records.csv", None, lambda: _records_csv(archive, config, splicer)
     yield (
@@ -83,6 +87,7 @@ def site_units(
             crumbs=[],
             count=count,
             csv=csv,
+            record_json="record_json" in config.outputs,
             oai="oai_pmh" in config.outputs,
         ),
     )
@@ -116,7 +121,8 @@ def _records_jsonl(
 ) -> Content:
     """records.jsonl.gz: each record's record.json as one line, a gzip member each.
     Made from the record.json files in `written` (a folder holding every record's
-    files) when there is one; the splicer copies unchanged records' members."""
+    files) when there is one, else serialized here; the splicer copies unchanged
+    records' members."""
 
     def line(record: Record) -> bytes:
         if written is not None:

@@ -346,7 +346,9 @@ class SiteRenderer:
             next=self.item(next_id) if next_id else None,
             related=[self.listed(rid) for rid in self.archive.related[record.id]],
             crumbs=crumbs,
-            json_url=urls.record_json_url(record.id),
+            json_url=urls.record_json_url(record.id)
+            if "record_json" in self.config.outputs
+            else None,
         )
 
     # -- lists -------------------------------------------------------------------
