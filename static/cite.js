@@ -1,8 +1,9 @@
 // Citation downloads made in the page, so a site needs no citation files per record.
 //
-// The record page carries its CSL-JSON item and the few values BibTeX and RIS need
-// besides (render/citations.py, `page_data`) in a JSON data block; this writes the
-// three formats exactly as `citations.bibtex`, `citations.ris` and
+// The record page describes the record once, in its JSON-LD (render/metadata.py,
+// `json_ld`); a JSON data block adds what that does not say (render/citations.py,
+// `page_data`: the CSL type, recipients, the date's parts, …). From the two this
+// writes the three formats exactly as `citations.bibtex`, `citations.ris` and
 // `citations.csl_json` write the files of `outputs: [citation_files]` (a browser test
 // compares them byte for byte), and turns each hidden link into a download.
 //
@@ -115,6 +116,41 @@ function ris(data) {
   return lines.join("\n");
 }
 
+// The CSL-JSON item's fields in the order `citations.csl_item` writes them.
+const CSL_ORDER = [
+  "id", "type", "title", "URL", "container-title", "author", "recipient", "translator",
+  "issued", "available-date", "genre", "archive", "event-place", "source", "note",
+  "abstract", "language", "keyword", "publisher", "archive_location",
+];
+const literals = (agents) => (agents ? agents.map((a) => ({ literal: flat(a.name) })) : undefined);
+const nameOf = (node) => (node ? node.name : undefined);
+
+// The whole CSL-JSON item: the data block's fields and those of the JSON-LD
+// (`citations.FROM_JSON_LD`), each as `citations.csl_item` makes it from the record.
+function cslItem(own, ld) {
+  const source = ld.isBasedOn ? flat(ld.isBasedOn.name) : undefined;
+  const fields = {
+    ...own,
+    title: flat(ld.name),
+    URL: ld.url,
+    "container-title": ld.isPartOf.name,
+    author: literals(ld.author),
+    translator: literals(ld.translator),
+    genre: ld.genre,
+    archive: nameOf(ld.holdingArchive),
+    "event-place": nameOf(ld.locationCreated),
+    source,
+    note: source,
+    abstract: ld.description === undefined ? undefined : flat(ld.description),
+    language: Array.isArray(ld.inLanguage) ? ld.inLanguage[0] : ld.inLanguage,
+    keyword: ld.about ? ld.about.map(nameOf).join(", ") : undefined,
+    publisher: nameOf(ld.publisher),
+  };
+  const item = {};
+  for (const name of CSL_ORDER) if (fields[name] !== undefined) item[name] = fields[name];
+  return item;
+}
+
 // Python's json.dumps(indent=1, ensure_ascii=False) writes what JSON.stringify does.
 const cslJson = (data) => `${JSON.stringify([data.csl], null, 1)}\n`;
 
@@ -122,10 +158,15 @@ const WRITERS = { bib: bibtex, ris, json: cslJson };
 
 (() => {
   const block = document.getElementById("cite-data");
-  if (!block) return;
+  const described = document.querySelector('script[type="application/ld+json"]');
+  if (!block || !described) return;
   let data;
   try {
     data = JSON.parse(block.textContent);
+    const ld = JSON.parse(described.textContent);
+    data.csl = cslItem(data.csl, ld);
+    data.key ??= data.csl.id;
+    if (ld.about) data.subjects = ld.about.map(nameOf);
   } catch {
     return;
   }

@@ -82,7 +82,7 @@ def test_an_open_override_in_a_type_stays_in_the_type(site: Path, watched: Watch
     with serve(site) as server:
         page = watched.page
         page.goto(server.url("people/anna-keller/"))
-        item = ".record-list li:has(a[href$='/records/a/']) .record-meta"
+        item = ".record-list li:has(a[href$='/records/a/']) > span"
         # "March 3, 1949 · Telegram · sender": the role stays last.
         assert _x(page, item, "1949") < _x(page, item, "sender")
         assert _x(page, item, "Telegram") < _x(page, item, "sender")

@@ -18,7 +18,7 @@ from archivist.config import Config
 from archivist.enrich.archive import build_archive
 from archivist.model import ArchiveDate, Participant, Record
 from archivist.render import exports, gzip_members, oai
-from sitekit import build_site, make_site, record, site_records
+from sitekit import broken_links, build_site, make_site, record, site_records
 
 BASE = "https://example.org/archive/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -68,7 +68,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_site(
         tmp_path_factory.mktemp("site"),
         RECORDS,
-        "title: Data test\npublisher: Test Press\noutputs: [records_csv, oai_pmh]\n",
+        "title: Data test\npublisher: Test Press\noutputs: [record_json, records_csv, oai_pmh]\n",
     )
     out, _ = build_site(root, base_url=BASE)
     return out
@@ -93,6 +93,22 @@ def test_records_jsonl_is_a_stable_interface(built: Path) -> None:
     # Each line is the record's own record.json, byte for byte.
     lines = gzip.decompress((built / "data" / "records.jsonl.gz").read_bytes()).splitlines(True)
     assert lines[1] == (built / "records" / "letter" / "record.json").read_bytes()
+    page = (built / "records" / "letter" / "index.html").read_text(encoding="utf-8")
+    assert page.count('href="/archive/records/letter/record.json"') == 2  # head, cite box
+    assert "records/letter/record.json" in (built / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_record_json_is_an_optional_output(tmp_path: Path, built: Path) -> None:
+    """Off by default: no record.json, and nothing links to one; records.jsonl.gz is
+    the same file as with it."""
+    root = make_site(tmp_path, RECORDS, "title: Data test\npublisher: Test Press\n")
+    out, _ = build_site(root, base_url=BASE)
+    assert not list(out.rglob("record.json"))
+    assert site_records(out) == site_records(built)
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".html", ".xml", ".json", ".txt"):
+            assert "record.json" not in path.read_text(encoding="utf-8"), path
+    assert broken_links(out, "/archive/", BASE) == []
 
 
 FORMULAS = [

@@ -76,7 +76,7 @@ def _setting(site: Path) -> None:
 
 
 def _outputs(site: Path) -> None:
-    text = CONFIG + "outputs: [citation_files, records_csv, oai_pmh]\n"
+    text = CONFIG + "outputs: [record_json, citation_files, records_csv, oai_pmh]\n"
     (site / "archivist.yaml").write_text(text, "utf-8")
 
 

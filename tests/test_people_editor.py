@@ -3,7 +3,6 @@ the people file's `distinct:` and `offices:`."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -67,7 +66,7 @@ offices:
 def test_an_office_named_alone_is_its_holder_on_that_date(tmp_path: Path) -> None:
     site = make_site(tmp_path, {**RECORDS, "people.yaml": OFFICES})
     out, _ = build_site(site)
-    one = json.loads((out / "records" / "f" / "record.json").read_text(encoding="utf-8"))
+    one = next(r for r in site_records(out) if r["id"] == "f")
     secretary = one["participants"][0]
     assert (secretary["name"], secretary["kind"], secretary["person"]) == (
         "Secretary of State", "person", "robert-lansing",

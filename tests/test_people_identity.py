@@ -6,7 +6,6 @@ files) and FRUS heads; the hostile ones are made up.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -246,7 +245,7 @@ def test_records_json_and_pages_split_people_and_organizations(tmp_path: Path) -
     assert kinds["Australian Delegation, United Nations"][0] == "organization"
     assert kinds["Menzies"] == kinds["R.G. Menzies"] == ("person", "r-g-menzies")
     assert kinds["Evatt"][1] == kinds["Dr H. V. Evatt"][1]
-    one = json.loads((out / "records" / "a" / "record.json").read_text(encoding="utf-8"))
+    one = next(r for r in site_records(out) if r["id"] == "a")
     assert [p["kind"] for p in one["participants"]] == ["person", "person"]
     assert (out / "organizations" / "canberra" / "index.html").is_file()
     assert not (out / "people" / "canberra").exists()

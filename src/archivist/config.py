@@ -320,6 +320,8 @@ def _type_labels(raw: YamlValue) -> Mapping[str, tuple[str, ...]]:
 # Outputs a site may add to the default ones (`outputs:`), each with what it adds.
 OPTIONAL_OUTPUTS: Mapping[str, str] = MappingProxyType(
     {
+        "record_json": "record.json beside each record page: its fields as JSON (every "
+        "record's are in data/records.jsonl.gz)",
         "citation_files": "cite.bib, cite.ris and cite.json beside each record page",
         "records_csv": "data/records.csv: every record, one row each",
         # The OAI guidelines mean a static repository for 1 to 5,000 records.

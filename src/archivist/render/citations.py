@@ -395,17 +395,30 @@ def formats(record_id: str, files: bool) -> list[Download]:
     return [Download(s, m, n, note, where.get(s)) for s, m, n, note in _FORMATS]
 
 
+# CSL-JSON fields static/cite.js reads from the page's JSON-LD (`metadata.json_ld`):
+# the page says each once. The subjects (RIS keywords) come from its `about` too.
+FROM_JSON_LD = frozenset(
+    {
+        "title", "URL", "container-title", "author", "translator", "genre", "archive",
+        "event-place", "source", "note", "abstract", "language", "keyword", "publisher",
+    }
+)  # fmt: skip
+
+
 def page_data(record: Record, config: Config) -> dict[str, Any]:
-    """What static/cite.js needs to write the three files in the page: the CSL-JSON
-    item, and the few values BibTeX and RIS take from the record besides.
-    tests/test_record_page.py checks that the page gives the files' very bytes."""
-    data: dict[str, Any] = {"csl": csl_item(record, config), "key": _bib_key(record)}
+    """What static/cite.js needs besides the page's JSON-LD to write the three files in
+    the page: the rest of the CSL-JSON item, and the few values BibTeX and RIS take
+    from the record besides. tests/test_record_page.py checks that the page gives the
+    files' very bytes."""
+    item = csl_item(record, config)
+    data: dict[str, Any] = {"csl": {k: v for k, v in item.items() if k not in FROM_JSON_LD}}
+    key = _bib_key(record)
+    if key != record.id:
+        data["key"] = key
     if record.date:
         data["date"] = record.date.text
     if record.language:
         data["language"] = record.language[0]
-    if record.subjects:
-        data["subjects"] = list(record.subjects)
     if _archive_in_source(record):
         data["archive_in_source"] = True
     return data

@@ -255,6 +255,7 @@ def feed(config: Config, archive: Archive, limit: int = 50) -> str:
         return (when, r.id)
 
     newest = sorted(archive.records, key=key, reverse=True)[:limit]
+    json_files = "record_json" in config.outputs
     stamps = [r.uploaded for r in archive.records if r.uploaded]
     updated = max(stamps) if stamps else dt.date(1970, 1, 1)
     out = [
@@ -282,10 +283,11 @@ def feed(config: Config, archive: Archive, limit: int = 50) -> str:
         out.append(f"<title>{xml_text(r.title)}</title>")
         out.append(f"<id>{xml_text(_feed_id(config, urls.record_url(r.id)))}</id>")
         out.append(f'<link rel="alternate" type="text/html" href={xml_attr(link)}/>')
-        out.append(
-            f'<link rel="alternate" type="application/json" '
-            f"href={xml_attr(urls.absolute(config, urls.record_json_url(r.id)))}/>"
-        )
+        if json_files:
+            out.append(
+                f'<link rel="alternate" type="application/json" '
+                f"href={xml_attr(urls.absolute(config, urls.record_json_url(r.id)))}/>"
+            )
         if r.uploaded:
             out.append(f"<published>{stamp}T00:00:00Z</published>")
         out.append(f"<updated>{stamp}T00:00:00Z</updated>")
@@ -313,9 +315,12 @@ def datapackage(config: Config, archive: Archive) -> dict[str, Any]:
         "profile": "data-package",
         "name": slugify(config.title),
         "title": config.title,
-        "description": (
-            f"{config.description} Every record with every field. Each record's page also "
-            "offers records/<id>/record.json (the same object as a line of records.jsonl.gz)."
+        "description": f"{config.description} Every record with every field."
+        + (
+            " Each record's page also offers records/<id>/record.json (the same object "
+            "as a line of records.jsonl.gz)."
+            if "record_json" in config.outputs
+            else ""
         ),
         "resources": resources,
     }

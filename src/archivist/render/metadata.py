@@ -215,7 +215,8 @@ def _meta(out: list[Meta], attr: str, key: str, value: str | None) -> None:
 
 
 def head_meta(record: Record, config: Config) -> list[Meta]:
-    """Highwire `citation_*` (Zotero, Google Scholar), Dublin Core and Open Graph."""
+    """Highwire `citation_*` (Zotero, Google Scholar), Dublin Core where it adds to
+    them, and Open Graph."""
     out: list[Meta] = []
     page = url(config, urls.record_url(record.id))
     parts = date_parts(record.date)
@@ -236,26 +237,16 @@ def head_meta(record: Record, config: Config) -> list[Meta]:
     for subject in record.subjects:
         _meta(out, "name", "citation_keywords", subject)
     _meta(out, "name", "citation_archive_id", record.record_id)
-    # Dublin Core (DC-HTML): the same facts under their DCMI names.
-    _meta(out, "name", "DC.title", record.title)
-    for name in authors(record):
-        _meta(out, "name", "DC.creator", name)
+    # Dublin Core (DC-HTML), only for what no citation_* tag says: Zotero's Embedded
+    # Metadata reads both and lets citation_* win, and takes the abstract from
+    # og:description, so a DC title, creator, date, language, subject, publisher,
+    # identifier or description would only repeat them (in every page of the site).
     for p in record.participants:
         if not is_author(p):
             _meta(out, "name", "DC.contributor", p.name)
     for name in record.translators:
         _meta(out, "name", "DC.contributor", name)
-    if parts:
-        _meta(out, "name", "DC.date", parts.iso)
     _meta(out, "name", "DC.type", record.type)
-    _meta(out, "name", "DC.format", "text/html")
-    for language in record.language:
-        _meta(out, "name", "DC.language", language_tag(language) or language)
-    for subject in record.subjects:
-        _meta(out, "name", "DC.subject", subject)
-    _meta(out, "name", "DC.description", record.summary)
-    _meta(out, "name", "DC.publisher", publisher)
-    _meta(out, "name", "DC.identifier", page)
     _meta(out, "name", "DC.source", record.source)
     _meta(out, "name", "DC.rights", record.rights)
     _meta(out, "name", "DC.coverage", record.place)
@@ -310,6 +301,7 @@ def json_ld(
     """schema.org `ArchiveComponent` (a `CreativeWork`) describing the record.
 
     `facet_slugs` (facet → the slugs of its terms) saves rebuilding them per record.
+    static/cite.js reads the citations' fields from it (`citations.FROM_JSON_LD`).
     """
     page = url(config, urls.record_url(record.id))
     home = url(config, "")
@@ -321,7 +313,6 @@ def json_ld(
         "@id": page,
         "url": page,
         "name": record.title,
-        "headline": record.title[:110],
         "identifier": record.record_id or record.id,
         "isPartOf": {"@type": ["Collection", "WebSite"], "name": config.title, "url": home},
         "encodingFormat": "text/html",

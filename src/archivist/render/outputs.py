@@ -1,6 +1,6 @@
 """Every file a site is made of, as (site-relative path, content): each record's files
-(page, record.json, citation files if asked for) and the site's (lists, browse pages,
-data, feeds)."""
+(page; record.json and citation files if asked for) and the site's (lists, browse
+pages, data, feeds)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from archivist.render.pages import SiteRenderer
 
 
 def record_line(renderer: SiteRenderer, record: Record) -> bytes:
-    """The record's data as one line of JSON: its record.json, and its line of
-    records.jsonl.gz."""
+    """The record's data as one line of JSON: its line of records.jsonl.gz, and its
+    record.json when that is an output."""
     data = exports.record_data(record, renderer.archive, renderer.config)
     return exports.dumps(data).encode("utf-8")
 
@@ -27,12 +27,14 @@ def record_line(renderer: SiteRenderer, record: Record) -> bytes:
 def record_outputs(
     renderer: SiteRenderer, record: Record, line: bytes | None = None
 ) -> Iterator[tuple[str, Content]]:
-    """The files of one record (its page, its data); keyed together by `record_key`.
-    The citation files are an optional output: by default the page makes them.
-    `line`: the record's `record_line`, when the caller has made it already."""
+    """The files of one record (its page; its data if asked for); keyed together by
+    `record_key`. record.json and the citation files are optional outputs: by default
+    records.jsonl.gz holds the data and the page makes the citations. `line`: the
+    record's `record_line`, when the caller has made it already."""
     yield str(urls.output_path(urls.record_url(record.id))), renderer.record_page(record)
     config = renderer.config
-    yield urls.record_json_url(record.id), line or record_line(renderer, record)
+    if "record_json" in config.outputs:
+        yield urls.record_json_url(record.id), line or record_line(renderer, record)
     if "citation_files" in config.outputs:
         cite = citations.cite_urls(record.id)
         yield cite["bib"], citations.bibtex(record, config)
@@ -63,7 +65,8 @@ def site_units(
     show every record) means it is made every time. `splicer` makes records.jsonl.gz,
     records.csv and oai.xml from the last build's copies; records.jsonl.gz's new
     pieces are the members the render workers made (`members`), else the record.json
-    files in `written`, a folder holding every record's files.
+    files in `written`, a folder holding every record's files, when record.json is an
+    output.
     """
     archive = renderer.archive
     browse: list[str] = []
@@ -71,10 +74,11 @@ def site_units(
         browse.append(page.url)
         yield str(urls.output_path(page.url)), page.key, page.render
 
+    json_files = written if "record_json" in config.outputs else None
     yield (
         RECORDS_JSONL,
         None,
-        lambda: _records_jsonl(renderer, written, splicer, members),
+        lambda: _records_jsonl(renderer, json_files, splicer, members),
     )
     if "records_csv" in config.outputs:
         yield "data/records.csv", None, lambda: _records_csv(archive, config, splicer)
@@ -95,6 +99,7 @@ def site_units(
             crumbs=[],
             count=count,
             csv=csv,
+            record_json="record_json" in config.outputs,
             oai="oai_pmh" in config.outputs,
         ),
     )
@@ -132,7 +137,7 @@ def _records_jsonl(
     """records.jsonl.gz: each record's record.json as one line, a gzip member each.
     A record rendered this build brings its member from the render worker; a reused
     one is copied by the splicer, else made from its record.json in `written` (a
-    folder holding every record's files)."""
+    folder holding every record's files) or serialized here."""
     archive = renderer.archive
 
     def line(record: Record) -> bytes:

@@ -346,7 +346,9 @@ class SiteRenderer:
             next=self.item(next_id) if next_id else None,
             related=[self.listed(rid) for rid in self.archive.related[record.id]],
             crumbs=crumbs,
-            json_url=urls.record_json_url(record.id),
+            json_url=urls.record_json_url(record.id)
+            if "record_json" in self.config.outputs
+            else None,
         )
 
     # -- lists -------------------------------------------------------------------
@@ -715,8 +717,9 @@ def meta_tags(metas: Sequence[metadata.Meta]) -> Markup:
 
 
 def json_script(data: object, *, sort_keys: bool = True) -> Markup:
-    """JSON safe inside a <script> element: `<`, `>`, `&` and U+2028/9 escaped."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=sort_keys)
+    """JSON safe inside a <script> element: `<`, `>`, `&` and U+2028/9 escaped.
+    Compact: it is in every record page, and read only by machines."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
     for char, code in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
