@@ -611,3 +611,27 @@ def test_people_and_organizations_are_facets_of_their_own() -> None:
         name == "person" and "Canberra" in text and "MENZIES" in text
         for name, text, _ in entry.sections
     )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        '/records/a"b/',
+        "/records/r\u00e9sum\u00e9/",
+        "/records/中文/",
+        "/records/" + "x" * 6000 + "/",
+    ],
+)
+def test_a_fragment_names_its_url_however_long_or_escaped(url: str) -> None:
+    """The result id → URL map is read from the head of each fragment; a URL longer
+    than that head, or written with escapes, still comes out whole."""
+    import gzip
+    import json
+
+    from archivist.search.pagefind import _fragment_url
+
+    body = {"url": url, "content": "word " * 3000, "word_count": 3000}
+    fragment = gzip.compress(b"pagefind_dcd" + json.dumps(body).encode("utf-8"))
+    assert _fragment_url(fragment) == url
+    assert _fragment_url(fragment[:30]) is None  # cut short: unreadable, not a guess
+    assert _fragment_url(b"not a fragment") is None

@@ -25,6 +25,7 @@ import re
 import subprocess
 import threading
 import time
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -241,8 +242,23 @@ def _bundle_path(out: Path, name: object) -> Path:
     return out.joinpath(*rel.parts)
 
 
+# A fragment's JSON opens with its URL: reading that far spares decompressing and
+# parsing the whole text of every record (a fifth of the index process's work).
+_URL_OPENING = _SIGNATURE + b'{"url":"'
+_JSON = json.JSONDecoder()
+
+
 def _fragment_url(content: bytes) -> str | None:
     """The URL a Pagefind fragment file (gzip, signature, JSON) belongs to."""
+    try:
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(content, 4096)
+        if head.startswith(_URL_OPENING):
+            text = head[len(_URL_OPENING) - 1 :].decode("utf-8", "ignore")
+            url, end = _JSON.raw_decode(text)
+            if isinstance(url, str) and end < len(text):  # it ended within what was read
+                return url
+    except (zlib.error, ValueError):
+        pass
     try:
         data = gzip.decompress(content)
         if data.startswith(_SIGNATURE):
