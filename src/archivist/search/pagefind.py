@@ -32,6 +32,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from archivist.publish.write import write_file
+
+try:
+    import fcntl
+except ImportError:  # not POSIX
+    fcntl = None  # type: ignore[assignment]
 from archivist.search import pagefind_files
 
 MANIFEST = "search-manifest.json"
@@ -111,6 +116,18 @@ def pagefind_binary() -> Path:
         ) from exc
 
 
+def _widen(pipe: object) -> None:
+    """Give a pipe to Pagefind 1 MB of buffer (Linux; 64 KB by default): a bundle of
+    several MB then passes in a few reads, and Pagefind does not stall at every 64 KB
+    while our reader thread waits its turn for the interpreter lock."""
+    setter = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    fileno = getattr(pipe, "fileno", None)
+    if setter is None or fileno is None:
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fileno(), setter, 1 << 20)
+
+
 class _Service:
     """One `pagefind --service` process; every call is bounded by a deadline."""
 
@@ -128,6 +145,8 @@ class _Service:
             )
         except OSError as exc:
             raise SearchError(f"cannot start Pagefind ({binary}): {exc.strerror}") from exc
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            _widen(pipe)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
 
