@@ -69,6 +69,21 @@ def test_one_edit_in_a_fresh_folder_with_the_cache_equals_a_clean_build(tmp_path
     assert tree_diff(tree(third / "_site"), tree(run / "_site")) == []
 
 
+def test_the_cache_names_every_published_file_with_the_digest_of_its_bytes(
+    tmp_path: Path,
+) -> None:
+    """Digests are taken as files are written (pages, data, search bundles), never read
+    back; each must still be the digest of the bytes published, or a CI runner would
+    rebuild (or, worse, trust) the wrong files."""
+    _repo, first = _first_ci_build(tmp_path)
+    units = json.loads((first / CACHE_DIR / "_site" / "units.json").read_text("utf-8"))["units"]
+    listed = {rel: digest for unit in units.values() for rel, *_, digest in unit["files"]}
+    assert any(rel.startswith("pagefind/") for rel in listed)
+    assert any(rel.startswith("records/") for rel in listed)
+    for rel, digest in listed.items():
+        assert digest == content_digest((first / "_site" / rel).read_bytes()), rel
+
+
 def test_the_cache_holds_one_site_and_no_more(tmp_path: Path) -> None:
     """Chained CI runs: the restored cache never grows with the number of builds."""
     repo, previous = _first_ci_build(tmp_path)

@@ -67,6 +67,7 @@ class Overlay:
     entries: int
     reused: bool
     fragments: dict[str, str]
+    digests: dict[str, str] = field(default_factory=dict)  # as `ShardDone.digests`
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,8 @@ class ShardDone:
     rows: dict[str, str] = field(default_factory=dict)  # record id → its row's digest
     overlay: Overlay | None = None
     stale: tuple[str, ...] = ()  # result ids of the bundle that an overlay supersedes
+    # Each file of a bundle indexed this build with its content digest (`Bundle`).
+    digests: dict[str, str] = field(default_factory=dict)
 
     def folder(self, root: Path) -> Path:
         """The bundle's folder: the first shard's is the primary bundle."""
@@ -294,7 +297,7 @@ def _index_all(
     order: list[IndexEntry] = []
     done: dict[int, ShardDone] = {}
     # A future's shard, and the shard as it will be once the future's bundle is in.
-    running: dict[concurrent.futures.Future[dict[str, str]], ShardDone] = {}
+    running: dict[concurrent.futures.Future[pagefind.Bundle], ShardDone] = {}
 
     def collect(block: bool) -> None:
         if not running:
@@ -311,10 +314,14 @@ def _index_all(
             shard = running.pop(future)
             made = future.result()
             if shard.overlay is not None:
-                overlay = dataclasses.replace(shard.overlay, fragments=made)
+                overlay = dataclasses.replace(
+                    shard.overlay, fragments=made.fragments, digests=made.digests
+                )
                 done[shard.rank] = dataclasses.replace(shard, overlay=overlay)
             else:
-                done[shard.rank] = dataclasses.replace(shard, fragments=made)
+                done[shard.rank] = dataclasses.replace(
+                    shard, fragments=made.fragments, digests=made.digests
+                )
 
     def submit(entries: list[IndexEntry], folder: str, primary: bool, shard: ShardDone) -> None:
         while len(running) >= (after_render if (work / RENDERED).exists() else jobs):
@@ -446,8 +453,17 @@ class BackgroundIndex:
             self._conn.close()
             self._conn = None
 
-    def _place(self, name: str, key: str, reused: bool, source: Path, folder: Path) -> None:
-        """Put one bundle in place: the last build's (kept or linked) or a new one."""
+    def _place(
+        self,
+        name: str,
+        key: str,
+        reused: bool,
+        source: Path,
+        folder: Path,
+        digests: Mapping[str, str],
+    ) -> None:
+        """Put one bundle in place: the last build's (kept or linked) or a new one,
+        whose files' digests the index process took as it wrote them."""
         root, cache, staging = self.root, self.cache, self.staging
         if reused:
             if cache.reuse(name, key, staging) is None:
@@ -463,7 +479,7 @@ class BackgroundIndex:
             name_in_site = f"{prefix}/{rel}"
             target = staging.path(name_in_site)
             os.replace(source / rel, target)
-            stamps.append(FileStamp.of(name_in_site, target))
+            stamps.append(FileStamp.of(name_in_site, target, digests.get(rel)))
         cache.store_unit(name, key, stamps)
         staging.stamped(stamps)
 
@@ -485,13 +501,15 @@ class BackgroundIndex:
         work = root / WORK
         for shard in result.shards:
             name = f"shard:{shard.n}"
-            self._place(name, shard.key, shard.reused, work / str(shard.n), shard.folder(root))
+            self._place(name, shard.key, shard.reused, work / str(shard.n), shard.folder(root),
+                        shard.digests)  # fmt: skip
             cache.note(name, shard.key, shard.note())
             if shard.overlay is not None:
                 overlay = shard.overlay
                 oname = f"overlay:{shard.n}"
                 folder = overlay_dir(root, shard.n)
-                self._place(oname, overlay.key, overlay.reused, work / folder.name, folder)
+                self._place(oname, overlay.key, overlay.reused, work / folder.name, folder,
+                            overlay.digests)  # fmt: skip
                 cache.note(oname, overlay.key, OverlayNote(overlay.fragments))
         for name in (MANIFEST, ORDER):
             # Replaced, never written through: in a reused staging folder the old file

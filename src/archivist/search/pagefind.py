@@ -288,8 +288,18 @@ def _fragment_url(content: bytes) -> str | None:
     return url if isinstance(url, str) else None
 
 
-def _write_bundle(files: object, out: Path, *, primary: bool) -> dict[str, str]:
-    """Write the bundle; returns each result id (fragment name) with its record URL."""
+@dataclass(frozen=True, slots=True)
+class Bundle:
+    """A bundle as written: each result id (fragment name) with its record URL, and
+    each file (relative to the bundle folder) with its content digest, so that no
+    one has to read the files back to digest them for the build cache."""
+
+    fragments: dict[str, str]
+    digests: dict[str, str]
+
+
+def _write_bundle(files: object, out: Path, *, primary: bool) -> Bundle:
+    """Write the bundle Pagefind sent."""
     if not isinstance(files, list) or not files:
         raise SearchError("Pagefind sent no files for the search bundle")
     contents: dict[str, bytes] = {}
@@ -305,11 +315,12 @@ def _write_bundle(files: object, out: Path, *, primary: bool) -> dict[str, str]:
         except ValueError as exc:
             raise SearchError(f"Pagefind sent an undecodable file {path.name!r}") from exc
     fragments: dict[str, str] = {}
+    digests: dict[str, str] = {}
     # Sorted filter and meta indexes, so that the same records make the same bytes.
     for rel, content in sorted(pagefind_files.reproducible(contents).items()):
         path = _bundle_path(out, rel)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        digests[rel] = write_file(path, content)
         name = PurePosixPath(rel)
         if name.parent.name == "fragment" and name.suffix == ".pf_fragment":
             url = _fragment_url(content)
@@ -323,13 +334,13 @@ def _write_bundle(files: object, out: Path, *, primary: bool) -> dict[str, str]:
         raise SearchError(f"the search bundle in {out} has no readable entry file") from exc
     if not languages:
         raise SearchError(f"the search bundle in {out} holds no index")
-    return fragments
+    return Bundle(fragments, digests)
 
 
 def _index_shard(
     binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float, *, primary: bool
-) -> dict[str, str]:
-    """Index `entries` into the bundle `out`; returns result ids with their URLs."""
+) -> Bundle:
+    """Index `entries` into the bundle `out`."""
     service = _Service(binary, time.monotonic() + timeout)
     try:
         created = service.call({"type": "NewIndex", "config": None}, "NewIndex")
@@ -356,12 +367,12 @@ def _index_shard(
         # the process exits at once when its input closes. Writing the files ourselves
         # means every byte is on disk when we return.
         files = service.call({"type": "GetFiles", "index_id": index_id}, "GetFiles")["files"]
-        fragments = _write_bundle(files, out, primary=primary)
-        if len(fragments) != len(entries):
+        bundle = _write_bundle(files, out, primary=primary)
+        if len(bundle.fragments) != len(entries):
             raise SearchError(
-                f"Pagefind indexed {len(fragments)} of {len(entries)} records in {out.name}"
+                f"Pagefind indexed {len(bundle.fragments)} of {len(entries)} records in {out.name}"
             )
-        return fragments
+        return bundle
     finally:
         service.close()
 
@@ -408,8 +419,8 @@ def shard_groups(
 
 def index_shard(
     binary: Path, entries: Sequence[IndexEntry], out: Path, timeout: float, *, primary: bool
-) -> dict[str, str]:
-    """Index one shard into the bundle folder `out`; returns result ids with URLs."""
+) -> Bundle:
+    """Index one shard into the bundle folder `out`."""
     return _index_shard(binary, entries, out.resolve(), timeout, primary=primary)
 
 
@@ -491,8 +502,8 @@ def build_index(
         if left <= 0:
             raise SearchError("Pagefind did not finish in time (raise search_timeout)")
         folder = shard_dir(out, 0 if rank == 0 else n)
-        fragments = _index_shard(binary, group, folder, left, primary=rank == 0)
-        found.append((rank, fragments))
+        bundle = _index_shard(binary, group, folder, left, primary=rank == 0)
+        found.append((rank, bundle.fragments))
         listed.append({"path": folder.relative_to(out).as_posix() + "/", "entries": len(group)})
     return write_manifest(out, ordered, listed, found)
 
