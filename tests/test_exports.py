@@ -306,3 +306,26 @@ def test_data_files_are_optional_outputs(tmp_path: Path) -> None:
     page = (out / "data" / "index.html").read_text(encoding="utf-8")
     assert "records.jsonl.gz" in page and "records.csv" not in page and "oai.xml" not in page
     assert len(site_records(out)) == len(RECORDS)
+
+
+def test_records_jsonl_from_parallel_workers_holds_each_records_own_line(tmp_path: Path) -> None:
+    """Render workers compress each record's line beside its page, in whatever order
+    they finish; the file still lists every record once, in archive order, each line
+    the record's own record.json."""
+    records = {
+        f"r{n:03d}.md": record(f"Note {n}", f"Body of note {n}, é.", date=f"19{40 + n % 50}")
+        for n in range(60)  # enough that the records go to worker processes
+    }
+    root = make_site(tmp_path / "s", records, "title: Many\noutputs: [record_json]\n")
+    out, report = build_site(root, jobs=2)
+    assert report.rendered == 60
+    text = gzip.decompress((out / "data" / "records.jsonl.gz").read_bytes())
+    lines = text.split(b"\n")[:-1]
+    ids = [json.loads(line)["id"] for line in lines]
+    assert sorted(ids) == sorted(f"r{n:03d}" for n in range(60)) and len(set(ids)) == 60
+    for rid, line in zip(ids, lines, strict=True):
+        assert (out / "records" / rid / "record.json").read_bytes() == line + b"\n"
+    serial, _ = build_site(root, tmp_path / "serial", jobs=1, use_cache=False)
+    assert (serial / "data" / "records.jsonl.gz").read_bytes() == (
+        out / "data" / "records.jsonl.gz"
+    ).read_bytes()
