@@ -25,10 +25,12 @@ def slow_record(monkeypatch: pytest.MonkeyPatch) -> None:
     """Rendering `rec-002` never ends (a stand-in for a pathological body)."""
     real = records.record_outputs
 
-    def outputs(renderer: object, record: Record) -> Iterator[tuple[str, str | bytes]]:
+    def outputs(
+        renderer: object, record: Record, line: bytes | None = None
+    ) -> Iterator[tuple[str, str | bytes]]:
         if record.id == "rec-002":
             time.sleep(3600)
-        return real(renderer, record)  # type: ignore[arg-type]
+        return real(renderer, record, line)  # type: ignore[arg-type]
 
     monkeypatch.setattr(records, "record_outputs", outputs)
 
