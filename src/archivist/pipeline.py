@@ -39,7 +39,6 @@ from archivist.publish.write import (
     Staging,
     check_output_dir,
     clean_stale,
-    os_error,
     write_file,
 )
 from archivist.read.checks import ADVICE, RECOMMENDED, advise, unsafe_text
@@ -143,7 +142,7 @@ def build(
                                 overlays=search_overlays) as search_index,
             ):  # fmt: skip
                 run.start_index(search_index)
-                with run.rendering(), run.spool(staging) as members:
+                with run.rendering(), gzip_members.Spool(staging.root) as members:
                     failed = run.render_records(renderer, staging, members)
                     if failed:
                         # --keep-going: render again without them (staging is discarded).
@@ -317,13 +316,6 @@ class _Build:
         except SearchError as exc:
             raise self.fail(f"search index: {exc}; the previous site is unchanged") from exc
 
-    def spool(self, staging: Staging) -> gzip_members.Spool:
-        """Where the render workers' members of records.jsonl.gz wait to be written."""
-        try:
-            return gzip_members.Spool(staging.root)
-        except OSError as exc:
-            raise os_error(exc, staging.root) from exc
-
     @contextmanager
     def rendering(self) -> Iterator[None]:
         """The render stage's timing, less the time spent writing (the write stage's)."""
@@ -381,10 +373,7 @@ class _Build:
             staging.stamped(result.files)
             self.cache.store_unit(f"record:{record.id}", record_keys[record.id], result.files)
             self.files_of[record.id] = result.files
-            try:
-                members.add(record.id, result.member)
-            except OSError as exc:
-                raise os_error(exc, members.folder) from exc
+            members.add(record.id, result.member)
         if failed:
             self.report.failed += len(failed)
             self.problems.extend(render_problems)

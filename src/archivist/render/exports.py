@@ -108,25 +108,11 @@ CSV_SCHEMA: dict[str, tuple[str, str]] = {
 CSV_COLUMNS = tuple(CSV_SCHEMA)
 
 
-def records_csv(
-    archive: Archive, config: Config, data: Sequence[dict[str, Any]] | None = None
-) -> str:
-    """Every record, one row each, every field (lists joined by `; `)."""
-    return "".join(records_csv_chunks(archive, config, data))
-
-
-def records_csv_chunks(
-    archive: Archive, config: Config, data: Iterable[dict[str, Any]] | None = None
-) -> Iterator[str]:
-    """The rows of `records_csv`, one at a time.
-
-    `data` is `record_data` of every record, in order, when the caller has it already.
-    """
-    if data is None:
-        data = (record_data(record, archive, config) for record in archive.records)
+def records_csv_chunks(archive: Archive, config: Config) -> Iterator[str]:
+    """records.csv, a row at a time: every record, every field (lists joined by `; `)."""
     yield csv_head()
-    for d in data:
-        yield csv_record(d)
+    for record in archive.records:
+        yield csv_record(record_data(record, archive, config))
 
 
 def _participant(p: Participant, slug: str) -> dict[str, str | None]:

@@ -16,6 +16,8 @@ import zlib
 from pathlib import Path
 from types import TracebackType
 
+from archivist.publish.write import os_error
+
 # Magic, deflate, no flags, mtime 0, no extra flags, OS unknown (RFC 1952).
 _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 LEVEL = 6
@@ -42,16 +44,22 @@ class Spool:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        # Unbuffered: a full disk shows at the write that fills it, as an OSError.
-        self._file = tempfile.TemporaryFile(dir=folder, prefix=".members-", buffering=0)  # noqa: SIM115 (closed on exit)
+        try:
+            # Unbuffered: a full disk shows at the write that fills it.
+            self._file = tempfile.TemporaryFile(dir=folder, prefix=".members-", buffering=0)  # noqa: SIM115 (closed on exit)
+        except OSError as exc:
+            raise os_error(exc, folder) from exc
         self._at: dict[str, tuple[int, int]] = {}
         self._end = 0
 
     def add(self, record_id: str, data: bytes) -> None:
-        """Keep `data` as the record's member (OSError when the disk is full)."""
-        view = memoryview(data)
-        while view:
-            view = view[self._file.write(view) or 0 :]
+        """Keep `data` as the record's member (OutputError when the disk is full)."""
+        done = 0
+        try:
+            while done < len(data):  # a short write: the next one says why
+                done += os.pwrite(self._file.fileno(), data[done:], self._end + done)
+        except OSError as exc:
+            raise os_error(exc, self.folder) from exc
         self._at[record_id] = (self._end, len(data))
         self._end += len(data)
 
