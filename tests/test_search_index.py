@@ -204,11 +204,30 @@ def test_shards_hold_every_record_once_and_none_is_empty(tmp_path: Path) -> None
         folder = out / shard["path"]
         entry = json.loads((folder / "pagefind-entry.json").read_text())
         assert shard["entries"] > 0 and entry["languages"]
+        # The page reads the meta index the manifest names, without the entry file.
+        assert shard["languages"] == {k: v["hash"] for k, v in entry["languages"].items()}
+        assert (folder / f"pagefind.{shard['languages']['en']}.pf_meta").is_file()
         # Merged shards use the primary bundle's code.
         assert (folder / "pagefind.js").exists() == (shard["path"] == "pagefind/")
     assert sorted(fragments(out)) == sorted(f"/records/r{n:02d}/" for n in range(11))
     order = json.loads((out / "pagefind" / "search-order.json").read_text())
     assert sorted(order["rank"].values()) == list(range(11))
+
+
+def test_after_an_edit_the_manifest_names_the_meta_indexes_as_built(tmp_path: Path) -> None:
+    records = {f"r{n:02d}.md": record(f"Record {n}", f"word{n}") for n in range(8)}
+    root = make_site(tmp_path / "site", records, "search_shard_size: 2\n")
+    out, _ = build_site(root)
+    before = json.loads((out / "pagefind" / "search-manifest.json").read_text())["shards"]
+    (root / "content" / "r03.md").write_text(record("Record 3", "an edited body"), encoding="utf-8")
+    build_site(root, out)
+    after = json.loads((out / "pagefind" / "search-manifest.json").read_text())["shards"]
+    assert after != before  # the edited record's shard has a new meta index
+    for shard in after:
+        folder = out / shard["path"]
+        entry = json.loads((folder / "pagefind-entry.json").read_text())
+        assert shard["languages"] == {k: v["hash"] for k, v in entry["languages"].items()}
+        assert (folder / f"pagefind.{shard['languages']['en']}.pf_meta").is_file()
 
 
 def test_date_order_when_two_shards_share_a_result_id() -> None:

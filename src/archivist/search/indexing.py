@@ -511,6 +511,10 @@ class BackgroundIndex:
                 self._place(oname, overlay.key, overlay.reused, work / folder.name, folder,
                             overlay.digests)  # fmt: skip
                 cache.note(oname, overlay.key, OverlayNote(overlay.fragments))
+        # Bundles are all in place now: the manifest names their meta indexes.
+        pagefind.name_meta_indexes(
+            work / MANIFEST_WORK / "pagefind" / MANIFEST, lambda path: self.staging.root / path
+        )
         for name in (MANIFEST, ORDER):
             # Replaced, never written through: in a reused staging folder the old file
             # is a hard link to the published one.

@@ -27,7 +27,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -324,14 +324,29 @@ def _write_bundle(files: object, out: Path, *, primary: bool) -> Bundle:
             if url is None:
                 raise SearchError(f"Pagefind wrote an unreadable fragment {name.name!r}")
             fragments[name.stem] = url
-    entry = out / "pagefind-entry.json"
-    try:
-        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise SearchError(f"the search bundle in {out} has no readable entry file") from exc
-    if not languages:
+    if not bundle_languages(out):
         raise SearchError(f"the search bundle in {out} holds no index")
     return Bundle(fragments, digests)
+
+
+def bundle_languages(folder: Path) -> dict[str, str]:
+    """Each language of a bundle with its meta index's reference (`en_1a2b3c`), from
+    its pagefind-entry.json: the search page reads the meta index without the entry."""
+    entry = folder / "pagefind-entry.json"
+    try:
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        return {str(lang): str(info["hash"]) for lang, info in sorted(languages.items())}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SearchError(f"the search bundle in {folder} has no readable entry file") from exc
+
+
+def name_meta_indexes(manifest: Path, folder_of: Callable[[str], Path]) -> None:
+    """Add each listed bundle's languages (`bundle_languages`) to the manifest file;
+    `folder_of` maps a listed path (`pagefind/shard-3/`) to the bundle's folder."""
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    for shard in data["shards"]:
+        shard["languages"] = bundle_languages(folder_of(shard["path"]))
+    _write_json(manifest, data)
 
 
 def _index_shard(
@@ -501,7 +516,11 @@ def build_index(
         folder = shard_dir(out, 0 if rank == 0 else n)
         bundle = _index_shard(binary, group, folder, left, primary=rank == 0)
         found.append((rank, bundle.fragments))
-        listed.append({"path": folder.relative_to(out).as_posix() + "/", "entries": len(group)})
+        listed.append({
+            "path": folder.relative_to(out).as_posix() + "/",
+            "entries": len(group),
+            "languages": bundle_languages(folder),
+        })  # fmt: skip
     return write_manifest(out, ordered, listed, found)
 
 
