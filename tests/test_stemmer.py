@@ -46,7 +46,7 @@ cease controll roll fill dwelling analogi ecologi biologist biologists geologi
 fluently ably brightly happily lessli nobly cheerfulli hopefulli universal
 university universe emergency emerge emerged organization organ organic organise
 later lateral pastor past paste pasted pasting international internal interest
-interests intervention added egged erred odds ebbed aed uing oed ied ies sses ss us
+interests intervention opinion champion religion million added egged erred odds ebbed aed uing oed ied ies sses ss us
 ing ed eed ling tting ating ization ational tional ousness alism yyy aya ayyy
 1945 1940s 3rd b52s 19th 100m a1838 x2y
 naïve naïvely zhōu café résumés élite über österreich müller señor niño déjà
