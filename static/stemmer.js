@@ -13,7 +13,7 @@
 // `stem`. Everything else Pagefind does to a word first (lower-casing, dropping
 // punctuation, splitting compounds) is the caller's.
 // (Step 0, the 's and ' endings, is here as Snowball defines it, though Pagefind never
-// hands its stemmer an ASCII apostrophe: "Australia's" is indexed as "australias".)
+// hands its stemmer an ASCII apostrophe: "Australia's" reaches it as "australias".)
 //
 // Positions are UTF-16 code units. Where Snowball counts characters (a word's length,
 // its first letter) the module counts code points, so that a letter outside the BMP
