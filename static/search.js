@@ -1,9 +1,12 @@
-// Faceted full-text search on Pagefind's JavaScript API.
+// Faceted full-text search over the archive's Pagefind index.
 //
 // Safety: every value from the index (titles, dates, people, excerpts) reaches the page
 // through textContent or a DOM property, never as HTML. Excerpts are split on the
 // <mark> tags Pagefind puts around matched words; the text between them is text.
 // No inline script or style: the page's Content-Security-Policy forbids both.
+
+import { SearchIndex } from "./search-engine.js";
+import { stemmerFor } from "./stemmer.js";
 
 const PAGE_SIZE = 20;
 const FACET_PREVIEW = 8;
@@ -61,7 +64,11 @@ const pager = document.getElementById("search-pages");
 const notesBox = document.getElementById("search-notes");
 const chipsBox = document.getElementById("search-chips");
 
-let pagefind = null; // a promise of Pagefind, every shard asked to merge in (loadPagefind)
+// The manifest and the order file keep their names from build to build: asked for
+// again each time (a 304 when unchanged), so a rebuilt archive is searched as built.
+// Pagefind's own files are named by their content.
+const FRESH = { cache: "no-cache" };
+let pagefind = null; // a promise of the search over every shard (loadPagefind)
 let manifest = null;
 let records = null; // a promise of search-order.json, fetched on the first search
 let totals = {}; // every filter value in the archive with its count (the manifest's)
@@ -372,10 +379,10 @@ function pagefindFilters(s, skip = null) {
 // fetched once. Facets are filtered and counted here, not by Pagefind: Pagefind
 // counts only with every filter file of every shard loaded (seven per shard), and
 // each facet with a choice needs a search of its own in every shard. Here a search is
-// one Pagefind search per shard, without filters, and the counts come from this table.
+// one search over every shard, without filters, and the counts come from this table.
 function recordTable() {
   if (!records) {
-    records = fetch(`${bundle}${manifest.order}`).then(async (response) => {
+    records = fetch(`${bundle}${manifest.order}`, FRESH).then(async (response) => {
       if (!response.ok) throw new Error(`${manifest.order}: HTTP ${response.status}`);
       const table = await response.json();
       for (const column of Object.values(table.facets)) {
@@ -503,9 +510,10 @@ function tally(places, cons, table) {
   return { matched, counts };
 }
 
-// Date order is applied here, not by Pagefind: mergeIndex re-sorts the results of
-// merged shards by score, which would scramble a date order across shards. The
-// build writes each result's place in date order (search.py, date_order).
+// Date order is applied here, not by the search: results come best first (and
+// Pagefind's mergeIndex re-sorts merged shards by score, which would scramble a date
+// order across shards). The build writes each result's place in date order
+// (search.py, date_order).
 async function inDateOrder(results, places, table, descending) {
   const key = (i) => {
     const place = places[i] ?? Number.MAX_SAFE_INTEGER;
@@ -689,7 +697,15 @@ function singular(plural) {
 }
 
 // The filters in force, each a button that removes it, and one that removes them all.
+// Drawn again only when the filters change: a search that ends between a press on a
+// chip and its release (the year box losing focus starts one) must not replace the
+// chip under the pointer, or the click is lost.
+let chipsDrawn = null;
+
 function drawChips() {
+  const drawn = JSON.stringify([FACET_NAMES.map((name) => state.filters[name] || []), state.from, state.to]);
+  if (drawn === chipsDrawn) return;
+  chipsDrawn = drawn;
   const chips = [];
   const legend = Object.fromEntries(FACETS.map(([name, text]) => [name, text]));
   for (const name of FACET_NAMES) {
@@ -729,9 +745,16 @@ function drawChips() {
   chipsBox.hidden = false;
 }
 
+// As the chips (drawChips): facets unchanged by a search are left as they are, so a
+// click on a checkbox that a search ends under is not lost.
+let facetsDrawn = null;
+
 function drawFacets(countsFor) {
-  const focused = document.activeElement;
+  const drawn = JSON.stringify([FACET_NAMES.map(countsFor), state.filters, [...expanded].sort(), [...finding].sort()]);
   lastCountsFor = countsFor;
+  if (drawn === facetsDrawn) return;
+  facetsDrawn = drawn;
+  const focused = document.activeElement;
   const refocus =
     focused && focused.dataset && (focused.dataset.facet || focused.dataset.find)
       ? { facet: focused.dataset.facet, value: focused.dataset.value, more: focused.dataset.more, find: focused.dataset.find }
@@ -928,11 +951,16 @@ async function run({ focusResults = false } = {}) {
     results = found.filter((_, i) => matched[i]);
     places = foundPlaces.filter((_, i) => matched[i]);
   } else if (filters !== null) {
-    // Filters alone: Pagefind finds the records (the result objects read their data).
-    results = await liveOnly((await pf.search(null, { filters })).results, table);
+    // Filters alone: every record Pagefind lists (search-engine.js lists them all;
+    // Pagefind's own search applies the filters), kept where the table's `matched`
+    // (here by place: foundPlaces is every place in order) says so.
+    const all = await liveOnly((await pf.search(null, { filters })).results, table);
     if (id !== runId) return;
-    places = await placesOf(results, table);
+    const allPlaces = await placesOf(all, table);
     if (id !== runId) return;
+    const keep = allPlaces.map((place) => place !== undefined && matched[place]);
+    results = all.filter((_, i) => keep[i]);
+    places = allPlaces.filter((_, i) => keep[i]);
   }
   if (state.sort) results = await inDateOrder(results, places, table, state.sort === "date-desc");
   let slice;
@@ -1125,7 +1153,7 @@ async function start() {
     filtersPanel.open = false;
   }
   try {
-    manifest = await (await fetch(`${bundle}search-manifest.json`)).json();
+    manifest = await (await fetch(`${bundle}search-manifest.json`, FRESH)).json();
   } catch (error) {
     failed(error);
     return;
@@ -1144,12 +1172,21 @@ async function start() {
   restoreOpened();
 }
 
-// Large archives are indexed in shards; the first is this bundle, the rest merge in.
-// Every merge is asked for at once, and a search need not wait for them: Pagefind
-// adds each shard to its list when asked (in the order asked), and searching a shard
-// waits until that shard has loaded, so the first search loads its words' index
-// chunks of each shard as soon as the shard is ready.
+// Large archives are indexed in shards; the first is this bundle, the rest beside it.
+// Queries run here over the shards' Pagefind files (search-engine.js) when the
+// browser can inflate them and the archive's language has a stemmer; otherwise
+// Pagefind's own search merges the shards: every merge is asked for at once, and a
+// search need not wait for them (Pagefind adds each shard to its list when asked, in
+// the order asked, and searching a shard waits until that shard has loaded).
 async function loadPagefind() {
+  const stem = stemmerFor(document.documentElement.lang);
+  if (stem && typeof DecompressionStream === "function") {
+    return new SearchIndex(manifest.shards.map((shard) => [base + shard.path, shard.languages]), {
+      language: document.documentElement.lang,
+      stem,
+      baseUrl: base,
+    });
+  }
   const module = await import(`${bundle}pagefind.js`);
   await module.options({ baseUrl: base, excerptLength: 32 });
   const merged = manifest.shards.slice(1).map((shard) => module.mergeIndex(base + shard.path, { baseUrl: base }));

@@ -1,0 +1,560 @@
+// Queries over Pagefind's own index files, without Pagefind's WebAssembly search.
+//
+// The build indexes the records with Pagefind, in shards (search/indexing.py). At
+// query time Pagefind's search costs ~28 µs per result (its worker writes every
+// result and location as JSON, the page parses it and makes an object per location)
+// plus a pass over all postings per result: a word in 98,000 of 100,000 records took
+// ~3 s. This module reads the same files (the meta index, the words' index chunks,
+// the fragments) and answers the same queries in one pass over the postings, with
+// Pagefind's ranking (BM25 over weighted word places, longer words that begin with a
+// query word found and ranked by their length), over every shard as one archive.
+//
+// Pagefind 1.5's files, as read here: gzip, the 12 bytes "pagefind_dcd", one CBOR
+// value.
+// - meta: [version, pages [[hash, word count]], chunks [[from, to, hash]], …];
+// - index chunk: [[[word, pages, variants]…]]; a page is [page number less the
+//   previous page's, places, meta places]; variants [[word, pages]] hold the pages of
+//   a word's forms with diacritics (the word itself is stored without them);
+// - places: a negative number -(w + 1) sets the weight w (24 = weight 1) of the places
+//   after it; the first place after it is absolute, each next one the previous plus it;
+// - fragment: JSON (url, content, meta, filters…).
+//
+// The page (search.js) asks: search(term) with Pagefind's query form (words, or one
+// "quoted" run of words that must stand together), search(null) for every record,
+// and each result's data(), the fragment with the matched places.
+
+const SIGNATURE = "pagefind_dcd";
+const WEIGHT_ONE = 24;
+// Pagefind's default ranking (RankingWeights::default()).
+const TERM_SIMILARITY = 1.0;
+const PAGE_LENGTH = 0.75;
+const TERM_SATURATION = 1.4;
+const DIACRITIC_SIMILARITY = 0.8;
+const META_WEIGHTS = { title: 5.0 };
+const EXCERPT_LENGTH = 32;
+const PUNCTUATION = /^(?:\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps})$/u;
+const textDecoder = new TextDecoder();
+const textEncoder = new TextEncoder();
+
+// ---- files ----
+
+// CBOR as Pagefind writes it (integers, strings, arrays, maps, definite lengths),
+// read from `pos`; `skip` passes over an item without building it.
+class Cbor {
+  constructor(bytes, pos = 0) {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = pos;
+  }
+
+  head() {
+    const head = this.bytes[this.pos++];
+    const info = head & 31;
+    let n = info;
+    if (info === 24) n = this.bytes[this.pos++];
+    else if (info === 25) n = this.view.getUint16((this.pos += 2) - 2);
+    else if (info === 26) n = this.view.getUint32((this.pos += 4) - 4);
+    else if (info === 27) n = Number(this.view.getBigUint64((this.pos += 8) - 8));
+    else if (info > 27) throw new Error(`unsupported CBOR head ${head}`);
+    return [head >> 5, n];
+  }
+
+  item() {
+    const [major, n] = this.head();
+    switch (major) {
+      case 0: return n;
+      case 1: return -1 - n;
+      case 2: return this.bytes.subarray((this.pos += n) - n, this.pos);
+      case 3: return textDecoder.decode(this.bytes.subarray((this.pos += n) - n, this.pos));
+      case 4: { const out = new Array(n); for (let i = 0; i < n; i++) out[i] = this.item(); return out; }
+      case 5: { const out = []; for (let i = 0; i < n; i++) out.push([this.item(), this.item()]); return out; }
+      default: throw new Error(`unsupported CBOR major type ${major}`);
+    }
+  }
+
+  skip() {
+    const [major, n] = this.head();
+    if (major === 2 || major === 3) this.pos += n;
+    else if (major === 4) for (let i = 0; i < n; i++) this.skip();
+    else if (major === 5) for (let i = 0; i < 2 * n; i++) this.skip();
+  }
+}
+
+// An index chunk's words, each with where its pages start; a word's pages and
+// variants are decoded when a query first matches it (most words never are).
+function chunkWords(bytes) {
+  const reader = new Cbor(bytes);
+  reader.head(); // [words]
+  const [, count] = reader.head();
+  const words = new Map();
+  for (let i = 0; i < count; i++) {
+    reader.head(); // [word, pages, variants]
+    const word = reader.item();
+    words.set(word, { word, at: reader.pos, bytes });
+    reader.skip();
+    reader.skip();
+  }
+  return words;
+}
+
+async function inflate(response, what) {
+  if (!response.ok) throw new Error(`${what}: HTTP ${response.status}`);
+  let bytes = new Uint8Array(await response.arrayBuffer());
+  if (textDecoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) {
+    // A Response, not a Blob: a Blob's bytes are copied out to the browser process.
+    const stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
+    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+  if (textDecoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) throw new Error(`${what}: not a Pagefind file`);
+  return bytes.subarray(12);
+}
+
+const NO_FIELDS = [];
+
+// One form of a word, read from its pages at the reader: page numbers made absolute,
+// and each page's places as (weight, place) pairs in `data` from `starts[i]` to
+// `starts[i + 1]` (see the file notes above); `fields[i]`, the meta fields it is in.
+function readForm(reader, form) {
+  const [, count] = reader.head();
+  const pages = new Int32Array(count);
+  const starts = new Int32Array(count + 1);
+  const data = [];
+  let fields = null;
+  let page = 0;
+  for (let i = 0; i < count; i++) {
+    reader.head(); // [page delta, places, meta places]
+    page += reader.item();
+    pages[i] = page;
+    starts[i] = data.length;
+    const [, n] = reader.head();
+    let weight = WEIGHT_ONE;
+    let previous = -1;
+    for (let j = 0; j < n; j++) {
+      const v = reader.item();
+      if (v < 0) {
+        weight = Math.min(-v - 1, 255);
+        previous = -1;
+      } else {
+        previous = previous < 0 ? v : previous + v;
+        data.push(weight, previous);
+      }
+    }
+    const meta = reader.item();
+    if (meta.length) {
+      fields ??= new Array(count).fill(NO_FIELDS);
+      fields[i] = meta.filter((v) => v < 0).map((v) => -v - 1);
+    }
+  }
+  starts[count] = data.length;
+  return { form, pages, starts, data: Int32Array.from(data), fields };
+}
+
+// A word's forms: the word as stored (without diacritics), then each variant (with
+// them); decoded when a query first matches the word.
+function formsOf(entry) {
+  if (!entry.forms) {
+    const reader = new Cbor(entry.bytes, entry.at);
+    entry.forms = [readForm(reader, entry.word)];
+    const [, variants] = reader.head();
+    for (let i = 0; i < variants; i++) {
+      reader.head(); // [form, pages]
+      entry.forms.push(readForm(reader, reader.item()));
+    }
+  }
+  return entry.forms;
+}
+
+// Pagefind compares words as UTF-8 bytes, that is by code point.
+function compare(a, b) {
+  if (a === b) return 0;
+  const x = [...a];
+  const y = [...b];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+    if (d) return d;
+  }
+  return x.length - y.length;
+}
+
+const bytesOf = (word) => textEncoder.encode(word).length;
+
+// ---- one bundle (shard) ----
+
+class Bundle {
+  // `languages`: language → meta index reference, as the manifest lists them (the
+  // bundle's pagefind-entry.json is read when it does not).
+  constructor(url, language, languages) {
+    this.url = url;
+    this.language = language;
+    this.languages = languages;
+    this.chunkCache = new Map();
+    this.fragments = new Map();
+    this.ready = this.open();
+  }
+
+  async open() {
+    let languages = this.languages;
+    if (!languages) {
+      const response = await fetch(`${this.url}pagefind-entry.json`, { cache: "no-cache" });
+      if (!response.ok) throw new Error(`${this.url}pagefind-entry.json: HTTP ${response.status}`);
+      const entry = (await response.json()).languages || {};
+      languages = Object.fromEntries(Object.entries(entry).map(([lang, info]) => [lang, info.hash]));
+    }
+    const chosen = languages[this.language] || languages[Object.keys(languages).sort()[0]];
+    if (!chosen) {
+      this.pages = [];
+      this.chunks = [];
+      this.metaFields = [];
+      return this;
+    }
+    const name = `pagefind.${chosen}.pf_meta`;
+    // [version, pages, chunks, filters, sorts, meta fields]: filters and sorts unread.
+    const reader = new Cbor(await inflate(await fetch(`${this.url}${name}`), name));
+    const [, fields] = reader.head();
+    reader.skip();
+    this.pages = reader.item();
+    this.chunks = reader.item();
+    reader.skip();
+    reader.skip();
+    this.metaFields = fields > 5 ? reader.item() : [];
+    return this;
+  }
+
+  // The index chunks that may hold `word` (exact) or any word beginning with it.
+  // A chunk's bounds are prefixes: its words sort from `from` on, and each begins
+  // with at most `to` (the next chunk's first word is past `to` in its letters).
+  chunksFor(word, prefix) {
+    return this.chunks.filter(([from, to]) => {
+      if (compare([...word].slice(0, [...to].length).join(""), to) > 0) return false;
+      if (compare(word, from) >= 0) return true;
+      return prefix && from.startsWith(word);
+    });
+  }
+
+  chunk(hash) {
+    if (!this.chunkCache.has(hash)) {
+      const name = `index/${hash}.pf_index`;
+      const loading = fetch(`${this.url}${name}`)
+        .then((response) => inflate(response, name))
+        .then(chunkWords);
+      loading.catch(() => this.chunkCache.delete(hash));
+      this.chunkCache.set(hash, loading);
+    }
+    return this.chunkCache.get(hash);
+  }
+
+  // Words of the loaded chunks that match: `word` itself (exact), or every word
+  // beginning with it, as [word, forms] in word order.
+  async words(word, prefix) {
+    await this.ready;
+    const found = new Map();
+    for (const chunk of await Promise.all(this.chunksFor(word, prefix).map(([, , hash]) => this.chunk(hash)))) {
+      for (const [key, entry] of chunk) {
+        if (key === word || (prefix && key.startsWith(word))) found.set(key, entry);
+      }
+    }
+    return [...found.values()].sort((x, y) => compare(x.word, y.word)).map((entry) => [entry.word, formsOf(entry)]);
+  }
+
+  fragment(hash) {
+    if (!this.fragments.has(hash)) {
+      const name = `fragment/${hash}.pf_fragment`;
+      const loading = fetch(`${this.url}${name}`)
+        .then((response) => inflate(response, name))
+        .then((bytes) => JSON.parse(textDecoder.decode(bytes)));
+      loading.catch(() => this.fragments.delete(hash));
+      this.fragments.set(hash, loading);
+    }
+    return this.fragments.get(hash);
+  }
+}
+
+// ---- queries ----
+
+// The query as Pagefind reads it: lower case, punctuation out (`original`), then
+// without diacritics (`folded`).
+export function normalizeQuery(term) {
+  let out = "";
+  for (const char of String(term)) out += PUNCTUATION.test(char) ? "" : char.toLocaleLowerCase();
+  const original = out.replace(/\s{2,}/g, " ").trim();
+  return { original, folded: original.normalize("NFD").replace(/\p{M}/gu, "") };
+}
+
+// Pagefind's bonus for a word longer than the query word it begins with.
+function lengthBonus(word, term) {
+  const differential = Math.min(Math.abs(bytesOf(word) - bytesOf(term)) + 1, 255);
+  const base = Math.exp((-0.5 * differential ** 2) / 4);
+  return Math.exp(base * TERM_SIMILARITY) / Math.exp(TERM_SIMILARITY);
+}
+
+// Whether a form's diacritics agree with the query word as typed (Pagefind's rule).
+function diacriticsMatch(original, form) {
+  return form === original || form.startsWith(original) || original.startsWith(form);
+}
+
+function idf(total, containing) {
+  return Math.log((total - containing + 0.5) / (containing + 0.5) + 1);
+}
+
+function bm25(weighted, pageLength, stats, containing, bonus) {
+  const tf = weighted * bonus;
+  const saturating = ((TERM_SATURATION + 1) * tf) /
+    (TERM_SATURATION * (1 - PAGE_LENGTH + PAGE_LENGTH * (pageLength / stats.averageLength)) + tf);
+  return idf(stats.total, containing) * saturating;
+}
+
+// The usual case: no two matched words share a place, so each place counts once
+// for its own word. Null when some place is shared (a compound word's parts).
+function distinctPlaces(entries) {
+  const weighted = new Map();
+  const locations = [];
+  for (const entry of entries) {
+    const { data } = entry.form;
+    let sum = 0;
+    for (let i = entry.form.starts[entry.i], end = entry.form.starts[entry.i + 1]; i < end; i += 2) {
+      sum += data[i];
+      locations.push(data[i + 1]);
+    }
+    weighted.set(entry.word, (weighted.get(entry.word) || 0) + sum);
+  }
+  let sorted = true;
+  for (let i = 1; i < locations.length; i++) {
+    if (locations[i] <= locations[i - 1]) {
+      sorted = false;
+      break;
+    }
+  }
+  if (!sorted) {
+    locations.sort((x, y) => x - y);
+    for (let i = 1; i < locations.length; i++) if (locations[i] === locations[i - 1]) return null;
+  }
+  return { weighted, locations };
+}
+
+function sharedPlaces(entries) {
+  const flat = [];
+  for (const entry of entries) {
+    const { data } = entry.form;
+    for (let i = entry.form.starts[entry.i], end = entry.form.starts[entry.i + 1]; i < end; i += 2) {
+      flat.push([data[i + 1], data[i], entry]);
+    }
+  }
+  flat.sort((a, b) => a[0] - b[0]);
+  const weighted = new Map();
+  const locations = [];
+  for (let i = 0; i < flat.length; ) {
+    const place = flat[i][0];
+    const seen = new Map();
+    for (; i < flat.length && flat[i][0] === place; i++) {
+      const [, weight, entry] = flat[i];
+      if (!seen.has(entry.term)) seen.set(entry.term, [entry.word, weight]);
+    }
+    let least = 255;
+    for (const [, weight] of seen.values()) least = Math.min(least, weight);
+    const effective = seen.size > 1 ? Math.min(least * seen.size, 255) : least;
+    for (const [word] of seen.values()) weighted.set(word, (weighted.get(word) || 0) + effective);
+    locations.push(place);
+  }
+  return { weighted, locations };
+}
+
+// One page's score and matched places, as Pagefind 1.5 ranks (search_term): each
+// place once; where words of several query terms share a place (a compound word's
+// parts), the lowest weight times their number; BM25 per matched word with the
+// query term's page count, times the diacritics bonus; plus the meta fields' boost.
+function scorePage(entries, pageLength, query, stats) {
+  const { weighted, locations } = distinctPlaces(entries) || sharedPlaces(entries);
+  let score = 0;
+  for (const [word, sum] of weighted) {
+    const first = entries.find((e) => e.word === word);
+    score += bm25(sum / WEIGHT_ONE, pageLength, stats, query.containing[first.term], first.lengthBonus) * first.diacriticBonus;
+  }
+  const fields = new Map();
+  for (const entry of entries) {
+    if (!entry.form.fields) continue;
+    for (const field of entry.form.fields[entry.i]) {
+      if (!fields.has(field)) fields.set(field, new Map());
+      fields.get(field).set(entry.word, query.idfs[entry.term]);
+    }
+  }
+  for (const [field, words] of fields) {
+    const name = stats.metaFields[field];
+    if (name === undefined) continue;
+    const matched = [...words.values()].reduce((x, y) => x + y, 0);
+    const coverage = matched / query.totalIdf;
+    if (query.totalIdf > 0) score += (META_WEIGHTS[name] ?? 1) * matched * coverage * coverage;
+  }
+  return { score, locations };
+}
+
+export class SearchIndex {
+  // `bundles`: [URL (ending in "/"), languages or undefined] in the manifest's order;
+  // `stem`: the index language's stemmer (stemmer.js), or null to match words as typed.
+  constructor(bundles, { language, stem, baseUrl }) {
+    this.bundles = bundles.map(([url, languages]) => new Bundle(url, language, languages));
+    this.stem = stem || ((word) => word);
+    this.baseUrl = baseUrl;
+    // Each bundle's chunks are fetched as soon as its own meta index is read.
+    this.opened = Promise.all(this.bundles.map((b) => b.ready)).then(() => {
+      // A page's id is its place in the bundles' pages, one after another.
+      let total = 0;
+      let words = 0;
+      this.offsets = [];
+      for (const b of this.bundles) {
+        this.offsets.push(total);
+        total += b.pages.length;
+        for (const [, count] of b.pages) words += count;
+      }
+      this.owner = new Uint16Array(total);
+      this.offsets.forEach((offset, b) => this.owner.fill(b, offset, offset + this.bundles[b].pages.length));
+      const metaFields = this.bundles.find((b) => b.metaFields.length)?.metaFields || [];
+      this.stats = { total, averageLength: total ? words / total : 1, metaFields };
+    });
+  }
+
+  // Nothing to preload: a search loads every chunk its words' ranges touch.
+  async preload() {}
+
+  // Each bundle's matching words for one query word: every word that begins with it
+  // (or the word alone, exact); when none does, the longest indexed word it begins
+  // with ("governments" → "govern"), as Pagefind does, but over the whole archive.
+  async matchingWords(word, exact) {
+    let perBundle = await Promise.all(this.bundles.map((b) => b.words(word, !exact)));
+    if (!exact && perBundle.every((found) => !found.length)) {
+      const letters = [...word];
+      for (let n = letters.length - 1; n > 0; n--) {
+        perBundle = await Promise.all(this.bundles.map((b) => b.words(letters.slice(0, n).join(""), false)));
+        if (perBundle.some((found) => found.length)) break;
+      }
+    }
+    return perBundle;
+  }
+
+  // A query term's pages: page id (its place in the bundles' pages) → [entry], an entry being one form
+  // of a matching word on that page, and the number of pages holding any of them.
+  async termPages(term, stemmed, original, exact) {
+    const perBundle = await this.matchingWords(stemmed, exact);
+    await this.opened;
+    const pages = new Map();
+    perBundle.forEach((found, b) => {
+      for (const [word, forms] of found) {
+        const bonus = lengthBonus(word, stemmed);
+        for (const form of forms) {
+          const diacriticBonus = diacriticsMatch(original, form.form) ? 1 + DIACRITIC_SIMILARITY : 1;
+          const offset = this.offsets[b];
+          for (let i = 0; i < form.pages.length; i++) {
+            const id = offset + form.pages[i];
+            const entry = { term, word, lengthBonus: bonus, diacriticBonus, form, i };
+            const seen = pages.get(id);
+            if (seen) seen.push(entry);
+            else pages.set(id, [entry]);
+          }
+        }
+      }
+    });
+    return pages;
+  }
+
+  page(id) {
+    const b = this.owner[id];
+    return this.bundles[b].pages[id - this.offsets[b]];
+  }
+
+  result(id, score, locations) {
+    const bundle = this.bundles[this.owner[id]];
+    const [hash] = this.page(id);
+    return { id: hash, score, words: locations, data: () => this.data(bundle, hash, locations) };
+  }
+
+  // Pagefind's search(term): the results best first, each {id, score, words, data()};
+  // `null` lists every record (in index order, with no places).
+  async search(term) {
+    if (term === null) {
+      await this.opened;
+      const all = [];
+      for (let id = 0; id < this.stats.total; id++) all.push(this.result(id, 0, []));
+      return { results: all };
+    }
+    const exact = /^\s*".+"\s*$/.test(term);
+    const { original, folded } = normalizeQuery(term);
+    const words = folded.split(" ").filter(Boolean);
+    if (!words.length) return { results: [] };
+    const originals = original.split(" ");
+    const terms = await Promise.all(words.map((w, i) => this.termPages(i, this.stem(w), originals[i] || "", exact)));
+    const containing = terms.map((t) => t.size);
+    const idfs = containing.map((n) => idf(this.stats.total, n));
+    const query = { containing, idfs, totalIdf: idfs.reduce((x, y) => x + y, 0) };
+    // A word that matches nothing is left out when another matches (Pagefind's rule):
+    // "economic quokka" finds what "economic" finds.
+    const matching = exact ? terms : terms.filter((t) => t.size);
+    if (!matching.length) return { results: [] };
+    const [smallest, ...others] = [...matching].sort((a, b) => a.size - b.size);
+    const found = [];
+    for (const id of smallest.keys()) {
+      if (!others.every((t) => t.has(id))) continue;
+      const entries = others.length ? matching.flatMap((t) => t.get(id)) : smallest.get(id);
+      if (exact) {
+        const start = phraseStart(terms.map((t) => t.get(id)));
+        if (start !== null) found.push([id, 1, words.map((_, i) => start + i)]);
+        else if (words.length === 1) found.push([id, 1, entries.flatMap((e) => placesOf(e))]);
+        continue;
+      }
+      const { score, locations } = scorePage(entries, this.page(id)[1], query, this.stats);
+      found.push([id, score, locations]);
+    }
+    found.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    return { results: found.map(([id, score, locations]) => this.result(id, score, locations)) };
+  }
+
+  async data(bundle, hash, locations) {
+    const fragment = await bundle.fragment(hash);
+    const raw = String(fragment.content || "");
+    const content = raw.replace(/\u200B/g, "");
+    const rawContent = raw.replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    return {
+      ...fragment,
+      content,
+      raw_content: rawContent,
+      raw_url: fragment.url,
+      url: this.fullUrl(fragment.url),
+      locations,
+      excerpt: excerpt(rawContent, locations),
+    };
+  }
+
+  fullUrl(raw) {
+    if (/^(https?:)?\/\//.test(raw)) return raw;
+    return `${this.baseUrl}/${raw}`.replace(/\/+/g, "/");
+  }
+}
+
+// An entry's places, without their weights.
+function placesOf(entry) {
+  const out = [];
+  const { data, starts } = entry.form;
+  for (let i = starts[entry.i]; i < starts[entry.i + 1]; i += 2) out.push(data[i + 1]);
+  return out;
+}
+
+// The first place where the terms' words stand one after another, or null.
+function phraseStart(perTerm) {
+  const sets = perTerm.map((entries) => new Set(entries.flatMap((e) => placesOf(e))));
+  for (const start of [...sets[0]].sort((a, b) => a - b)) {
+    if (sets.every((set, i) => set.has(start + i))) return start;
+  }
+  return null;
+}
+
+// Pagefind's excerpt: EXCERPT_LENGTH words around the first matched place, with
+// <mark> around matched words (the text's own < and > escaped).
+function excerpt(rawContent, locations) {
+  const words = rawContent.split(/[\r\n\s]+/g);
+  const marked = new Set(locations);
+  const first = locations.length ? Math.min(...locations) : 0;
+  const start = Math.max(0, Math.min(first - Math.floor(EXCERPT_LENGTH / 2), words.length - EXCERPT_LENGTH));
+  const out = [];
+  for (let i = start; i < Math.min(words.length, start + EXCERPT_LENGTH); i++) {
+    out.push(marked.has(i) ? `<mark>${words[i]}</mark>` : words[i]);
+  }
+  return out.join(" ");
+}
