@@ -24,6 +24,12 @@ URL; `ready` ends when its first results are drawn (it shows 5, archivist 20).
 `--against PUBLIC` measures both in the same run, one run of each in turn, so that
 both sides see the same load: SITE is archivist's output, PUBLIC the Hugo + Pagefind
 site of the same records (`python bench/hugo_site.py CONTENT HUGO_SITE` builds it).
+
+The server keeps connections open (HTTP/1.1) with Nagle's algorithm off, as static
+hosts serve. Until 2026-12-03 it closed each connection (HTTP/1.0), which costs a
+connection per file; kept-alive connections with Nagle on stall ~40 ms a response (the
+body waits for the header's delayed ACK). `--close` serves as before, to compare
+with figures measured then.
 """
 
 from __future__ import annotations
@@ -43,6 +49,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     extensions_map = {  # noqa: RUF012 - the base class declares it as a class attribute
         **http.server.SimpleHTTPRequestHandler.extensions_map,
         ".js": "text/javascript",
@@ -203,11 +211,17 @@ def main() -> None:
     )
     parser.add_argument("--rtt", type=int, default=0, help="ms added to every request")
     parser.add_argument(
+        "--close", action="store_true", help="one connection per request (HTTP/1.0), as before"
+    )
+    parser.add_argument(
         "--against", type=Path, help="a Hugo + Pagefind public/ folder, measured in turn"
     )
     args = parser.parse_args()
     global RTT_MS
     RTT_MS = args.rtt
+    if args.close:
+        _Quiet.protocol_version = "HTTP/1.0"
+        _Quiet.disable_nagle_algorithm = False
     if args.against is not None:
         sides: dict[Path, list[dict[str, float]]] = {args.site: [], args.against: []}
         for _ in range(args.runs):
@@ -236,7 +250,7 @@ def _report(site: Path, result: dict[str, float], runs: int, rtt: int) -> None:
         f"ready {result['ready_s']:.2f} s, "
         f"typed {result['typed_s']:.2f} s, fetched {result['fetched_mb']:.1f} MB "
         f"in {result['requests']:.0f} requests "
-        f"(medians of {runs}{f', {rtt} ms RTT' if rtt else ''})"
+        f"(medians of {runs}{f', {rtt} ms RTT' if rtt else ''}, {_Quiet.protocol_version})"
     )
 
 

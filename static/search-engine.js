@@ -65,11 +65,25 @@ class Cbor {
       case 0: return n;
       case 1: return -1 - n;
       case 2: return this.bytes.subarray((this.pos += n) - n, this.pos);
-      case 3: return textDecoder.decode(this.bytes.subarray((this.pos += n) - n, this.pos));
+      case 3: return this.text(n);
       case 4: { const out = new Array(n); for (let i = 0; i < n; i++) out[i] = this.item(); return out; }
       case 5: { const out = []; for (let i = 0; i < n; i++) out.push([this.item(), this.item()]); return out; }
       default: throw new Error(`unsupported CBOR major type ${major}`);
     }
+  }
+
+  // Short ASCII text (page ids, most words) without a TextDecoder call each.
+  text(n) {
+    const { bytes } = this;
+    const start = this.pos;
+    this.pos += n;
+    if (n > 24) return textDecoder.decode(bytes.subarray(start, this.pos));
+    let out = "";
+    for (let i = start; i < this.pos; i++) {
+      if (bytes[i] > 127) return textDecoder.decode(bytes.subarray(start, this.pos));
+      out += String.fromCharCode(bytes[i]);
+    }
+    return out;
   }
 
   skip() {
@@ -183,10 +197,11 @@ const bytesOf = (word) => textEncoder.encode(word).length;
 class Bundle {
   // `languages`: language → meta index reference, as the manifest lists them (the
   // bundle's pagefind-entry.json is read when it does not).
-  constructor(url, language, languages) {
+  constructor(url, language, languages, rank) {
     this.url = url;
     this.language = language;
     this.languages = languages;
+    this.rank = rank;
     this.chunkCache = new Map();
     this.fragments = new Map();
     this.ready = this.open();
@@ -363,7 +378,8 @@ function sharedPlaces(entries) {
 // parts), the lowest weight times their number; BM25 per matched word with the
 // query term's page count, times the diacritics bonus; plus the meta fields' boost.
 function scorePage(entries, pageLength, query, stats) {
-  const { weighted, locations } = distinctPlaces(entries) || sharedPlaces(entries);
+  if (entries.length === 1) return scoreOne(entries[0], pageLength, query, stats);
+  const { weighted } = distinctPlaces(entries) || sharedPlaces(entries);
   let score = 0;
   for (const [word, sum] of weighted) {
     const first = entries.find((e) => e.word === word);
@@ -384,14 +400,60 @@ function scorePage(entries, pageLength, query, stats) {
     const coverage = matched / query.totalIdf;
     if (query.totalIdf > 0) score += (META_WEIGHTS[name] ?? 1) * matched * coverage * coverage;
   }
-  return { score, locations };
+  return score;
+}
+
+// scorePage for one form of one word on the page (most pages of most queries): no
+// Map, no array (the places are gathered only for the results shown, `Result.words`).
+function scoreOne(entry, pageLength, query, stats) {
+  const { data, starts, fields } = entry.form;
+  let sum = 0;
+  for (let i = starts[entry.i], end = starts[entry.i + 1]; i < end; i += 2) sum += data[i];
+  let score = bm25(sum / WEIGHT_ONE, pageLength, stats, query.containing[entry.term], entry.lengthBonus) * entry.diacriticBonus;
+  if (fields && query.totalIdf > 0) {
+    const matched = query.idfs[entry.term];
+    const coverage = matched / query.totalIdf;
+    for (const field of new Set(fields[entry.i])) {
+      const name = stats.metaFields[field];
+      if (name !== undefined) score += (META_WEIGHTS[name] ?? 1) * matched * coverage * coverage;
+    }
+  }
+  return score;
+}
+
+// A result as Pagefind gives it: id, score, the matched places (`words`), data();
+// and `shard`, the rank of the shard it came from (the manifest's).
+class Result {
+  // `places`: the matched places, or null to gather them from `entries` when asked.
+  constructor(index, bundle, id, score, places, entries) {
+    this.index = index;
+    this.bundle = bundle;
+    this.id = id;
+    this.score = score;
+    this.places = places;
+    this.entries = entries;
+    this.shard = bundle.rank;
+  }
+
+  get words() {
+    if (!this.places) {
+      const all = this.entries.flatMap((e) => placesOf(e)).sort((a, b) => a - b);
+      this.places = all.filter((place, i) => i === 0 || place !== all[i - 1]);
+    }
+    return this.places;
+  }
+
+  data() {
+    return this.index.data(this.bundle, this.id, this.words);
+  }
 }
 
 export class SearchIndex {
-  // `bundles`: [URL (ending in "/"), languages or undefined] in the manifest's order;
+  // `bundles`: [URL (ending in "/"), languages, shard rank] in the manifest's order
+  // (languages and rank may be undefined);
   // `stem`: the index language's stemmer (stemmer.js), or null to match words as typed.
   constructor(bundles, { language, stem, baseUrl }) {
-    this.bundles = bundles.map(([url, languages]) => new Bundle(url, language, languages));
+    this.bundles = bundles.map(([url, languages, rank]) => new Bundle(url, language, languages, rank));
     this.stem = stem || ((word) => word);
     this.baseUrl = baseUrl;
     // Each bundle's chunks are fetched as soon as its own meta index is read.
@@ -412,8 +474,18 @@ export class SearchIndex {
     });
   }
 
-  // Nothing to preload: a search loads every chunk its words' ranges touch.
-  async preload() {}
+  // A search loads every chunk its words' ranges touch: no extension is missed, and
+  // the page need not preload the chunks where the ranges end (search.js, rangeEnds).
+  get complete() {
+    return true;
+  }
+
+  // The index chunks for `term`'s words (each a word's whole range), fetched and
+  // read ahead of a search, as the reader types.
+  async preload(term) {
+    const words = normalizeQuery(term).folded.split(" ").filter(Boolean);
+    await Promise.all(words.map((w) => Promise.all(this.bundles.map((b) => b.words(this.stem(w), true)))));
+  }
 
   // Each bundle's matching words for one query word: every word that begins with it
   // (or the word alone, exact); when none does, the longest indexed word it begins
@@ -460,10 +532,8 @@ export class SearchIndex {
     return this.bundles[b].pages[id - this.offsets[b]];
   }
 
-  result(id, score, locations) {
-    const bundle = this.bundles[this.owner[id]];
-    const [hash] = this.page(id);
-    return { id: hash, score, words: locations, data: () => this.data(bundle, hash, locations) };
+  result(id, score, places, entries = null) {
+    return new Result(this, this.bundles[this.owner[id]], this.page(id)[0], score, places, entries);
   }
 
   // Pagefind's search(term): the results best first, each {id, score, words, data()};
@@ -499,11 +569,9 @@ export class SearchIndex {
         else if (words.length === 1) found.push([id, 1, entries.flatMap((e) => placesOf(e))]);
         continue;
       }
-      const { score, locations } = scorePage(entries, this.page(id)[1], query, this.stats);
-      found.push([id, score, locations]);
+      found.push([id, scorePage(entries, this.page(id)[1], query, this.stats), null, entries]);
     }
-    found.sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    return { results: found.map(([id, score, locations]) => this.result(id, score, locations)) };
+    return { results: bestFirst(found).map(([id, score, places, entries]) => this.result(id, score, places, entries)) };
   }
 
   async data(bundle, hash, locations) {
@@ -526,6 +594,16 @@ export class SearchIndex {
     if (/^(https?:)?\/\//.test(raw)) return raw;
     return `${this.baseUrl}/${raw}`.replace(/\/+/g, "/");
   }
+}
+
+// [id, score, places, entries] by score, best first, then by id; an index array sorted over
+// typed copies of the keys (~3x faster than sorting the rows at 90,000 results).
+function bestFirst(found) {
+  const scores = Float64Array.from(found, (row) => row[1]);
+  const ids = Float64Array.from(found, (row) => row[0]);
+  const order = Uint32Array.from(found, (_, i) => i);
+  order.sort((x, y) => scores[y] - scores[x] || ids[x] - ids[y]);
+  return Array.from(order, (i) => found[i]);
 }
 
 // An entry's places, without their weights.

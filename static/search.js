@@ -303,7 +303,8 @@ function inSequence(sets) {
 async function searchTerms(pf, items) {
   const pieces = items.map((item) => termOf(item, items.length === 1));
   const term = pieces.map((p) => p.term).join(" ");
-  const ends = rangeEnds(pieces.filter((p) => !p.term.startsWith('"')).map((p) => p.term).join(" ") || null);
+  // search-engine.js loads every chunk a word's range touches (`complete`) itself.
+  const ends = pf.complete ? null : rangeEnds(pieces.filter((p) => !p.term.startsWith('"')).map((p) => p.term).join(" ") || null);
   if (ends) await pf.preload(ends);
   let results = (await pf.search(term)).results;
   const phrases = pieces.map((p) => p.phrase).filter(Boolean);
@@ -326,14 +327,21 @@ async function searchTerms(pf, items) {
 // The results of a parsed query: each alternative searched, merged by score (best
 // first); records holding an excluded word or phrase removed.
 async function findResults(pf, parsed) {
-  const byId = new Map();
-  for (const alt of parsed.alternatives) {
-    for (const r of await searchTerms(pf, alt)) {
-      const seen = byId.get(r.id);
-      if (!seen || r.score > seen.score) byId.set(r.id, r);
+  let results;
+  if (parsed.alternatives.length === 1) {
+    // Best first already: the first of an id is its best.
+    const seen = new Set();
+    results = (await searchTerms(pf, parsed.alternatives[0])).filter((r) => !seen.has(r.id) && seen.add(r.id));
+  } else {
+    const byId = new Map();
+    for (const alt of parsed.alternatives) {
+      for (const r of await searchTerms(pf, alt)) {
+        const seen = byId.get(r.id);
+        if (!seen || r.score > seen.score) byId.set(r.id, r);
+      }
     }
+    results = [...byId.values()].sort((a, b) => b.score - a.score);
   }
-  let results = [...byId.values()].sort((a, b) => b.score - a.score);
   for (const item of parsed.exclude) {
     if (!results.length) break;
     const out = new Set((await searchTerms(pf, [item])).map((r) => r.id));
@@ -423,10 +431,13 @@ async function liveOnly(results, table) {
   });
 }
 
-// A result's place in the table; an id two shards share is looked up by its URL.
+// A result's place in the table; an id two shards share is looked up by the shard
+// the result came from (search-engine.js gives it) or else by its URL.
 async function placeOf(result, table) {
   const place = table.rank[result.id];
   if (place !== undefined) return place;
+  const pair = result.shard === undefined ? null : (table.by_shard?.[result.id] || []).find(([shard]) => shard === result.shard);
+  if (pair) return pair[1];
   const data = await result.data();
   return table.by_url[data.raw_url] ?? table.by_url[data.url];
 }
@@ -999,8 +1010,20 @@ function failed(error) {
 
 // ---- events ----
 
+// The index chunks of the words being typed are fetched at once, not after the pause
+// that starts the search (Pagefind's preload); words of under three letters would
+// fetch too much of the index to be worth it.
+function warm(q) {
+  if (!pagefind) return;
+  const parsed = parseQuery(q);
+  const items = [...parsed.alternatives.flat(), ...parsed.exclude].filter((item) => !item.phrase && !hasCjk(item.text));
+  const words = items.flatMap((item) => normalized(item.text).trim().split(" ")).filter((w) => [...w].length >= 3);
+  if (words.length) pagefind.then((pf) => pf.preload(words.join(" "))).catch(() => {});
+}
+
 let typingTimer = 0;
 input.addEventListener("input", () => {
+  warm(input.value);
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => {
     if (input.value.trim() === state.q.trim()) return;
@@ -1181,7 +1204,7 @@ async function start() {
 async function loadPagefind() {
   const stem = stemmerFor(document.documentElement.lang);
   if (stem && typeof DecompressionStream === "function") {
-    return new SearchIndex(manifest.shards.map((shard) => [base + shard.path, shard.languages]), {
+    return new SearchIndex(manifest.shards.map((shard) => [base + shard.path, shard.languages, shard.rank]), {
       language: document.documentElement.lang,
       stem,
       baseUrl: base,

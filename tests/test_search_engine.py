@@ -85,7 +85,7 @@ COMPARE = """async ([queries, base]) => {
   const { SearchIndex } = await import(`${base}static/search-engine.js`);
   const { stemmerFor } = await import(`${base}static/stemmer.js`);
   const options = { language: "en", stem: stemmerFor("en"), baseUrl: base };
-  const shards = manifest.shards.map((s) => [base + s.path, s.languages]);
+  const shards = manifest.shards.map((s) => [base + s.path, s.languages, s.rank]);
   const one = new SearchIndex(shards.slice(0, 1), options);
   const all = new SearchIndex(shards, options);
   const pagefind = await import(`${base}pagefind/pagefind.js`);

@@ -242,8 +242,12 @@ def test_date_order_when_two_shards_share_a_result_id() -> None:
         "dated": 2,
         "rank": {"en_2": 2},
         "by_url": {"/records/a/": 1, "/records/b/": 0},
+        "by_shard": {"en_1": [[0, 1], [1, 0]]},
         "facets": {},
     }
+    # Held twice by one shard: only its URL tells the two apart.
+    found = [(0, {"en_1": "/records/a/"}), (0, {"en_1": "/records/b/"})]
+    assert date_order(entries, found)["by_shard"] == {}
 
 
 def test_date_order_lists_stale_entries_to_drop_and_twins_to_tell_apart() -> None:

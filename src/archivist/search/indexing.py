@@ -120,11 +120,14 @@ def _write_manifest(root: Path, shards: Sequence[ShardDone], order: Sequence[Ind
     stale: list[tuple[str, str]] = []
     for shard in shards:
         path = shard.folder(Path()).as_posix() + "/"
-        listed.append({"path": path, "entries": len(shard.fragments) - len(shard.stale)})
+        # `rank`: the shard's place in the order file's `by_shard` (an overlay's too:
+        # its results are its shard's).
+        entries = len(shard.fragments) - len(shard.stale)
+        listed.append({"path": path, "entries": entries, "rank": shard.rank})
         stale.extend((rid, shard.fragments[rid]) for rid in shard.stale)
         if shard.overlay is not None:
             path = overlay_dir(Path(), shard.n).as_posix() + "/"
-            listed.append({"path": path, "entries": shard.overlay.entries})
+            listed.append({"path": path, "entries": shard.overlay.entries, "rank": shard.rank})
     manifest = pagefind.write_manifest(
         root / WORK / MANIFEST_WORK, order, listed, [(s.rank, s.live()) for s in shards], stale
     )

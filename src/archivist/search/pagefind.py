@@ -520,6 +520,7 @@ def build_index(
             "path": folder.relative_to(out).as_posix() + "/",
             "entries": len(group),
             "languages": bundle_languages(folder),
+            "rank": rank,
         })  # fmt: skip
     return write_manifest(out, ordered, listed, found)
 
@@ -543,7 +544,9 @@ def date_order(
     place among all records (by date, then URL, so the order does not depend on the
     shards); ranks from `dated` on are undated records. An id that two shards share
     (Pagefind's ids are short hashes) is left out of `rank` and listed by URL in
-    `by_url`, so the page can place it after reading that result's URL.
+    `by_url`, so the page can place it after reading that result's URL; and, when
+    no shard holds it twice, in `by_shard` as [[shard rank, place]…], so that a page
+    that knows which shard a result came from (the manifest's `rank`) need not.
 
     `facets` lets the page filter and count results itself, so a search is one
     Pagefind search per shard with no filter files loaded: for each filter name,
@@ -574,6 +577,17 @@ def date_order(
         "by_url": {url: place[url] for url in shared},
         "facets": facet_table(by_place),
     }
+    if shared:
+        by_shard: dict[str, list[list[int]]] = {}
+        for shard, fragments in found:
+            for result_id, url in fragments.items():
+                if result_id not in rank:
+                    by_shard.setdefault(result_id, []).append([shard, place[url]])
+        table["by_shard"] = {
+            rid: sorted(pairs)
+            for rid, pairs in sorted(by_shard.items())
+            if len({shard for shard, _ in pairs}) == len(pairs)
+        }
     if stale:
         live_id = {url: rid for rid, urls in owners.items() for url in urls}
         twins: dict[str, dict[str, int]] = {}
