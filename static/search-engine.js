@@ -210,7 +210,7 @@ class Bundle {
   async open() {
     let languages = this.languages;
     if (!languages) {
-      const response = await fetch(`${this.url}pagefind-entry.json`, { cache: "no-cache" });
+      const response = await fetch(`${this.url}pagefind-entry.json`, { cache: "no-store" });
       if (!response.ok) throw new Error(`${this.url}pagefind-entry.json: HTTP ${response.status}`);
       const entry = (await response.json()).languages || {};
       languages = Object.fromEntries(Object.entries(entry).map(([lang, info]) => [lang, info.hash]));

@@ -64,10 +64,11 @@ const pager = document.getElementById("search-pages");
 const notesBox = document.getElementById("search-notes");
 const chipsBox = document.getElementById("search-chips");
 
-// The manifest and the order file keep their names from build to build: asked for
-// again each time (a 304 when unchanged), so a rebuilt archive is searched as built.
-// Pagefind's own files are named by their content.
-const FRESH = { cache: "no-cache" };
+// The manifest keeps its name from build to build: fetched afresh each time (as
+// Pagefind fetches its entry file), not revalidated, since a host's Last-Modified has
+// one-second steps and a rebuild within that second would look unchanged. Every
+// other search file is named by its content (the order file by the manifest).
+const FRESH = { cache: "no-store" };
 let pagefind = null; // a promise of the search over every shard (loadPagefind)
 let manifest = null;
 let records = null; // a promise of search-order.json, fetched on the first search
@@ -313,9 +314,9 @@ async function searchTerms(pf, items) {
   for (const phrase of phrases) {
     if (!results.length) break;
     const places = await Promise.all(
-      phrase.trim().split(" ").map(async (word) => new Map((await pf.search(word)).results.map((r) => [r.id, new Set(r.words)]))),
+      phrase.trim().split(" ").map(async (word) => new Map((await pf.search(word)).results.map((r) => [recordKey(r), new Set(r.words)]))),
     );
-    results = results.filter((r) => inSequence(places.map((m) => m.get(r.id))));
+    results = results.filter((r) => inSequence(places.map((m) => m.get(recordKey(r)))));
   }
   if (phrases.length && results.length) {
     const data = await loaded(results);
@@ -324,28 +325,33 @@ async function searchTerms(pf, items) {
   return results;
 }
 
+// A record among results: its id, and the shard it came from where the search says
+// (search-engine.js): two shards may give two records one id (ids are short hashes).
+function recordKey(result) {
+  return result.shard === undefined ? result.id : `${result.shard}/${result.id}`;
+}
+
 // The results of a parsed query: each alternative searched, merged by score (best
-// first); records holding an excluded word or phrase removed.
+// first); records holding an excluded word or phrase removed. One search gives each
+// record once, so only alternatives need merging.
 async function findResults(pf, parsed) {
   let results;
   if (parsed.alternatives.length === 1) {
-    // Best first already: the first of an id is its best.
-    const seen = new Set();
-    results = (await searchTerms(pf, parsed.alternatives[0])).filter((r) => !seen.has(r.id) && seen.add(r.id));
+    results = await searchTerms(pf, parsed.alternatives[0]);
   } else {
-    const byId = new Map();
+    const byKey = new Map();
     for (const alt of parsed.alternatives) {
       for (const r of await searchTerms(pf, alt)) {
-        const seen = byId.get(r.id);
-        if (!seen || r.score > seen.score) byId.set(r.id, r);
+        const seen = byKey.get(recordKey(r));
+        if (!seen || r.score > seen.score) byKey.set(recordKey(r), r);
       }
     }
-    results = [...byId.values()].sort((a, b) => b.score - a.score);
+    results = [...byKey.values()].sort((a, b) => b.score - a.score);
   }
   for (const item of parsed.exclude) {
     if (!results.length) break;
-    const out = new Set((await searchTerms(pf, [item])).map((r) => r.id));
-    results = results.filter((r) => !out.has(r.id));
+    const out = new Set((await searchTerms(pf, [item])).map(recordKey));
+    results = results.filter((r) => !out.has(recordKey(r)));
   }
   return results;
 }
@@ -390,7 +396,7 @@ function pagefindFilters(s, skip = null) {
 // one search over every shard, without filters, and the counts come from this table.
 function recordTable() {
   if (!records) {
-    records = fetch(`${bundle}${manifest.order}`, FRESH).then(async (response) => {
+    records = fetch(`${bundle}${manifest.order}`).then(async (response) => {
       if (!response.ok) throw new Error(`${manifest.order}: HTTP ${response.status}`);
       const table = await response.json();
       for (const column of Object.values(table.facets)) {

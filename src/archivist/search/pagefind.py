@@ -463,14 +463,16 @@ def write_manifest(
     `found` holds the result ids a search may show; `stale`, (result id, URL) of
     entries that overlays supersede (`indexing`).
     """
+    (out / "pagefind").mkdir(parents=True, exist_ok=True)
+    digest = _write_json(out / "pagefind" / ORDER, date_order(entries, found, stale))
     manifest = {
         "shards": list(listed),
         "entries": sum(int(s["entries"]) for s in listed),
-        "order": ORDER,
+        # Named with its digest: the page may keep it cached until it changes (the
+        # manifest itself is fetched afresh each time).
+        "order": f"{ORDER}?v={digest[:16]}",
         "totals": facet_totals(entries),
     }
-    (out / "pagefind").mkdir(parents=True, exist_ok=True)
-    _write_json(out / "pagefind" / ORDER, date_order(entries, found, stale))
     _write_json(out / "pagefind" / MANIFEST, manifest)
     return manifest
 
@@ -525,11 +527,12 @@ def build_index(
     return write_manifest(out, ordered, listed, found)
 
 
-def _write_json(path: Path, data: object) -> None:
+def _write_json(path: Path, data: object) -> str:
+    """Write `data` as compact, sorted JSON; its content digest."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     # Unlinked first: in a reused staging folder the old file is a hard link to the
     # published one, which must not change before the new site is swapped in.
-    write_file(path, text + "\n")
+    return write_file(path, text + "\n")
 
 
 def date_order(
