@@ -32,6 +32,8 @@ const TERM_SATURATION = 1.4;
 const DIACRITIC_SIMILARITY = 0.8;
 const META_WEIGHTS = { title: 5.0 };
 const EXCERPT_LENGTH = 32;
+// Pages a bundle may hold (page ids are bundle × PAGE_IDS + page; see `page`).
+const PAGE_IDS = 2 ** 20;
 const PUNCTUATION = /^(?:\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps})$/u;
 const textDecoder = new TextDecoder();
 const textEncoder = new TextEncoder();
@@ -458,17 +460,12 @@ export class SearchIndex {
     this.baseUrl = baseUrl;
     // Each bundle's chunks are fetched as soon as its own meta index is read.
     this.opened = Promise.all(this.bundles.map((b) => b.ready)).then(() => {
-      // A page's id is its place in the bundles' pages, one after another.
       let total = 0;
       let words = 0;
-      this.offsets = [];
       for (const b of this.bundles) {
-        this.offsets.push(total);
         total += b.pages.length;
         for (const [, count] of b.pages) words += count;
       }
-      this.owner = new Uint16Array(total);
-      this.offsets.forEach((offset, b) => this.owner.fill(b, offset, offset + this.bundles[b].pages.length));
       const metaFields = this.bundles.find((b) => b.metaFields.length)?.metaFields || [];
       this.stats = { total, averageLength: total ? words / total : 1, metaFields };
     });
@@ -487,35 +484,20 @@ export class SearchIndex {
     await Promise.all(words.map((w) => Promise.all(this.bundles.map((b) => b.words(this.stem(w), true)))));
   }
 
-  // Each bundle's matching words for one query word: every word that begins with it
-  // (or the word alone, exact); when none does, the longest indexed word it begins
-  // with ("governments" → "govern"), as Pagefind does, but over the whole archive.
-  async matchingWords(word, exact) {
-    let perBundle = await Promise.all(this.bundles.map((b) => b.words(word, !exact)));
-    if (!exact && perBundle.every((found) => !found.length)) {
-      const letters = [...word];
-      for (let n = letters.length - 1; n > 0; n--) {
-        perBundle = await Promise.all(this.bundles.map((b) => b.words(letters.slice(0, n).join(""), false)));
-        if (perBundle.some((found) => found.length)) break;
-      }
-    }
-    return perBundle;
-  }
-
-  // A query term's pages: page id (its place in the bundles' pages) → [entry], an entry being one form
-  // of a matching word on that page, and the number of pages holding any of them.
+  // A query term's pages: page id (see `page`) → [entry], an entry being one form of
+  // a matching word on that page. The words: every word that begins with the query
+  // word (or the word alone, exact), each bundle's added as it arrives; when none
+  // does, the longest indexed word it begins with ("governments" → "govern"), as
+  // Pagefind does, but over the whole archive.
   async termPages(term, stemmed, original, exact) {
-    const perBundle = await this.matchingWords(stemmed, exact);
-    await this.opened;
     const pages = new Map();
-    perBundle.forEach((found, b) => {
+    const add = (found, b) => {
       for (const [word, forms] of found) {
         const bonus = lengthBonus(word, stemmed);
         for (const form of forms) {
           const diacriticBonus = diacriticsMatch(original, form.form) ? 1 + DIACRITIC_SIMILARITY : 1;
-          const offset = this.offsets[b];
           for (let i = 0; i < form.pages.length; i++) {
-            const id = offset + form.pages[i];
+            const id = b * PAGE_IDS + form.pages[i];
             const entry = { term, word, lengthBonus: bonus, diacriticBonus, form, i };
             const seen = pages.get(id);
             if (seen) seen.push(entry);
@@ -523,17 +505,26 @@ export class SearchIndex {
           }
         }
       }
-    });
+    };
+    await Promise.all(this.bundles.map(async (bundle, b) => add(await bundle.words(stemmed, !exact), b)));
+    if (!exact && !pages.size) {
+      const letters = [...stemmed];
+      for (let n = letters.length - 1; n > 0 && !pages.size; n--) {
+        const shorter = letters.slice(0, n).join("");
+        (await Promise.all(this.bundles.map((bundle) => bundle.words(shorter, false)))).forEach(add);
+      }
+    }
     return pages;
   }
 
+  // A page's id: its bundle's place times PAGE_IDS plus its number in the bundle (a
+  // small integer, known before every bundle has opened).
   page(id) {
-    const b = this.owner[id];
-    return this.bundles[b].pages[id - this.offsets[b]];
+    return this.bundles[Math.floor(id / PAGE_IDS)].pages[id % PAGE_IDS];
   }
 
   result(id, score, places, entries = null) {
-    return new Result(this, this.bundles[this.owner[id]], this.page(id)[0], score, places, entries);
+    return new Result(this, this.bundles[Math.floor(id / PAGE_IDS)], this.page(id)[0], score, places, entries);
   }
 
   // Pagefind's search(term): the results best first, each {id, score, words, data()};
@@ -542,7 +533,7 @@ export class SearchIndex {
     if (term === null) {
       await this.opened;
       const all = [];
-      for (let id = 0; id < this.stats.total; id++) all.push(this.result(id, 0, []));
+      this.bundles.forEach((bundle, b) => bundle.pages.forEach((_, page) => all.push(this.result(b * PAGE_IDS + page, 0, []))));
       return { results: all };
     }
     const exact = /^\s*".+"\s*$/.test(term);
@@ -551,6 +542,7 @@ export class SearchIndex {
     if (!words.length) return { results: [] };
     const originals = original.split(" ");
     const terms = await Promise.all(words.map((w, i) => this.termPages(i, this.stem(w), originals[i] || "", exact)));
+    await this.opened;
     const containing = terms.map((t) => t.size);
     const idfs = containing.map((n) => idf(this.stats.total, n));
     const query = { containing, idfs, totalIdf: idfs.reduce((x, y) => x + y, 0) };
