@@ -197,8 +197,7 @@ const bytesOf = (word) => textEncoder.encode(word).length;
 // ---- one bundle (shard) ----
 
 class Bundle {
-  // `languages`: language → meta index reference, as the manifest lists them (the
-  // bundle's pagefind-entry.json is read when it does not).
+  // `languages`: language → meta index reference, as the manifest lists them.
   constructor(url, language, languages, rank) {
     this.url = url;
     this.language = language;
@@ -210,13 +209,7 @@ class Bundle {
   }
 
   async open() {
-    let languages = this.languages;
-    if (!languages) {
-      const response = await fetch(`${this.url}pagefind-entry.json`, { cache: "no-store" });
-      if (!response.ok) throw new Error(`${this.url}pagefind-entry.json: HTTP ${response.status}`);
-      const entry = (await response.json()).languages || {};
-      languages = Object.fromEntries(Object.entries(entry).map(([lang, info]) => [lang, info.hash]));
-    }
+    const languages = this.languages || {};
     const chosen = languages[this.language] || languages[Object.keys(languages).sort()[0]];
     if (!chosen) {
       this.pages = [];
@@ -290,7 +283,7 @@ class Bundle {
 
 // The query as Pagefind reads it: lower case, punctuation out (`original`), then
 // without diacritics (`folded`).
-export function normalizeQuery(term) {
+function normalizeQuery(term) {
   let out = "";
   for (const char of String(term)) out += PUNCTUATION.test(char) ? "" : char.toLocaleLowerCase();
   const original = out.replace(/\s{2,}/g, " ").trim();
@@ -321,31 +314,22 @@ function bm25(weighted, pageLength, stats, containing, bonus) {
 }
 
 // The usual case: no two matched words share a place, so each place counts once
-// for its own word. Null when some place is shared (a compound word's parts).
+// for its own word: each word's summed weights. Null when some place is shared (a
+// compound word's parts).
 function distinctPlaces(entries) {
   const weighted = new Map();
-  const locations = [];
+  const seen = new Set();
   for (const entry of entries) {
-    const { data } = entry.form;
+    const { data, starts } = entry.form;
     let sum = 0;
-    for (let i = entry.form.starts[entry.i], end = entry.form.starts[entry.i + 1]; i < end; i += 2) {
+    for (let i = starts[entry.i], end = starts[entry.i + 1]; i < end; i += 2) {
+      if (seen.has(data[i + 1])) return null;
+      seen.add(data[i + 1]);
       sum += data[i];
-      locations.push(data[i + 1]);
     }
     weighted.set(entry.word, (weighted.get(entry.word) || 0) + sum);
   }
-  let sorted = true;
-  for (let i = 1; i < locations.length; i++) {
-    if (locations[i] <= locations[i - 1]) {
-      sorted = false;
-      break;
-    }
-  }
-  if (!sorted) {
-    locations.sort((x, y) => x - y);
-    for (let i = 1; i < locations.length; i++) if (locations[i] === locations[i - 1]) return null;
-  }
-  return { weighted, locations };
+  return weighted;
 }
 
 function sharedPlaces(entries) {
@@ -358,7 +342,6 @@ function sharedPlaces(entries) {
   }
   flat.sort((a, b) => a[0] - b[0]);
   const weighted = new Map();
-  const locations = [];
   for (let i = 0; i < flat.length; ) {
     const place = flat[i][0];
     const seen = new Map();
@@ -370,18 +353,25 @@ function sharedPlaces(entries) {
     for (const [, weight] of seen.values()) least = Math.min(least, weight);
     const effective = seen.size > 1 ? Math.min(least * seen.size, 255) : least;
     for (const [word] of seen.values()) weighted.set(word, (weighted.get(word) || 0) + effective);
-    locations.push(place);
   }
-  return { weighted, locations };
+  return weighted;
 }
 
-// One page's score and matched places, as Pagefind 1.5 ranks (search_term): each
-// place once; where words of several query terms share a place (a compound word's
-// parts), the lowest weight times their number; BM25 per matched word with the
-// query term's page count, times the diacritics bonus; plus the meta fields' boost.
+// Pagefind's boost for query words found in a meta field (`name`): its weight times
+// the words' IDF (`matched`) times the share of the query's IDF they cover, squared.
+function fieldBoost(name, matched, query) {
+  if (name === undefined || !(query.totalIdf > 0)) return 0;
+  const coverage = matched / query.totalIdf;
+  return (META_WEIGHTS[name] ?? 1) * matched * coverage * coverage;
+}
+
+// One page's score, as Pagefind 1.5 ranks (search_term): each place once; where
+// words of several query terms share a place (a compound word's parts), the lowest
+// weight times their number; BM25 per matched word with the query term's page count,
+// times the diacritics bonus; plus the meta fields' boost.
 function scorePage(entries, pageLength, query, stats) {
   if (entries.length === 1) return scoreOne(entries[0], pageLength, query, stats);
-  const { weighted } = distinctPlaces(entries) || sharedPlaces(entries);
+  const weighted = distinctPlaces(entries) || sharedPlaces(entries);
   let score = 0;
   for (const [word, sum] of weighted) {
     const first = entries.find((e) => e.word === word);
@@ -396,11 +386,7 @@ function scorePage(entries, pageLength, query, stats) {
     }
   }
   for (const [field, words] of fields) {
-    const name = stats.metaFields[field];
-    if (name === undefined) continue;
-    const matched = [...words.values()].reduce((x, y) => x + y, 0);
-    const coverage = matched / query.totalIdf;
-    if (query.totalIdf > 0) score += (META_WEIGHTS[name] ?? 1) * matched * coverage * coverage;
+    score += fieldBoost(stats.metaFields[field], [...words.values()].reduce((x, y) => x + y, 0), query);
   }
   return score;
 }
@@ -412,13 +398,8 @@ function scoreOne(entry, pageLength, query, stats) {
   let sum = 0;
   for (let i = starts[entry.i], end = starts[entry.i + 1]; i < end; i += 2) sum += data[i];
   let score = bm25(sum / WEIGHT_ONE, pageLength, stats, query.containing[entry.term], entry.lengthBonus) * entry.diacriticBonus;
-  if (fields && query.totalIdf > 0) {
-    const matched = query.idfs[entry.term];
-    const coverage = matched / query.totalIdf;
-    for (const field of new Set(fields[entry.i])) {
-      const name = stats.metaFields[field];
-      if (name !== undefined) score += (META_WEIGHTS[name] ?? 1) * matched * coverage * coverage;
-    }
+  if (fields) {
+    for (const field of new Set(fields[entry.i])) score += fieldBoost(stats.metaFields[field], query.idfs[entry.term], query);
   }
   return score;
 }

@@ -287,12 +287,14 @@ def _fragment_url(content: bytes) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Bundle:
-    """A bundle as written: each result id (fragment name) with its record URL, and
-    each file (relative to the bundle folder) with its content digest, so that no
-    one has to read the files back to digest them for the build cache."""
+    """A bundle as written: each result id (fragment name) with its record URL, each
+    file (relative to the bundle folder) with its content digest, so that no one has
+    to read the files back to digest them for the build cache, and its languages
+    (`bundle_languages`)."""
 
     fragments: dict[str, str]
     digests: dict[str, str]
+    languages: dict[str, str]
 
 
 def _write_bundle(files: object, out: Path, *, primary: bool) -> Bundle:
@@ -324,9 +326,10 @@ def _write_bundle(files: object, out: Path, *, primary: bool) -> Bundle:
             if url is None:
                 raise SearchError(f"Pagefind wrote an unreadable fragment {name.name!r}")
             fragments[name.stem] = url
-    if not bundle_languages(out):
+    languages = bundle_languages(out)
+    if not languages:
         raise SearchError(f"the search bundle in {out} holds no index")
-    return Bundle(fragments, digests)
+    return Bundle(fragments, digests, languages)
 
 
 def bundle_languages(folder: Path) -> dict[str, str]:
@@ -521,7 +524,7 @@ def build_index(
         listed.append({
             "path": folder.relative_to(out).as_posix() + "/",
             "entries": len(group),
-            "languages": bundle_languages(folder),
+            "languages": bundle.languages,
             "rank": rank,
         })  # fmt: skip
     return write_manifest(out, ordered, listed, found)
