@@ -32,6 +32,8 @@ const TERM_SATURATION = 1.4;
 const DIACRITIC_SIMILARITY = 0.8;
 const META_WEIGHTS = { title: 5.0 };
 const EXCERPT_LENGTH = 32;
+// The fewest letters of a query word a shorter indexed word must keep (termPages).
+const FALLBACK_LETTERS = 3;
 // Pages a bundle may hold (page ids are bundle × PAGE_IDS + page; see `page`).
 const PAGE_IDS = 2 ** 20;
 const PUNCTUATION = /^(?:\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps})$/u;
@@ -468,8 +470,10 @@ export class SearchIndex {
   // A query term's pages: page id (see `page`) → [entry], an entry being one form of
   // a matching word on that page. The words: every word that begins with the query
   // word (or the word alone, exact), each bundle's added as it arrives; when none
-  // does, the longest indexed word it begins with ("governments" → "govern"), as
-  // Pagefind does, but over the whole archive.
+  // does, the longest indexed word it begins with ("ministerr" → "minister"), as
+  // Pagefind does, but over the whole archive, and only a word keeping at least half
+  // its letters and three: Pagefind's fallback would answer "Khrushchev", absent
+  // from an archive, with every record holding an initial "K.".
   async termPages(term, stemmed, original, exact) {
     const pages = new Map();
     const add = (found, b) => {
@@ -490,7 +494,8 @@ export class SearchIndex {
     await Promise.all(this.bundles.map(async (bundle, b) => add(await bundle.words(stemmed, !exact), b)));
     if (!exact && !pages.size) {
       const letters = [...stemmed];
-      for (let n = letters.length - 1; n > 0 && !pages.size; n--) {
+      const shortest = Math.max(FALLBACK_LETTERS, Math.ceil(letters.length / 2));
+      for (let n = letters.length - 1; n >= shortest && !pages.size; n--) {
         const shorter = letters.slice(0, n).join("");
         (await Promise.all(this.bundles.map((bundle) => bundle.words(shorter, false)))).forEach(add);
       }

@@ -181,6 +181,16 @@ def _search(browser: Any, server: Server, query: str) -> tuple[list[str], list[s
         context.close()
 
 
+def test_a_word_absent_from_the_archive_finds_nothing(
+    browser: Any, site: tuple[Server, Path]
+) -> None:
+    """Not the records holding a short word it begins with ("a" for "aardvarkish",
+    as an initial "K." for "Khrushchev"), but a word typed past its end still finds it."""
+    server, _ = site
+    assert _search(browser, server, "aardvarkish")[0] == []
+    assert _search(browser, server, "railwayss")[0] == _search(browser, server, "railway")[0] != []
+
+
 def test_the_page_searches_without_pagefinds_code_or_entry_files(
     browser: Any, site: tuple[Server, Path]
 ) -> None:
