@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 
 from archivist.incremental import fingerprint
-from archivist.pipeline import Session, build, prepare_spare
+from archivist.pipeline import BuildFailed, Session, build, prepare_spare
 from archivist.publish.write import MARKER
+from archivist.search.indexing import BackgroundIndex
+from archivist.search.pagefind import SearchError
 from archivist.theme import theme_dir
 from invariants import (
     assert_invariants,
@@ -176,6 +178,35 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path) -> None:
     report = build(site, out, jobs=1)
     assert report.rendered == COUNT
     clean_out = tmp_path / "clean"
+    build(site, clean_out, jobs=1, use_cache=False)
+    assert tree_diff(tree(out), tree(clean_out)) == []
+
+
+def test_a_build_that_fails_at_the_index_keeps_the_last_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reads are written while the index finishes: a failure there must leave
+    the last build's cache whole, and the next build must reuse it."""
+    site = sample_site(tmp_path / "site", COUNT, CONFIG)
+    out = tmp_path / "_site"
+    build(site, out, jobs=1)
+    cache = out.parent / ".archivist-cache" / out.name
+    saved = {f.name: f.read_bytes() for f in cache.iterdir() if f.is_file()}
+    _edit_body(site)
+
+    def broken(self: object, progress: object = None) -> object:
+        raise SearchError("Pagefind stopped")
+
+    with monkeypatch.context() as m:
+        m.setattr(BackgroundIndex, "finish", broken)
+        with pytest.raises(BuildFailed, match="Pagefind stopped"):
+            build(site, out, jobs=1)
+    assert {f.name: f.read_bytes() for f in cache.iterdir() if f.is_file() and
+            ".next." not in f.name} == saved  # fmt: skip
+    again = build(site, out, jobs=1)
+    assert again.reused >= COUNT - 1 - 2 - COUNT // 2
+    assert not [f for f in cache.iterdir() if ".next." in f.name]
+    clean_out = tmp_path / "clean" / "_site"
     build(site, clean_out, jobs=1, use_cache=False)
     assert tree_diff(tree(out), tree(clean_out)) == []
 

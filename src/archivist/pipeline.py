@@ -424,6 +424,10 @@ class _Build:
 
     def finish_index(self, search_index: BackgroundIndex, archive: Archive) -> None:
         """Wait for the search index; it must hold one entry per record."""
+        if self.session is None:
+            # While Pagefind finishes its last shards: a core is free for the pickling.
+            with timed(self.report, "write"):
+                self.cache.save_reads()
         with timed(self.report, "index"):
             try:
                 entries, reused, indexed, overlaid = search_index.finish(self.progress)

@@ -150,6 +150,8 @@ class BuildCache:
         self._loaded = False  # the buckets on disk are those in memory, of this version
         self._bucket_digests: dict[int, str] = {}  # each bucket file's content digest
         self._stats_digest = ""
+        # Files `save_reads` wrote for `save` to put in place (None: none written yet).
+        self._pending: list[Path] | None = None
         if not enabled or clean:
             return
         if carried is not None and carried.version == self.version and carried.out == out:
@@ -212,10 +214,14 @@ class BuildCache:
         self._bucket_digests = {}
         self._reads, self._units, self._checked, self._notes, self._stats = {}, {}, {}, {}, {}
 
-    def save(self) -> None:
-        """Keep what this build read and wrote; best effort (a full disk only costs time)."""
-        if not self.enabled:
+    def save_reads(self) -> None:
+        """Write what this build read, beside the cache the last build left: `save`
+        puts it in place. Called while the build waits for its search index, so the
+        pickling runs beside Pagefind instead of after it; a build that fails later
+        leaves the last build's cache as it was."""
+        if not self.enabled or self._pending is not None:
             return
+        self._pending = []
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
             new = [_bucketed(self._reads_used), _bucketed(self._checked_used)]
@@ -237,20 +243,41 @@ class BuildCache:
                 }
                 # Streamed to the file: a 100,000-record cache is never one bytes object.
                 self._bucket_digests[n] = _atomic_write(
-                    path,
+                    _next(path),
                     lambda fh, r=reads: pickle.dump(r, fh, protocol=pickle.HIGHEST_PROTOCOL),  # type: ignore[misc]
                 )
+                self._pending.append(path)
             # Apart from the reads: a fresh checkout (a CI runner) changes every file's
             # stat and none of its bytes, and should not re-save every bucket.
+            stats = self.dir / _STATS
             self._stats_digest = _atomic_write(
-                self.dir / _STATS,
+                _next(stats),
                 lambda fh: pickle.dump(self._stats_used, fh, protocol=pickle.HIGHEST_PROTOCOL),
             )
+            self._pending.append(stats)
+        except OSError as exc:
+            self._pending = []
+            self.enabled = False  # `save` would only fail again
+            log.warning("could not save the build cache in %s (%s)", self.dir, exc.strerror)
+        except (pickle.PicklingError, TypeError, RecursionError) as exc:
+            self._pending = []
+            self.enabled = False
+            log.warning("could not save the build cache (%s)", exc)
+
+    def save(self) -> None:
+        """Keep what this build read and wrote; best effort (a full disk only costs time)."""
+        self.save_reads()
+        if not self.enabled:
+            return
+        try:
+            for path in self._pending or ():
+                os.replace(_next(path), path)
+            self._pending = None
             made = _atomic_write(self.dir / _UNITS, self._write_units)
             _atomic_write(self.dir / _UNITS_DIGEST, lambda fh: fh.write(made.encode("ascii")))
         except OSError as exc:
             log.warning("could not save the build cache in %s (%s)", self.dir, exc.strerror)
-        except (pickle.PicklingError, TypeError, RecursionError) as exc:
+        except (TypeError, RecursionError) as exc:
             log.warning("could not save the build cache (%s)", exc)
 
     def _write_units(self, fh: Digesting) -> None:
@@ -472,6 +499,11 @@ def _bucketed(items: Mapping[str, Any]) -> dict[int, dict[str, Any]]:
             value
         )
     return out
+
+
+def _next(path: Path) -> Path:
+    """Where `save_reads` writes a file until `save` puts it in place."""
+    return path.with_name(f"{path.stem}.next{path.suffix}")
 
 
 def _changed(used: Mapping[str, tuple[str, Any]], loaded: Mapping[str, tuple[str, Any]]) -> bool:
