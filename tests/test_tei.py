@@ -519,3 +519,18 @@ def test_a_name_tag_holding_both_parties_is_left_to_the_title() -> None:
     (record,) = read_text(tei(body)).records
     assert record.participants == ()
     assert record.title == "Mr. Davis to Mr. Bancroft."
+
+
+def test_a_supplied_title_skips_a_note_marker_and_double_brackets() -> None:
+    """A label set as a note before an untitled document ("C.") is not its title, and
+    a bracketed opening line is not bracketed twice (FRUS 1870, documents 352, 462)."""
+    body = (
+        '<div type="document" xml:id="d1" n="1"><note rend="center">C.</note>'
+        "<head>[Untitled]</head><p>[From the Pekin Gazette of June 26th.]</p>"
+        "<p>An imperial decree.</p></div>"
+        '<div type="document" xml:id="d2" n="2"><head>[Untitled]</head>'
+        "<p>The decree was read at Tien-tsin [in the yamen].</p></div>"
+    )
+    first, second = read_text(tei(body)).records
+    assert first.title == "[From the Pekin Gazette of June 26th.]"
+    assert second.title == "[The decree was read at Tien-tsin [in the yamen].]"

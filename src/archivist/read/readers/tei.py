@@ -784,12 +784,21 @@ def _supplied_title(
     parts = [p for p in parts if p]
     if parts:
         return "[" + ", ".join(parts)[:200] + "]"
-    words = " ".join(blocks[:1]).split()
+    # The opening words of the first block that holds words: not a note's marker
+    # alone ("[1]", from a label the edition set as a note), and a block that is all
+    # in brackets (an editor's "[From the Pekin Gazette.]") without them.
+    opening = next((b.strip() for b in blocks if not _MARKERS_ONLY.fullmatch(b)), "")
+    if opening.startswith("[") and opening.endswith("]") and opening.count("[") == 1:
+        opening = opening[1:-1]
+    words = opening.split()
     if words:
         opening = " ".join(words[:10])
         return "[" + opening + ("…" if len(words) > 10 else "") + "]"
     return f"[Attachment to {parent}]" if parent else "[Untitled document]"
 
+
+# A block of nothing but note markers.
+_MARKERS_ONLY = re.compile(r"\s*(?:\[\d{1,4}\]\s*)*")
 
 # `[Untitled]` (with a margin number, `[Untitled][8]`), or nothing at all.
 _UNTITLED = re.compile(r"(?:\[?\s*untitled\s*\]?(?:\s*\[[^\[\]]{1,10}\])?)?", re.I)
