@@ -534,3 +534,25 @@ def test_a_supplied_title_skips_a_note_marker_and_double_brackets() -> None:
     first, second = read_text(tei(body)).records
     assert first.title == "[From the Pekin Gazette of June 26th.]"
     assert second.title == "[The decree was read at Tien-tsin [in the yamen].]"
+
+
+def test_a_document_dated_only_in_its_title_takes_that_date() -> None:
+    """FRUS dates many treaties and memoranda only in the head (49 of the 247 undated
+    documents of the eight volumes); with no dateline, the title's date is the date."""
+    body = (
+        '<div type="document" xml:id="d1" n="1"><head>Memorandum by the Secretary of '
+        "State of a Conversation With the Nicaraguan Chargé (Tigerino), May 28, 1925</head>"
+        "<p>The Chargé called.</p></div>"
+        '<div type="document" xml:id="d2" n="2"><head>Memorandum on the Nicaraguan '
+        "Loan</head><p>Undated, as written.</p></div>"
+        '<div type="document" xml:id="d3" n="3"><head>Convention, Signed at London, '
+        'February 10, 1925</head><dateline><date when="1925-02-11">February 11, 1925'
+        "</date></dateline><p>Text.</p></div>"
+    )
+    result = read_text(tei(body))
+    titled, undated, dated = result.records
+    assert titled.date is not None and titled.date.edtf == "1925-05-28"
+    assert titled.origin["date"] == titled.origin["title"]
+    assert any("from the title" in m for m in warnings(result, "date"))
+    assert undated.date is None
+    assert dated.date is not None and dated.date.edtf == "1925-02-11"  # the dateline wins

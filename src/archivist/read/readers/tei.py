@@ -31,6 +31,7 @@ from archivist.model import (
     Record,
     Severity,
 )
+from archivist.read.dates import find_date
 from archivist.read.readers.source import Source
 from archivist.read.readers.tei_dates import (
     DatelineParts,
@@ -669,6 +670,8 @@ def _read_document(
         problems.append(
             Problem(at, "title", f"document has no head; titled {title!r}", Severity.WARNING)
         )
+    if date is None:
+        date = _title_date(title, origin.get("title", at), origin, problems)
     if place:
         origin["place"] = origin.get("date", at)
     record = Record(
@@ -802,6 +805,20 @@ _MARKERS_ONLY = re.compile(r"\s*(?:\[\d{1,4}\]\s*)*")
 
 # `[Untitled]` (with a margin number, `[Untitled][8]`), or nothing at all.
 _UNTITLED = re.compile(r"(?:\[?\s*untitled\s*\]?(?:\s*\[[^\[\]]{1,10}\])?)?", re.I)
+
+
+def _title_date(
+    title: str, where: Location, origin: dict[str, Location], problems: list[Problem]
+) -> ArchiveDate | None:
+    """A full date the title gives ("…, Signed at London, February 10, 1925") for a
+    document with no other: an edition often dates a treaty or a memorandum only there."""
+    date = find_date(title)
+    if date is not None:
+        origin["date"] = where
+        problems.append(
+            Problem(where, "date", f"dated {date.text!r} from the title", Severity.WARNING)
+        )
+    return date
 
 
 def _span_date(div: Node) -> ArchiveDate | None:
