@@ -556,3 +556,23 @@ def test_a_document_dated_only_in_its_title_takes_that_date() -> None:
     assert any("from the title" in m for m in warnings(result, "date"))
     assert undated.date is None
     assert dated.date is not None and dated.date.edtf == "1925-02-11"  # the dateline wins
+
+
+def test_an_attendance_list_nested_under_present_gives_each_person() -> None:
+    """FRUS 1917 Supp. 2 v. 2: `Present:` holding a list of `Country: Name` items was
+    one participant, "Present: Chairman: Sir Adam Block, … U. S. A.: Mr. B. Beal",
+    listed among the organizations."""
+    body = (
+        '<div type="document" xml:id="d1"><head>Minutes of Meeting</head>'
+        '<list type="participants"><item>Present: <list>'
+        "<item><hi>Chairman:</hi> <persName>Sir Adam Block</persName>, K. C. M. G.</item>"
+        "<item><hi>France:</hi> <persName>M. J. Lacoste Seignouret</persName></item>"
+        "<item>U. S. A.: Mr. <persName>B. Beal</persName></item>"
+        "</list></item></list><p>The chairman spoke.</p></div>"
+    )
+    (rec,) = read_text(tei(body)).records
+    assert [p.name for p in rec.participants] == [
+        "Sir Adam Block, K. C. M. G.",
+        "M. J. Lacoste Seignouret",
+        "Mr. B. Beal",
+    ]

@@ -417,10 +417,32 @@ def attendance_list(div: Node) -> Node | None:
     return None
 
 
-def participants_from(list_node: Node) -> tuple[Participant, ...]:
-    """Each item as written (a nested group list flattened into it), notes left out."""
-    names = (norm(flat_text(i)) for i in list_node.elements() if i.tag == "item")
-    return tuple(Participant(n, "participant") for n in names if n)
+def participants_from(list_node: Node, *, attending: bool = False) -> tuple[Participant, ...]:
+    """Each item as written (a nested group list flattened into it), notes left out;
+    an item that is only an attendance label over a list (`Present:` holding the
+    names) is that list's items, each without the delegation or office that labels
+    it (`France:`, `Chairman:`): the label is not part of the name."""
+    out: list[Participant] = []
+    for item in list_node.elements():
+        if item.tag != "item":
+            continue
+        written = norm(flat_text(item))
+        inner = next((n for n in item.elements() if n.tag == "list"), None)
+        if inner is not None:
+            listed = norm(flat_text(inner))
+            label = written[: written.find(listed)] if listed and listed in written else ""
+            if label.strip() and is_attendance_label(label):
+                out.extend(participants_from(inner, attending=True))
+                continue
+        if attending:
+            written = _ITEM_LABEL.sub("", written, count=1)
+        if written:
+            out.append(Participant(written, "participant"))
+    return tuple(out)
+
+
+# A short label before a name in an attendance list: `France: M. Lacoste`, `U. S. A.:`.
+_ITEM_LABEL = re.compile(r"[^:,;]{1,30}:\s+(?=\S)")
 
 
 _FUNCTION_OF = {"from": "sender", "to": "recipient"}
