@@ -594,13 +594,13 @@ def test_dates_in_words_and_the_number_when_the_record_has_one(built: Path) -> N
     assert date_words("c. 1956") == "c. 1956" and date_words("1956") == "1956"
     assert date_words("1956-13-01") == "1956-13-01"
 
-    @dataclasses.dataclass(frozen=True)
-    class Numbered(Record):  # the documentary-editions branch adds Record.number
-        number: str | None = None
-
-    rec = Numbered(id="a", title="T", path="a.md", number="Volume 4, Document 286")
+    # The volume as well as the number: eight FRUS volumes each have a Document 479.
+    rec = Record(id="a", title="T", path="a.md", number="286",
+                 collections=("Volume 4: Indonesia, 1947",))  # fmt: skip
     entry = index_entry(rec, _People({}), "en")  # type: ignore[arg-type]
     assert entry.meta["number"] == "Volume 4, Document 286"
+    loose = dataclasses.replace(rec, collections=())
+    assert index_entry(loose, _People({}), "en").meta["number"] == "Document 286"  # type: ignore[arg-type]
 
 
 def test_people_and_organizations_are_facets_of_their_own() -> None:

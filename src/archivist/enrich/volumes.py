@@ -23,6 +23,17 @@ def volume_of(record: Record) -> str | None:
     return f"c:{record.collections[0]}" if record.collections else f"f:{record.path}"
 
 
+def document_label(record: Record) -> str | None:
+    """`Volume 10, Document 293`: the record's volume (its collection, up to a colon)
+    and its number; `Document 293` without a collection; None without a number."""
+    if not record.number:
+        return None
+    if record.collections:
+        volume = record.collections[0].split(":")[0].strip()
+        return f"{volume}, Document {record.number}"
+    return f"Document {record.number}"
+
+
 Volumes = Mapping[str, Mapping[str, str]]
 
 

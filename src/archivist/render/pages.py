@@ -21,7 +21,12 @@ from markupsafe import Markup, escape
 from archivist.config import Config
 from archivist.enrich.people import fold, role_parts
 from archivist.enrich.people.kinds import is_office
-from archivist.enrich.volumes import numbered_volumes, volume_documents, volume_of
+from archivist.enrich.volumes import (
+    document_label,
+    numbered_volumes,
+    volume_documents,
+    volume_of,
+)
 from archivist.incremental import keys
 from archivist.model import Archive, ArchiveDate, PersonEntry, Record, Term
 from archivist.render import citations, metadata, urls
@@ -100,17 +105,6 @@ def role_label(role: str | None) -> str | None:
     function, office = role_parts(role)
     parts = [p for p in (office, function) if p]
     return ", ".join(parts) if parts else role
-
-
-def document_label(record: Record) -> str | None:
-    """`Volume 10, Document 293`: the record's volume (its collection, up to a colon)
-    and its number; `Document 293` without a collection; None without a number."""
-    if not record.number:
-        return None
-    if record.collections:
-        volume = record.collections[0].split(":")[0].strip()
-        return f"{volume}, Document {record.number}"
-    return f"Document {record.number}"
 
 
 def _is_telegram(record: Record) -> bool:

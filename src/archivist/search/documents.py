@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from archivist.enrich.volumes import document_label
 from archivist.model import Archive, Record
 from archivist.render import urls
 from archivist.search.pagefind import IndexEntry
@@ -204,9 +205,9 @@ def index_entry(record: Record, archive: Archive, language: str) -> IndexEntry:
         meta["original_language"] = ", ".join(record.original_language)
     if record.summary:
         meta["summary"] = record.summary[:300]
-    number = getattr(record, "number", None)  # the documentary-editions branch adds it
-    if number:
-        meta["number"] = str(number)
+    label = document_label(record)  # `Volume 4, Document 286`: tells twin titles apart
+    if label:
+        meta["number"] = label
     return IndexEntry(
         url="/" + urls.record_url(record.id),
         content=body,
