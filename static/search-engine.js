@@ -606,7 +606,9 @@ function phraseStart(perTerm) {
 function excerpt(rawContent, locations) {
   const words = rawContent.split(/[\r\n\s]+/g);
   const marked = new Set(locations);
-  const first = locations.length ? Math.min(...locations) : 0;
+  // A loop, not Math.min(...locations): a long text's places can outnumber a call's arguments.
+  let first = locations.length ? Infinity : 0;
+  for (const place of locations) first = Math.min(first, place);
   const start = Math.max(0, Math.min(first - Math.floor(EXCERPT_LENGTH / 2), words.length - EXCERPT_LENGTH));
   const out = [];
   for (let i = start; i < Math.min(words.length, start + EXCERPT_LENGTH); i++) {

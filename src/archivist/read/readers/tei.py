@@ -429,9 +429,8 @@ def participants_from(list_node: Node, *, attending: bool = False) -> tuple[Part
         written = norm(flat_text(item))
         inner = next((n for n in item.elements() if n.tag == "list"), None)
         if inner is not None:
-            listed = norm(flat_text(inner))
-            label = written[: written.find(listed)] if listed and listed in written else ""
-            if label.strip() and is_attendance_label(label):
+            label = norm(flat_text(_without(item, [inner])))
+            if label and is_attendance_label(label):
                 out.extend(participants_from(inner, attending=True))
                 continue
         if attending:
