@@ -115,16 +115,17 @@ function chunkWords(bytes) {
   return words;
 }
 
-async function inflate(response, what) {
+async function inflate(response, what, signature = SIGNATURE) {
   if (!response.ok) throw new Error(`${what}: HTTP ${response.status}`);
   let bytes = new Uint8Array(await response.arrayBuffer());
-  if (textDecoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) {
+  const head = () => textDecoder.decode(bytes.subarray(0, signature.length));
+  if (head() !== signature) {
     // A Response, not a Blob: a Blob's bytes are copied out to the browser process.
     const stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
     bytes = new Uint8Array(await new Response(stream).arrayBuffer());
   }
-  if (textDecoder.decode(bytes.subarray(0, 12)) !== SIGNATURE) throw new Error(`${what}: not a Pagefind file`);
-  return bytes.subarray(12);
+  if (head() !== signature) throw new Error(`${what}: not a ${signature} file`);
+  return bytes.subarray(signature.length);
 }
 
 const NO_FIELDS = [];
@@ -199,37 +200,18 @@ const bytesOf = (word) => textEncoder.encode(word).length;
 // ---- one bundle (shard) ----
 
 class Bundle {
-  // `languages`: language → meta index reference, as the manifest lists them.
-  constructor(url, language, languages, rank) {
+  // `row`: the bundle's row of the search table (readTable): its pages, chunks and
+  // meta fields, as its meta index holds them.
+  constructor(url, row, rank) {
     this.url = url;
-    this.language = language;
-    this.languages = languages;
     this.rank = rank;
     this.chunkCache = new Map();
     this.fragments = new Map();
-    this.ready = this.open();
-  }
-
-  async open() {
-    const languages = this.languages || {};
-    const chosen = languages[this.language] || languages[Object.keys(languages).sort()[0]];
-    if (!chosen) {
-      this.pages = [];
-      this.chunks = [];
-      this.metaFields = [];
-      return this;
-    }
-    const name = `pagefind.${chosen}.pf_meta`;
-    // [version, pages, chunks, filters, sorts, meta fields]: filters and sorts unread.
-    const reader = new Cbor(await inflate(await fetch(`${this.url}${name}`), name));
-    const [, fields] = reader.head();
-    reader.skip();
-    this.pages = reader.item();
-    this.chunks = reader.item();
-    reader.skip();
-    reader.skip();
-    this.metaFields = fields > 5 ? reader.item() : [];
-    return this;
+    this.pages = row.ids.map((id, i) => [id, row.counts[i]]);
+    this.chunks = row.chunks;
+    this.metaFields = row.fields;
+    this.places = row.places; // each page's place in the archive's date order
+    this.ready = Promise.resolve(this);
   }
 
   // The index chunks that may hold `word` (exact) or any word beginning with it.
@@ -279,6 +261,47 @@ class Bundle {
     }
     return this.fragments.get(hash);
   }
+}
+
+// ---- the search table (search/table.py) ----
+
+const TABLE_SIGNATURE = "archivist_st";
+const TABLE_KIND = "archivist search table 1";
+
+// Little-endian integers `width` bytes wide (1, 2 or 4).
+function column(bytes, width, signed = false) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.byteLength / width;
+  const out = signed ? new Int32Array(n) : new Uint32Array(n);
+  if (width === 1) for (let i = 0; i < n; i++) out[i] = signed ? view.getInt8(i) : view.getUint8(i);
+  else if (width === 2) for (let i = 0; i < n; i++) out[i] = signed ? view.getInt16(2 * i, true) : view.getUint16(2 * i, true);
+  else for (let i = 0; i < n; i++) out[i] = signed ? view.getInt32(4 * i, true) : view.getUint32(4 * i, true);
+  return out;
+}
+
+// The search table: every bundle's pages (ids, word counts, places in date order),
+// index chunks and meta fields; every place's filter values, a facet's values for
+// place p being items[start[p]] to items[start[p + 1]]; and (id URL) → place for ids
+// two bundles share.
+export async function readTable(url) {
+  const reader = new Cbor(await inflate(await fetch(url), url.split("?")[0], TABLE_SIGNATURE));
+  const [kind, dated, rows, facets, ambiguous] = reader.item();
+  if (kind !== TABLE_KIND) throw new Error(`${url}: not a search table this page reads (${kind})`);
+  const bundles = rows.map(([ids, counts, places, chunks, fields]) => ({
+    ids: ids ? ids.split(" ") : [],
+    counts: column(counts, 4),
+    places: column(places, 4, true),
+    chunks,
+    fields,
+  }));
+  const columns = {};
+  for (const [name, values, counts, items, countWidth, itemWidth] of facets) {
+    const per = column(counts, countWidth);
+    const start = new Uint32Array(per.length + 1);
+    for (let i = 0; i < per.length; i++) start[i + 1] = start[i] + per[i];
+    columns[name] = { values, start, items: column(items, itemWidth) };
+  }
+  return { dated, bundles, facets: columns, ambiguous: new Map(ambiguous.map(([id, u, place]) => [`${id} ${u}`, place])) };
 }
 
 // ---- queries ----
@@ -420,6 +443,11 @@ class Result {
     this.shard = bundle.rank;
   }
 
+  // The record's place in the archive's date order (-1: a stale entry).
+  get place() {
+    return this.bundle.places[this.number];
+  }
+
   get words() {
     if (!this.places) {
       const all = this.entries.flatMap((e) => placesOf(e)).sort((a, b) => a - b);
@@ -434,14 +462,13 @@ class Result {
 }
 
 export class SearchIndex {
-  // `bundles`: [URL (ending in "/"), languages, shard rank] in the manifest's order
-  // (languages and rank may be undefined);
+  // `bundles`: [URL (ending in "/"), its row of the search table, shard rank] in the
+  // manifest's order (rank may be undefined);
   // `stem`: the index language's stemmer (stemmer.js), or null to match words as typed.
-  constructor(bundles, { language, stem, baseUrl }) {
-    this.bundles = bundles.map(([url, languages, rank]) => new Bundle(url, language, languages, rank));
+  constructor(bundles, { stem, baseUrl }) {
+    this.bundles = bundles.map(([url, row, rank]) => new Bundle(url, row, rank));
     this.stem = stem || ((word) => word);
     this.baseUrl = baseUrl;
-    // Each bundle's chunks are fetched as soon as its own meta index is read.
     this.opened = Promise.all(this.bundles.map((b) => b.ready)).then(() => {
       let total = 0;
       let words = 0;
@@ -510,7 +537,9 @@ export class SearchIndex {
   }
 
   result(id, score, places, entries = null) {
-    return new Result(this, this.bundles[Math.floor(id / PAGE_IDS)], this.page(id)[0], score, places, entries);
+    const result = new Result(this, this.bundles[Math.floor(id / PAGE_IDS)], this.page(id)[0], score, places, entries);
+    result.number = id % PAGE_IDS;
+    return result;
   }
 
   // Pagefind's search(term): the results best first, each {id, score, words, data()};

@@ -5,7 +5,7 @@
 // <mark> tags Pagefind puts around matched words; the text between them is text.
 // No inline script or style: the page's Content-Security-Policy forbids both.
 
-import { SearchIndex } from "./search-engine.js";
+import { readTable, SearchIndex } from "./search-engine.js";
 import { stemmerFor } from "./stemmer.js";
 
 const PAGE_SIZE = 20;
@@ -71,7 +71,7 @@ const chipsBox = document.getElementById("search-chips");
 const FRESH = { cache: "no-store" };
 let pagefind = null; // a promise of the search over every shard (loadPagefind)
 let manifest = null;
-let records = null; // a promise of search-order.json, fetched on the first search
+let records = null; // a promise of the search table (recordTable)
 let totals = {}; // every filter value in the archive with its count (the manifest's)
 let state = readState(location.search);
 let runId = 0;
@@ -389,21 +389,18 @@ function pagefindFilters(s, skip = null) {
   return filters;
 }
 
-// Every record's place in date order and its filter values (search.py, date_order),
-// fetched once. Facets are filtered and counted here, not by Pagefind: Pagefind
-// counts only with every filter file of every shard loaded (seven per shard), and
-// each facet with a choice needs a search of its own in every shard. Here a search is
-// one search over every shard, without filters, and the counts come from this table.
+// The search table (search/table.py, readTable), fetched once: every record's place
+// in date order and its filter values, and what the query engine needs of each shard.
+// Facets are filtered and counted here, not by Pagefind: Pagefind counts only with
+// every filter file of every shard loaded (seven per shard), and each facet with a
+// choice needs a search of its own in every shard. Here a search is one search over
+// every shard, without filters, and the counts come from this table.
 function recordTable() {
   if (!records) {
-    records = fetch(`${bundle}${manifest.order}`).then(async (response) => {
-      if (!response.ok) throw new Error(`${manifest.order}: HTTP ${response.status}`);
-      const table = await response.json();
+    records = readTable(`${bundle}${manifest.table}`).then((table) => {
       for (const column of Object.values(table.facets)) {
         column.index = new Map(column.values.map((v, i) => [v, i]));
       }
-      table.dropped = new Set(table.drop || []);
-      table.twins = table.twins || {};
       return table;
     });
     records.catch(() => {
@@ -413,51 +410,60 @@ function recordTable() {
   return records;
 }
 
-// The results a search may show. In a preview (`archivist serve`) an edited record is
-// indexed again in an overlay bundle beside its shard, which still holds the old
-// entry: those stale entries are dropped here (search.py, date_order), and when a
-// stale id is also a live one, the result's URL tells them apart.
-async function liveOnly(results, table) {
-  if (!table.dropped.size && !Object.keys(table.twins).length) return results;
-  const verdicts = await Promise.all(results.map(async (r) => {
-    if (table.dropped.has(r.id)) return false;
-    const twin = table.twins[r.id];
-    if (!twin) return true;
-    const data = await r.data();
-    const flag = twin[data.raw_url] ?? twin[data.url];
-    return flag === undefined ? true : flag === 1 ? `${r.id} ${data.raw_url ?? data.url}` : false;
-  }));
-  const seen = new Set();
-  return results.filter((_, i) => {
-    const verdict = verdicts[i];
-    if (typeof verdict !== "string") return verdict;
-    if (seen.has(verdict)) return false; // the same entry, in the shard and its overlay
-    seen.add(verdict);
-    return true;
-  });
+// Result id → place, for Pagefind's own search (which names a result by id alone):
+// ids that one bundle holds; an id two bundles share is looked up with its URL.
+function placesById(table) {
+  if (!table.byId) {
+    const byId = new Map();
+    const shared = new Set();
+    for (const row of table.bundles) {
+      row.ids.forEach((id, i) => {
+        if (byId.has(id)) shared.add(id);
+        else byId.set(id, row.places[i]);
+      });
+    }
+    for (const id of shared) byId.delete(id);
+    table.byId = byId;
+  }
+  return table.byId;
 }
 
-// A result's place in the table; an id two shards share is looked up by the shard
-// the result came from (search-engine.js gives it) or else by its URL.
+// A result's place in the table: the query engine knows it; for Pagefind's results
+// it is looked up by id, or by id and URL when two bundles share the id. -1: an entry
+// an overlay supersedes (`archivist serve` indexes an edited record again, alone,
+// into an overlay bundle beside its shard, which still holds the old entry).
 async function placeOf(result, table) {
-  const place = table.rank[result.id];
+  if (result.place !== undefined) return result.place;
+  const place = placesById(table).get(result.id);
   if (place !== undefined) return place;
-  const pair = result.shard === undefined ? null : (table.by_shard?.[result.id] || []).find(([shard]) => shard === result.shard);
-  if (pair) return pair[1];
   const data = await result.data();
-  return table.by_url[data.raw_url] ?? table.by_url[data.url];
+  return table.ambiguous.get(`${result.id} ${data.raw_url ?? data.url}`) ?? -1;
 }
 
 async function placesOf(results, table) {
-  const places = results.map((r) => table.rank[r.id]);
-  const missing = [];
-  places.forEach((place, i) => {
-    if (place === undefined) missing.push(i);
-  });
-  await Promise.all(missing.map(async (i) => {
-    places[i] = await placeOf(results[i], table);
+  const byId = placesById(table);
+  const places = results.map((r) => (r.place !== undefined ? r.place : byId.get(r.id)));
+  await Promise.all(places.map(async (place, i) => {
+    if (place === undefined) places[i] = await placeOf(results[i], table);
   }));
   return places;
+}
+
+// The results a search may show, with their places: no stale entry, and each record
+// once (an overlay's entry may have the very id of the stale one it supersedes).
+async function live(results, table) {
+  const all = await placesOf(results, table);
+  const seen = new Uint8Array(manifest.entries);
+  const kept = [];
+  const places = [];
+  results.forEach((r, i) => {
+    const place = all[i];
+    if (place < 0 || seen[place]) return;
+    seen[place] = 1;
+    kept.push(r);
+    places.push(place);
+  });
+  return { results: kept, places };
 }
 
 // What the state asks of a record: for each facet with choices, one of the chosen
@@ -467,7 +473,12 @@ function constraints(s, table) {
   const out = [];
   const wanted = (name, values) => {
     const column = table.facets[name];
-    return { column, wanted: new Set(column ? values.map((v) => column.index.get(v)).filter((i) => i !== undefined) : []) };
+    const mask = new Uint8Array(column ? column.values.length : 0);
+    for (const v of values) {
+      const i = column && column.index.get(v);
+      if (i !== undefined) mask[i] = 1;
+    }
+    return { column, mask };
   };
   for (const name of FACET_NAMES) {
     if (s.filters[name]) out.push({ skip: name, ...wanted(name, s.filters[name]) });
@@ -478,10 +489,10 @@ function constraints(s, table) {
 }
 
 function holds(c, place) {
-  if (place === undefined || !c.column) return false;
-  const v = c.column.of[place];
-  if (v === null || v === undefined) return false;
-  return typeof v === "number" ? c.wanted.has(v) : v.some((i) => c.wanted.has(i));
+  if (!c.column) return false;
+  const { start, items } = c.column;
+  for (let k = start[place]; k < start[place + 1]; k++) if (c.mask[items[k]]) return true;
+  return false;
 }
 
 // Which places match every constraint, and each facet's counts: a facet without
@@ -489,51 +500,45 @@ function holds(c, place) {
 // constraint (its values are alternatives). Every value of the archive is listed, as
 // Pagefind lists them, with 0 where nothing matches.
 function tally(places, cons, table) {
-  const raw = {};
-  for (const name of FACET_NAMES) {
-    const column = table.facets[name];
-    if (column) raw[name] = new Array(column.values.length).fill(0);
-  }
-  const add = (name, place) => {
-    const column = table.facets[name];
-    const v = column && column.of[place];
-    if (v === null || v === undefined) return;
-    if (typeof v === "number") raw[name][v] += 1;
-    else for (const i of v) raw[name][i] += 1;
-  };
-  const matched = places.map((place) => {
-    if (place === undefined) return cons.length === 0;
-    let failed = null;
-    let fails = 0;
-    for (const c of cons) {
-      if (!holds(c, place)) {
-        fails += 1;
-        failed = c;
-        if (fails > 1) break;
+  const n = places.length;
+  // For each place: how many constraints it fails (0, 1 or 2 for "more"), and which.
+  const fails = new Uint8Array(n);
+  const failed = new Int8Array(n).fill(-1);
+  cons.forEach((c, j) => {
+    for (let i = 0; i < n; i++) {
+      if (fails[i] < 2 && !holds(c, places[i])) {
+        fails[i] += 1;
+        failed[i] = j;
       }
     }
-    if (fails === 0) {
-      for (const name of FACET_NAMES) add(name, place);
-    } else if (fails === 1 && failed.skip !== null) {
-      add(failed.skip, place);
-    }
-    return fails === 0;
   });
+  const matched = new Uint8Array(n);
+  for (let i = 0; i < n; i++) matched[i] = fails[i] === 0 ? 1 : 0;
   const counts = {};
-  for (const [name, numbers] of Object.entries(raw)) {
-    const values = table.facets[name].values;
-    counts[name] = Object.fromEntries(numbers.map((n, i) => [values[i], n]));
+  for (const name of FACET_NAMES) {
+    const column = table.facets[name];
+    if (!column) continue;
+    const { start, items, values } = column;
+    const numbers = new Uint32Array(values.length);
+    const own = cons.findIndex((c) => c.skip === name);
+    for (let i = 0; i < n; i++) {
+      if (fails[i] === 0 || (fails[i] === 1 && failed[i] === own)) {
+        const place = places[i];
+        for (let k = start[place]; k < start[place + 1]; k++) numbers[items[k]] += 1;
+      }
+    }
+    counts[name] = Object.fromEntries(values.map((v, i) => [v, numbers[i]]));
   }
   return { matched, counts };
 }
 
 // Date order is applied here, not by the search: results come best first (and
 // Pagefind's mergeIndex re-sorts merged shards by score, which would scramble a date
-// order across shards). The build writes each result's place in date order
-// (search.py, date_order).
+// order across shards). The search table holds each record's place in date order
+// (search/table.py, order_of).
 async function inDateOrder(results, places, table, descending) {
   const key = (i) => {
-    const place = places[i] ?? Number.MAX_SAFE_INTEGER;
+    const place = places[i];
     if (place >= table.dated) return [1, place]; // undated: last either way
     return [0, descending ? -place : place];
   };
@@ -956,11 +961,14 @@ async function run({ focusResults = false } = {}) {
   }
   const table = await tableFetch;
   if (id !== runId) return;
-  if (found !== null) found = await liveOnly(found, table);
-  if (id !== runId) return;
   // The words' results (every place, when no words are typed) filtered and counted.
-  const foundPlaces = found === null ? Array.from({ length: manifest.entries }, (_, i) => i) : await placesOf(found, table);
-  if (id !== runId) return;
+  let foundPlaces;
+  if (found === null) {
+    foundPlaces = Array.from({ length: manifest.entries }, (_, i) => i);
+  } else {
+    ({ results: found, places: foundPlaces } = await live(found, table));
+    if (id !== runId) return;
+  }
   const { matched, counts } = tally(foundPlaces, constraints(state, table), table);
   let results = [];
   let places = [];
@@ -971,11 +979,9 @@ async function run({ focusResults = false } = {}) {
     // Filters alone: every record Pagefind lists (search-engine.js lists them all;
     // Pagefind's own search applies the filters), kept where the table's `matched`
     // (here by place: foundPlaces is every place in order) says so.
-    const all = await liveOnly((await pf.search(null, { filters })).results, table);
+    const { results: all, places: allPlaces } = await live((await pf.search(null, { filters })).results, table);
     if (id !== runId) return;
-    const allPlaces = await placesOf(all, table);
-    if (id !== runId) return;
-    const keep = allPlaces.map((place) => place !== undefined && matched[place]);
+    const keep = allPlaces.map((place) => matched[place] === 1);
     results = all.filter((_, i) => keep[i]);
     places = allPlaces.filter((_, i) => keep[i]);
   }
@@ -1192,7 +1198,7 @@ async function start() {
     return;
   }
   totals = manifest.totals || {};
-  if (isActive(state)) recordTable().catch(() => {}); // fetched while the shards load
+  if (isActive(state)) recordTable().catch(() => {}); // fetched at once: every search needs it
   // The facets before a search come from the manifest, so the page is usable while
   // Pagefind loads; a search waits for it.
   pagefind = loadPagefind();
@@ -1209,9 +1215,9 @@ async function start() {
 // the order asked, and searching a shard waits until that shard has loaded).
 async function loadPagefind() {
   const stem = stemmerFor(document.documentElement.lang);
-  if (stem && typeof DecompressionStream === "function") {
-    return new SearchIndex(manifest.shards.map((shard) => [base + shard.path, shard.languages, shard.rank]), {
-      language: document.documentElement.lang,
+  if (stem) {
+    const table = await recordTable();
+    return new SearchIndex(manifest.shards.map((shard, i) => [base + shard.path, table.bundles[i], shard.rank]), {
       stem,
       baseUrl: base,
     });

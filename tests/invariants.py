@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from archivist.pipeline import BuildReport
+from archivist.search.table import read_table
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -43,17 +44,26 @@ def tree_diff(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 
 def search_urls(out: Path) -> set[str]:
     """The page URLs the Pagefind bundle holds (every shard), read from its fragments;
-    entries that overlays made stale (search-order.json) are left out, as the page
-    leaves them out."""
-    order_file = out / "pagefind" / "search-order.json"
-    order = json.loads(order_file.read_text("utf-8")) if order_file.is_file() else {}
-    drop, twins = set(order.get("drop", ())), order.get("twins", {})
+    entries that overlays made stale (place -1 in the search table) are left out, as
+    the page leaves them out."""
+    live: set[tuple[str, str]] | None = None
+    table_file = out / "pagefind" / "search-table.bin"
+    if table_file.is_file():
+        manifest = json.loads((out / "pagefind" / "search-manifest.json").read_text("utf-8"))
+        rows = read_table(table_file.read_bytes())["bundles"]
+        live = {
+            (shard["path"], rid)
+            for shard, row in zip(manifest["shards"], rows, strict=True)
+            for rid, place in zip(row["ids"], row["places"], strict=True)
+            if place >= 0
+        }
     urls: set[str] = set()
     for fragment in (out / "pagefind").rglob("*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
         assert data.startswith(b"pagefind_dcd"), fragment
         url = json.loads(data[len(b"pagefind_dcd") :])["url"]
-        if fragment.stem not in drop and twins.get(fragment.stem, {}).get(url) != 0:
+        bundle = fragment.parent.parent.relative_to(out).as_posix() + "/"
+        if live is None or (bundle, fragment.stem) in live:
             urls.add(url)
     return urls
 

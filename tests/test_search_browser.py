@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from archivist.search.documents import date_words
+from archivist.search.table import read_table
 from browser_kit import Server, Watched, serve, watch
 from sitekit import build_site, make_site, record
 
@@ -372,7 +373,7 @@ def test_each_facet_narrows_results_with_true_counts(search: SearchPage) -> None
 
 
 def test_facets_are_counted_without_loading_pagefinds_filter_files(search: SearchPage) -> None:
-    """The page filters and counts with the build's facet table (search-order.json):
+    """The page filters and counts with the build's search table (search-table.bin):
     a search with words loads no Pagefind filter file, however many facets are ticked,
     and the counts stay those of the records."""
     fetched: list[str] = []
@@ -394,7 +395,7 @@ def test_facets_are_counted_without_loading_pagefinds_filter_files(search: Searc
     finally:
         context.remove_listener("request", note)
     # Named with its digest (?v=…), so a browser may keep it until a build changes it.
-    assert any(re.search(r"/search-order\.json\?v=[0-9a-f]{16}$", url) for url in fetched)
+    assert any(re.search(r"/search-table\.bin\?v=[0-9a-f]{16}$", url) for url in fetched)
     assert not [url for url in fetched if url.endswith(".pf_filter")]
 
 
@@ -737,8 +738,10 @@ def test_a_preview_overlay_finds_what_a_clean_build_finds(browser: Any, tmp_path
     assert report.records_overlaid == 2 and report.shards_indexed == 0
     shards = json.loads((out / "pagefind" / "search-manifest.json").read_text())["shards"]
     assert [s["path"] for s in shards] == ["pagefind/", "pagefind/overlay-0/"]
-    order = json.loads((out / "pagefind" / "search-order.json").read_text())
-    assert len(order["drop"]) == 2 and len(order["twins"]) == 1
+    table = read_table((out / "pagefind" / "search-table.bin").read_bytes())
+    # The shard's entries for the three records are stale; the twin's id is in both.
+    assert [row["places"].count(-1) for row in table["bundles"]] == [3, 0]
+    assert len(table["ambiguous"]) == 1
     clean, _ = build_site(root, tmp_path / "clean" / "_site", use_cache=False)
     assert not (clean / "pagefind" / "overlay-0").exists()
     changed = {edited.name: edited, twin.name: twin}

@@ -82,10 +82,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Pat
 # preloaded, so that it sees every extension as the engine does).
 COMPARE = """async ([queries, base]) => {
   const manifest = await (await fetch(`${base}pagefind/search-manifest.json`)).json();
-  const { SearchIndex } = await import(`${base}static/search-engine.js`);
+  const { readTable, SearchIndex } = await import(`${base}static/search-engine.js`);
   const { stemmerFor } = await import(`${base}static/stemmer.js`);
-  const options = { language: "en", stem: stemmerFor("en"), baseUrl: base };
-  const shards = manifest.shards.map((s) => [base + s.path, s.languages, s.rank]);
+  const options = { stem: stemmerFor("en"), baseUrl: base };
+  const table = await readTable(`${base}pagefind/${manifest.table}`);
+  const shards = manifest.shards.map((s, i) => [base + s.path, table.bundles[i], s.rank]);
   const one = new SearchIndex(shards.slice(0, 1), options);
   const all = new SearchIndex(shards, options);
   const pagefind = await import(`${base}pagefind/pagefind.js`);
@@ -191,16 +192,21 @@ def test_a_word_absent_from_the_archive_finds_nothing(
     assert _search(browser, server, "railwayss")[0] == _search(browser, server, "railway")[0] != []
 
 
-def test_the_page_searches_without_pagefinds_code_or_entry_files(
+def test_the_page_searches_without_pagefinds_code_entry_or_meta_files(
     browser: Any, site: tuple[Server, Path]
 ) -> None:
+    """Every shard's pages and chunks come from the one search table, not from a meta
+    index per shard: a search needs the table and the words' chunks."""
     server, _ = site
     titles, fetched = _search(browser, server, "treaties")
     assert titles
     assert not [
-        u for u in fetched if u.endswith(("pagefind.js", ".pagefind", "pagefind-entry.json"))
+        u
+        for u in fetched
+        if u.endswith(("pagefind.js", ".pagefind", "pagefind-entry.json", ".pf_meta"))
     ]
-    assert [u for u in fetched if u.endswith(".pf_meta")]
+    assert len([u for u in fetched if "/search-table.bin?v=" in u]) == 1
+    assert [u for u in fetched if u.endswith(".pf_index")]
 
 
 def test_an_archive_in_another_language_searches_with_pagefind(

@@ -3,6 +3,7 @@ Japanese are split, shards, the date order, rebuilds, and a misbehaving Pagefind
 
 from __future__ import annotations
 
+import base64
 import gzip
 import json
 import sys
@@ -11,11 +12,40 @@ from typing import Any
 
 import pytest
 
-from archivist.search import indexing, pagefind
+from archivist.search import indexing, pagefind, pagefind_files
 from archivist.search.documents import plain_text, spaced_cjk
 from archivist.search.indexing import overlay_changes
-from archivist.search.pagefind import IndexEntry, SearchError, build_index, date_order, facet_totals
+from archivist.search.pagefind import IndexEntry, SearchError, build_index, facet_totals
+from archivist.search.table import (
+    Facet,
+    TableBundle,
+    TableError,
+    order_of,
+    read_table,
+    table_value,
+)
 from sitekit import build_site, make_site, record
+
+
+def search_table(out: Path) -> dict[str, Any]:
+    return read_table((out / "pagefind" / "search-table.bin").read_bytes())
+
+
+def result_urls(out: Path) -> dict[str, str]:
+    """Result id → record URL, from every bundle's fragments."""
+    return {
+        p.stem: json.loads(gzip.decompress(p.read_bytes())[12:])["url"]
+        for p in (out / "pagefind").rglob("*.pf_fragment")
+    }
+
+
+def meta_pages(folder: Path) -> list[str]:
+    """The result ids of a bundle's meta index (its only language), in its order."""
+    (meta,) = folder.glob("pagefind.*.pf_meta")
+    value = pagefind_files.payload(meta.read_bytes())
+    assert isinstance(value, list)
+    return [page[0] for page in value[1]]
+
 
 # ---- Chinese and Japanese split into characters ----
 
@@ -167,15 +197,19 @@ def test_several_languages(built: Path) -> None:
     assert letter["meta"]["language"] == "Russian, English"
 
 
-def test_date_order_file(built: Path) -> None:
-    order = json.loads((built / "pagefind" / "search-order.json").read_text())
-    ids = {
-        p.stem: json.loads(gzip.decompress(p.read_bytes())[12:])["url"]
-        for p in (built / "pagefind").rglob("*.pf_fragment")
-    }
-    by_place = sorted(order["rank"], key=order["rank"].get)
-    assert [ids[i] for i in by_place] == ["/records/cable/", "/records/letter/", "/records/note/"]
-    assert order["dated"] == 2
+def test_the_search_table_places_records_in_date_order(built: Path) -> None:
+    table = search_table(built)
+    urls = result_urls(built)
+    (row,) = table["bundles"]
+    by_place = sorted(zip(row["places"], row["ids"], strict=True))
+    assert [urls[rid] for _, rid in by_place] == [
+        "/records/cable/",
+        "/records/letter/",
+        "/records/note/",
+    ]
+    assert table["dated"] == 2
+    # The query engine's view of the bundle: its meta index's pages, in its order.
+    assert row["ids"] == meta_pages(built / "pagefind")
 
 
 def test_only_what_the_page_loads_is_written(built: Path) -> None:
@@ -200,72 +234,96 @@ def test_shards_hold_every_record_once_and_none_is_empty(tmp_path: Path) -> None
     assert manifest["entries"] == report.search_entries == 11
     assert len(manifest["shards"]) > 1
     assert manifest["shards"][0]["path"] == "pagefind/"
-    for shard in manifest["shards"]:
+    table = search_table(out)
+    assert len(table["bundles"]) == len(manifest["shards"])
+    for shard, row in zip(manifest["shards"], table["bundles"], strict=True):
         folder = out / shard["path"]
-        entry = json.loads((folder / "pagefind-entry.json").read_text())
-        assert shard["entries"] > 0 and entry["languages"]
-        # The page reads the meta index the manifest names, without the entry file.
-        assert shard["languages"] == {k: v["hash"] for k, v in entry["languages"].items()}
-        assert (folder / f"pagefind.{shard['languages']['en']}.pf_meta").is_file()
+        assert shard["entries"] == len(row["ids"]) > 0
+        # The page reads each shard's pages from the table, not from its meta index.
+        assert row["ids"] == meta_pages(folder)
         # Merged shards use the primary bundle's code.
         assert (folder / "pagefind.js").exists() == (shard["path"] == "pagefind/")
     assert sorted(fragments(out)) == sorted(f"/records/r{n:02d}/" for n in range(11))
-    order = json.loads((out / "pagefind" / "search-order.json").read_text())
-    assert sorted(order["rank"].values()) == list(range(11))
+    places = [place for row in table["bundles"] for place in row["places"]]
+    assert sorted(places) == list(range(11))
 
 
-def test_after_an_edit_the_manifest_names_the_meta_indexes_as_built(tmp_path: Path) -> None:
+def test_after_an_edit_the_table_holds_the_bundles_as_built(tmp_path: Path) -> None:
     records = {f"r{n:02d}.md": record(f"Record {n}", f"word{n}") for n in range(8)}
     root = make_site(tmp_path / "site", records, "search_shard_size: 2\n")
     out, _ = build_site(root)
-    before = json.loads((out / "pagefind" / "search-manifest.json").read_text())["shards"]
+    before = search_table(out)["bundles"]
     (root / "content" / "r03.md").write_text(record("Record 3", "an edited body"), encoding="utf-8")
     build_site(root, out)
-    after = json.loads((out / "pagefind" / "search-manifest.json").read_text())["shards"]
-    assert after != before  # the edited record's shard has a new meta index
-    for shard in after:
-        folder = out / shard["path"]
-        entry = json.loads((folder / "pagefind-entry.json").read_text())
-        assert shard["languages"] == {k: v["hash"] for k, v in entry["languages"].items()}
-        assert (folder / f"pagefind.{shard['languages']['en']}.pf_meta").is_file()
-
-
-def test_date_order_when_two_shards_share_a_result_id() -> None:
-    entries = [
-        IndexEntry(url="/records/a/", content="", language="en", sort={"date": "1950-01-01"}),
-        IndexEntry(url="/records/b/", content="", language="en", sort={"date": "1940-01-01"}),
-        IndexEntry(url="/records/c/", content="", language="en"),
+    manifest = json.loads((out / "pagefind" / "search-manifest.json").read_text())
+    after = search_table(out)["bundles"]
+    assert after != before  # the edited record's shard has a new entry
+    for shard, row in zip(manifest["shards"], after, strict=True):
+        assert row["ids"] == meta_pages(out / shard["path"])
+    urls = result_urls(out)
+    assert sorted(urls[rid] for row in after for rid in row["ids"]) == [
+        f"/records/r{n:02d}/" for n in range(8)
     ]
-    found = [(0, {"en_1": "/records/a/", "en_2": "/records/c/"}), (1, {"en_1": "/records/b/"})]
-    order = date_order(entries, found)
-    assert order == {
-        "dated": 2,
-        "rank": {"en_2": 2},
-        "by_url": {"/records/a/": 1, "/records/b/": 0},
-        "by_shard": {"en_1": [[0, 1], [1, 0]]},
-        "facets": {},
-    }
-    # Held twice by one shard: only its URL tells the two apart.
-    found = [(0, {"en_1": "/records/a/"}), (0, {"en_1": "/records/b/"})]
-    assert date_order(entries, found)["by_shard"] == {}
 
 
-def test_date_order_lists_stale_entries_to_drop_and_twins_to_tell_apart() -> None:
-    entries = [
-        IndexEntry(url="/records/a/", content="", language="en", sort={"date": "1950-01-01"}),
-        IndexEntry(url="/records/b/", content="", language="en", sort={"date": "1940-01-01"}),
+def _bundle(
+    folder: Path, pages: dict[str, str], stale: frozenset[str] = frozenset()
+) -> TableBundle:
+    """A bundle on disk with only a meta index: `pages` result id → URL, in order."""
+    folder.mkdir(parents=True)
+    meta = ["1.5.2", [[rid, 10] for rid in pages], [["a", "z", "en_c"]], [], [], ["title"]]
+    (folder / "pagefind.en_m.pf_meta").write_bytes(
+        gzip.compress(b"pagefind_dcd" + pagefind_files.encode(meta))
+    )
+    return TableBundle(folder, {"en": "en_m"}, pages, stale)
+
+
+ENTRIES = [
+    IndexEntry(url="/records/a/", content="", language="en", sort={"date": "1950-01-01"}),
+    IndexEntry(url="/records/b/", content="", language="en", sort={"date": "1940-01-01"}),
+    IndexEntry(url="/records/c/", content="", language="en"),
+]
+
+
+def test_a_page_that_names_no_record_fails_the_table(tmp_path: Path) -> None:
+    bundle = _bundle(tmp_path / "0", {"en_1": "/records/a/", "en_2": "/records/elsewhere/"})
+    with pytest.raises(TableError, match=r"search result en_2 in .* names no record"):
+        table_value(order_of(ENTRIES), [bundle], "en")
+
+
+def test_the_table_tells_apart_an_id_two_shards_share(tmp_path: Path) -> None:
+    bundles = [
+        _bundle(tmp_path / "0", {"en_1": "/records/a/", "en_2": "/records/c/"}),
+        _bundle(tmp_path / "1", {"en_1": "/records/b/"}),
     ]
-    # a's stale entry en_9 has no live twin; b's stale entry en_2 has the id of b's new
-    # entry; a's stale en_3 shares its id with b's live entry (a short-hash clash).
-    live = [(0, {"en_1": "/records/a/", "en_2": "/records/b/"}), (1, {"en_3": "/records/b/"})]
-    stale = [("en_9", "/records/a/"), ("en_2", "/records/b/"), ("en_3", "/records/a/")]
-    order = date_order(entries, live, stale)
-    assert order["drop"] == ["en_9"]
-    assert order["twins"] == {"en_2": {"/records/b/": 0}, "en_3": {"/records/a/": 0}}
-    order = date_order(entries, [(0, {"en_1": "/records/a/", "en_2": "/records/b/"})],
-                       [("en_2", "/records/b/")])  # fmt: skip
-    assert order["drop"] == [] and order["twins"] == {"en_2": {"/records/b/": 1}}
-    assert "drop" not in date_order(entries, live) and "twins" not in date_order(entries, live)
+    _, dated, rows, _, ambiguous = table_value(order_of(ENTRIES), bundles, "en")
+    assert dated == 2
+    assert [row[0] for row in rows] == ["en_1 en_2", "en_1"]
+    assert [row[2] for row in rows] == [
+        (1).to_bytes(4, "little") + (2).to_bytes(4, "little"),
+        (0).to_bytes(4, "little"),
+    ]
+    # Pagefind's own search gives "en_1" without its shard: its URL tells which.
+    assert ambiguous == [["en_1", "/records/a/", 1], ["en_1", "/records/b/", 0]]
+
+
+def test_the_table_marks_stale_entries_and_shows_a_twin_once(tmp_path: Path) -> None:
+    # `archivist serve` indexed a and b again into an overlay; the shard keeps their old
+    # entries. a's changed (a new id); b's did not: the overlay holds its very id. The
+    # record "gone" was deleted: its entry is stale, with no live one.
+    shard = _bundle(
+        tmp_path / "shard",
+        {"en_1": "/records/a/", "en_2": "/records/b/", "en_3": "/records/c/"}
+        | {"en_8": "/records/gone/"},
+        frozenset({"en_1", "en_2", "en_8"}),
+    )
+    overlay = _bundle(tmp_path / "overlay", {"en_7": "/records/a/", "en_2": "/records/b/"})
+    _, _, rows, _, ambiguous = table_value(order_of(ENTRIES), [shard, overlay], "en")
+    places = [[int.from_bytes(row[2][i : i + 4], "little", signed=True)
+               for i in range(0, len(row[2]), 4)] for row in rows]  # fmt: skip
+    assert places == [[-1, -1, 2, -1], [1, 0]]  # b (1940), a (1950), c (undated)
+    # Pagefind's own search gives en_2 twice, both for b: shown once, at b's place.
+    assert ambiguous == [["en_2", "/records/b/", 0]]
 
 
 @pytest.mark.parametrize(
@@ -295,13 +353,14 @@ def test_facet_table_lists_each_places_values() -> None:
         entry("/records/b/", "1940-01-01", person=["Mao"], year=["1940"], type=["Letter"]),
         entry("/records/c/", None, year=["Undated"]),
     ]
-    order = date_order(entries, [(0, {"en_1": "/records/a/", "en_2": "/records/b/"})])
+    order = order_of(entries)
     # Places: b (1940), a (1950), c (undated); values sorted.
-    assert order["facets"] == {
-        "person": {"values": ["Mao", "Tito"], "of": [0, [0, 1], None]},
-        "type": {"values": ["Letter"], "of": [0, None, None]},
-        "year": {"values": ["1940", "1950", "Undated"], "of": [0, 1, 2]},
-    }
+    assert order.places == {"/records/b/": 0, "/records/a/": 1, "/records/c/": 2}
+    assert order.facets == (
+        Facet("person", ("Mao", "Tito"), (1, 2, 0), (0, 0, 1)),
+        Facet("type", ("Letter",), (1, 0, 0), (0,)),
+        Facet("year", ("1940", "1950", "Undated"), (1, 1, 1), (0, 1, 2)),
+    )
     assert facet_totals(entries) == {
         "person": {"Tito": 1, "Mao": 2},
         "year": {"1950": 1, "1940": 1, "Undated": 1},
@@ -317,7 +376,7 @@ def test_manifest_totals_and_facet_table_match_the_index(tmp_path: Path, shard_s
     out, _ = build_site(root)
     held = fragments(out)
     manifest = json.loads((out / "pagefind" / "search-manifest.json").read_text())
-    order = json.loads((out / "pagefind" / "search-order.json").read_text())
+    table = search_table(out)
     expected: dict[str, dict[str, int]] = {}
     for fragment in held.values():
         for name, values in fragment["filters"].items():
@@ -325,25 +384,15 @@ def test_manifest_totals_and_facet_table_match_the_index(tmp_path: Path, shard_s
                 counts = expected.setdefault(name, {})
                 counts[value] = counts.get(value, 0) + 1
     assert manifest["totals"] == expected
-    ids = {
-        p.stem: json.loads(gzip.decompress(p.read_bytes())[12:])["url"]
-        for p in (out / "pagefind").rglob("*.pf_fragment")
+    urls = result_urls(out)
+    places = {
+        urls[rid]: place
+        for row in table["bundles"]
+        for rid, place in zip(row["ids"], row["places"], strict=True)
     }
-    places = {ids[rid]: place for rid, place in order["rank"].items()} | order["by_url"]
     assert sorted(places) == sorted(held)
     for url, place in places.items():
-        row: dict[str, list[str]] = {}
-        for name, column in order["facets"].items():
-            held_here = column["of"][place]
-            indexes = (
-                []
-                if held_here is None
-                else [held_here]
-                if isinstance(held_here, int)
-                else held_here
-            )
-            if indexes:
-                row[name] = sorted(column["values"][i] for i in indexes)
+        row = {name: sorted(of[place]) for name, of in table["facets"].items() if of[place]}
         assert row == {k: sorted(v) for k, v in held[url]["filters"].items()}
 
 
@@ -396,7 +445,8 @@ def b64(data):
     return base64.b64encode(data).decode()
 
 FRAGMENT = b64(__import__("gzip").compress(b'pagefind_dcd{{"url":"/records/a/"}}'))
-ENTRY = b64(b'{{"version":"1","languages":{{"en":{{"hash":"en_1","wasm":"en","page_count":1}}}}}}')
+ENTRY = b64(b'{{"version":"1","languages":{{"en":{{"hash":"en_m","wasm":"en","page_count":1}}}}}}')
+META = {meta!r}
 for msg in messages():
     kind, mid = msg["payload"]["type"], msg["message_id"]
     if MODE == "exit":
@@ -413,6 +463,7 @@ for msg in messages():
         send(mid, {{"type": "IndexedFile", "page_word_count": 1, "page_url": "", "page_meta": {{}}}})
     elif kind == "GetFiles":
         files = [{{"path": "pagefind-entry.json", "content": ENTRY}},
+                 {{"path": "pagefind.en_m.pf_meta", "content": META}},
                  {{"path": "fragment/en_1.pf_fragment", "content": FRAGMENT}},
                  {{"path": "big.bin", "content": b64(b"x" * (12 << 20))}}]
         if MODE == "escape":
@@ -423,7 +474,11 @@ for msg in messages():
 
 def fake_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
     binary = tmp_path / f"fake-pagefind-{mode}"
-    binary.write_text(FAKE.format(python=sys.executable, mode=mode), encoding="utf-8")
+    # A meta index of one page (en_1), as Pagefind 1.5 writes one.
+    meta = ["1.5.2", [["en_1", 1]], [["words", "words", "en_c"]], [], [], []]
+    data = gzip.compress(b"pagefind_dcd" + pagefind_files.encode(meta), mtime=0)
+    script = FAKE.format(python=sys.executable, mode=mode, meta=base64.b64encode(data).decode())
+    binary.write_text(script, encoding="utf-8")
     binary.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(binary))
 
@@ -457,8 +512,7 @@ def test_a_large_answer_arrives_whole(tmp_path: Path, monkeypatch: pytest.Monkey
     manifest = build_index(ONE, out, shard_size=10, timeout=60)
     assert manifest["entries"] == 1
     assert (out / "pagefind" / "big.bin").stat().st_size == 12 << 20
-    order = json.loads((out / "pagefind" / "search-order.json").read_text())
-    assert order["rank"] == {"en_1": 0}
+    assert search_table(out)["bundles"][0]["places"] == [0]
 
 
 def test_real_pagefind_answers_many_times_in_a_row(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def decade_label(year: int) -> str:
 
 
 def sort_keys(record: Record) -> dict[str, str]:
-    """`date`: the earliest day the date can mean, for date order (search.date_order)."""
+    """`date`: the earliest day the date can mean, for date order (search.table.order_of)."""
     if record.date and record.date.earliest:
         return {"date": record.date.earliest.isoformat()}
     return {}

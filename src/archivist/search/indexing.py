@@ -47,12 +47,12 @@ from archivist.search import pagefind
 from archivist.search.documents import entry_filters, index_entry, sort_keys
 from archivist.search.pagefind import (
     MANIFEST,
-    ORDER,
     IndexEntry,
     SearchError,
     overlay_dir,
     shard_dir,
 )
+from archivist.search.table import TABLE, Order, TableBundle, TableError, order_of, write_table
 from archivist.workers import detach
 
 WORK = ".index"
@@ -94,43 +94,46 @@ class ShardDone:
         """What the next build needs to tell which of the shard's records changed."""
         return ShardNote(self.frame, self.rows, self.fragments)
 
-    def live(self) -> dict[str, str]:
-        """The result ids (with URLs) a search may show: stale ones left out."""
-        stale = set(self.stale)
-        found = {rid: url for rid, url in self.fragments.items() if rid not in stale}
-        if self.overlay is not None:
-            found.update(self.overlay.fragments)
-        return found
-
 
 @dataclass(frozen=True, slots=True)
 class IndexResult:
     shards: tuple[ShardDone, ...]
     entries: int  # records the manifest lists (written to `MANIFEST_WORK`)
+    order: Order  # the records' places and filter values, for the search table
 
 
-# Where the index process writes the manifest and order files for `finish` to move in
-# (made there, beside the rendering, rather than after it).
+# Where the index process writes the manifest for `finish` to move in (made there,
+# beside the rendering, rather than after it).
 MANIFEST_WORK = "manifest"
 
 
-def _write_manifest(root: Path, shards: Sequence[ShardDone], order: Sequence[IndexEntry]) -> int:
-    """The manifest and order files of these shards, in the work folder; the entries."""
-    listed: list[dict[str, Any]] = []
-    stale: list[tuple[str, str]] = []
+@dataclass(frozen=True, slots=True)
+class _Listed:
+    """A bundle as the manifest lists it: a shard, or the overlay beside one."""
+
+    path: str  # relative to the site root, ending in "/"
+    entries: int
+    rank: int  # its shard's place among the shards (an overlay's results are its shard's)
+    fragments: Mapping[str, str]
+    stale: frozenset[str] = frozenset()
+
+
+def _listed(shards: Sequence[ShardDone]) -> list[_Listed]:
+    listed: list[_Listed] = []
     for shard in shards:
         path = shard.folder(Path()).as_posix() + "/"
-        # `rank`: the shard's place in the order file's `by_shard` (an overlay's too:
-        # its results are its shard's).
         entries = len(shard.fragments) - len(shard.stale)
-        listed.append({"path": path, "entries": entries, "rank": shard.rank})
-        stale.extend((rid, shard.fragments[rid]) for rid in shard.stale)
+        listed.append(_Listed(path, entries, shard.rank, shard.fragments, frozenset(shard.stale)))
         if shard.overlay is not None:
             path = overlay_dir(Path(), shard.n).as_posix() + "/"
-            listed.append({"path": path, "entries": shard.overlay.entries, "rank": shard.rank})
-    manifest = pagefind.write_manifest(
-        root / WORK / MANIFEST_WORK, order, listed, [(s.rank, s.live()) for s in shards], stale
-    )
+            listed.append(_Listed(path, shard.overlay.entries, shard.rank, shard.overlay.fragments))
+    return listed
+
+
+def _write_manifest(root: Path, shards: Sequence[ShardDone], order: Sequence[IndexEntry]) -> int:
+    """The manifest of these shards, in the work folder; the entries it lists."""
+    listed = [{"path": b.path, "entries": b.entries, "rank": b.rank} for b in _listed(shards)]
+    manifest = pagefind.write_manifest(root / WORK / MANIFEST_WORK, order, listed)
     return int(manifest["entries"])
 
 
@@ -357,7 +360,7 @@ def _index_all(
         while running:
             collect(block=True)
     shards = tuple(done[rank] for rank in sorted(done))
-    return IndexResult(shards, _write_manifest(root, shards, order))
+    return IndexResult(shards, _write_manifest(root, shards, order), order_of(order))
 
 
 def _child(conn: Connection, parent: int, *args: Any) -> None:
@@ -514,11 +517,9 @@ class BackgroundIndex:
                 self._place(oname, overlay.key, overlay.reused, work / folder.name, folder,
                             overlay.digests)  # fmt: skip
                 cache.note(oname, overlay.key, OverlayNote(overlay.fragments))
-        # Bundles are all in place now: the manifest names their meta indexes.
-        pagefind.name_meta_indexes(
-            work / MANIFEST_WORK / "pagefind" / MANIFEST, lambda path: self.staging.root / path
-        )
-        for name in (MANIFEST, ORDER):
+        # Bundles are all in place now: the table reads their meta indexes.
+        self._write_table(result)
+        for name in (MANIFEST, TABLE):
             # Replaced, never written through: in a reused staging folder the old file
             # is a hard link to the published one.
             os.replace(
@@ -531,6 +532,20 @@ class BackgroundIndex:
         if progress:
             progress("index", len(result.shards), len(result.shards))
         return result.entries, reused, len(result.shards) - reused, overlaid
+
+    def _write_table(self, result: IndexResult) -> None:
+        """The search table (search/table.py) in the work folder, named in the manifest."""
+        bundles = []
+        for listed in _listed(result.shards):
+            folder = self.staging.root / listed.path
+            languages = pagefind.bundle_languages(folder)
+            bundles.append(TableBundle(folder, languages, listed.fragments, listed.stale))
+        out = self.root / WORK / MANIFEST_WORK / "pagefind"
+        try:
+            digest = write_table(out / TABLE, result.order, bundles, self.config.language)
+        except TableError as exc:
+            raise SearchError(str(exc)) from exc
+        pagefind.name_table(out / MANIFEST, digest)
 
     def __enter__(self) -> BackgroundIndex:
         return self

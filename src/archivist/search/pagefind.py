@@ -27,16 +27,16 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from archivist.publish.write import write_file
 from archivist.search import pagefind_files
+from archivist.search.table import TABLE, TableBundle, TableError, order_of, write_table
 
 MANIFEST = "search-manifest.json"
-ORDER = "search-order.json"
 _SIGNATURE = b"pagefind_dcd"
 
 
@@ -343,13 +343,13 @@ def bundle_languages(folder: Path) -> dict[str, str]:
         raise SearchError(f"the search bundle in {folder} has no readable entry file") from exc
 
 
-def name_meta_indexes(manifest: Path, folder_of: Callable[[str], Path]) -> None:
-    """Add each listed bundle's languages (`bundle_languages`) to the manifest file;
-    `folder_of` maps a listed path (`pagefind/shard-3/`) to the bundle's folder."""
+def name_table(manifest: Path, table_digest: str) -> dict[str, Any]:
+    """Name the search table in the manifest file, with its digest: the page may keep
+    the table cached until it changes (the manifest itself is fetched afresh)."""
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    for shard in data["shards"]:
-        shard["languages"] = bundle_languages(folder_of(shard["path"]))
+    data["table"] = f"{TABLE}?v={table_digest[:16]}"
     _write_json(manifest, data)
+    return dict(data)
 
 
 def _index_shard(
@@ -453,27 +453,18 @@ def read_fragments(folder: Path) -> dict[str, str]:
 
 
 def write_manifest(
-    out: Path,
-    entries: Sequence[IndexEntry],
-    listed: Sequence[dict[str, Any]],
-    found: Sequence[tuple[int, dict[str, str]]],
-    stale: Sequence[tuple[str, str]] = (),
+    out: Path, entries: Sequence[IndexEntry], listed: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
-    """The shard list and the date-order file beside the primary bundle.
+    """The shard list beside the primary bundle (the table is named in it later:
+    `name_table`).
 
     The manifest also holds `totals`, every filter value of the archive with its count,
     so the search page can show them without loading every filter file of every shard.
-    `found` holds the result ids a search may show; `stale`, (result id, URL) of
-    entries that overlays supersede (`indexing`).
     """
     (out / "pagefind").mkdir(parents=True, exist_ok=True)
-    digest = _write_json(out / "pagefind" / ORDER, date_order(entries, found, stale))
     manifest = {
         "shards": list(listed),
         "entries": sum(int(s["entries"]) for s in listed),
-        # Named with its digest: the page may keep it cached until it changes (the
-        # manifest itself is fetched afresh each time).
-        "order": f"{ORDER}?v={digest[:16]}",
         "totals": facet_totals(entries),
     }
     _write_json(out / "pagefind" / MANIFEST, manifest)
@@ -513,21 +504,26 @@ def build_index(
         raise SearchError(f"the Pagefind binary is missing ({binary})")
     deadline = time.monotonic() + timeout
     listed: list[dict[str, Any]] = []
-    found: list[tuple[int, dict[str, str]]] = []
+    bundles: list[TableBundle] = []
     for rank, (n, group) in enumerate(filled):
         left = deadline - time.monotonic()
         if left <= 0:
             raise SearchError("Pagefind did not finish in time (raise search_timeout)")
         folder = shard_dir(out, 0 if rank == 0 else n)
         bundle = _index_shard(binary, group, folder, left, primary=rank == 0)
-        found.append((rank, bundle.fragments))
+        bundles.append(TableBundle(folder, bundle.languages, bundle.fragments))
         listed.append({
             "path": folder.relative_to(out).as_posix() + "/",
             "entries": len(group),
-            "languages": bundle.languages,
             "rank": rank,
         })  # fmt: skip
-    return write_manifest(out, ordered, listed, found)
+    write_manifest(out, ordered, listed)
+    language = ordered[0].language if ordered else ""
+    try:
+        digest = write_table(out / "pagefind" / TABLE, order_of(ordered), bundles, language)
+    except TableError as exc:
+        raise SearchError(str(exc)) from exc
+    return name_table(out / "pagefind" / MANIFEST, digest)
 
 
 def _write_json(path: Path, data: object) -> str:
@@ -536,85 +532,3 @@ def _write_json(path: Path, data: object) -> str:
     # Unlinked first: in a reused staging folder the old file is a hard link to the
     # published one, which must not change before the new site is swapped in.
     return write_file(path, text + "\n")
-
-
-def date_order(
-    entries: Sequence[IndexEntry],
-    found: Sequence[tuple[int, dict[str, str]]],
-    stale: Sequence[tuple[str, str]] = (),
-) -> dict[str, Any]:
-    """Each result's place in date order, and each place's filter values.
-
-    Pagefind sorts within one bundle, but `mergeIndex` re-sorts merged results by
-    score, so the search page sorts by date itself. `rank` maps a result id to its
-    place among all records (by date, then URL, so the order does not depend on the
-    shards); ranks from `dated` on are undated records. An id that two shards share
-    (Pagefind's ids are short hashes) is left out of `rank` and listed by URL in
-    `by_url`, so the page can place it after reading that result's URL; and, when
-    no shard holds it twice, in `by_shard` as [[shard rank, place]…], so that a page
-    that knows which shard a result came from (the manifest's `rank`) need not.
-
-    `facets` lets the page filter and count results itself, so a search is one
-    Pagefind search per shard with no filter files loaded: for each filter name,
-    `values` (sorted) and `of`, per place, the index of its value, a list of indexes
-    when it has several, or null when it has none.
-
-    Stale entries (an overlay holds the record's new entry) are dropped by the page:
-    `drop` lists the ids no live entry has; an id that is both stale and live (ids are
-    short hashes, and an edit may leave a record's entry as it was) is in `twins`,
-    mapping each stale URL to 1 when that URL's live entry has the same id (keep one
-    result) or 0 (drop it); the page reads such a result's URL to tell.
-    """
-    dated = sorted(
-        (e for e in entries if e.sort.get("date")), key=lambda e: (e.sort["date"], e.url)
-    )
-    undated = sorted((e for e in entries if not e.sort.get("date")), key=lambda e: e.url)
-    by_place = dated + undated
-    place = {e.url: n for n, e in enumerate(by_place)}
-    owners: dict[str, set[str]] = {}
-    for _, fragments in found:
-        for result_id, url in fragments.items():
-            owners.setdefault(result_id, set()).add(url)
-    rank = {rid: place[next(iter(urls))] for rid, urls in owners.items() if len(urls) == 1}
-    shared = sorted(url for urls in owners.values() if len(urls) > 1 for url in urls)
-    table: dict[str, Any] = {
-        "dated": len(dated),
-        "rank": rank,
-        "by_url": {url: place[url] for url in shared},
-        "facets": facet_table(by_place),
-    }
-    if shared:
-        by_shard: dict[str, list[list[int]]] = {}
-        for shard, fragments in found:
-            for result_id, url in fragments.items():
-                if result_id not in rank:
-                    by_shard.setdefault(result_id, []).append([shard, place[url]])
-        table["by_shard"] = {
-            rid: sorted(pairs)
-            for rid, pairs in sorted(by_shard.items())
-            if len({shard for shard, _ in pairs}) == len(pairs)
-        }
-    if stale:
-        live_id = {url: rid for rid, urls in owners.items() for url in urls}
-        twins: dict[str, dict[str, int]] = {}
-        for rid, url in stale:
-            if rid in owners:
-                twins.setdefault(rid, {})[url] = int(live_id.get(url) == rid)
-        table["drop"] = sorted({rid for rid, _ in stale if rid not in owners})
-        table["twins"] = {rid: dict(sorted(urls.items())) for rid, urls in sorted(twins.items())}
-    return table
-
-
-def facet_table(by_place: Sequence[IndexEntry]) -> dict[str, Any]:
-    """The filter values of each record in place order (see `date_order`)."""
-    names = sorted({name for e in by_place for name in e.filters})
-    table: dict[str, Any] = {}
-    for name in names:
-        values = sorted({v for e in by_place for v in e.filters.get(name, ())})
-        index = {v: n for n, v in enumerate(values)}
-        of: list[int | list[int] | None] = []
-        for e in by_place:
-            held = sorted({index[v] for v in e.filters.get(name, ())})
-            of.append(None if not held else held[0] if len(held) == 1 else held)
-        table[name] = {"values": values, "of": of}
-    return table
