@@ -200,18 +200,21 @@ const bytesOf = (word) => textEncoder.encode(word).length;
 // ---- one bundle (shard) ----
 
 class Bundle {
-  // `row`: the bundle's row of the search table (readTable): its pages, chunks and
-  // meta fields, as its meta index holds them.
-  constructor(url, row, rank) {
+  // `chunks`: the bundle's index chunks ([from, to, hash], the manifest's list);
+  // `row`: a promise of its row of the search table (readTable), its pages and meta
+  // fields. Chunks may load before the table has.
+  constructor(url, chunks, rank, row) {
     this.url = url;
     this.rank = rank;
+    this.chunks = chunks;
     this.chunkCache = new Map();
     this.fragments = new Map();
-    this.pages = row.ids.map((id, i) => [id, row.counts[i]]);
-    this.chunks = row.chunks;
-    this.metaFields = row.fields;
-    this.places = row.places; // each page's place in the archive's date order
-    this.ready = Promise.resolve(this);
+    this.ready = row.then(({ ids, counts, places, fields }) => {
+      this.pages = ids.map((id, i) => [id, counts[i]]);
+      this.metaFields = fields;
+      this.places = places; // each page's place in the archive's date order
+      return this;
+    });
   }
 
   // The index chunks that may hold `word` (exact) or any word beginning with it.
@@ -240,7 +243,6 @@ class Bundle {
   // Words of the loaded chunks that match: `word` itself (exact), or every word
   // beginning with it, as [word, forms] in word order.
   async words(word, prefix) {
-    await this.ready;
     const found = new Map();
     for (const chunk of await Promise.all(this.chunksFor(word, prefix).map(([, , hash]) => this.chunk(hash)))) {
       for (const [key, entry] of chunk) {
@@ -279,19 +281,18 @@ function column(bytes, width, signed = false) {
   return out;
 }
 
-// The search table: every bundle's pages (ids, word counts, places in date order),
-// index chunks and meta fields; every place's filter values, a facet's values for
+// The search table: every bundle's pages (ids, word counts, places in date order)
+// and meta fields; every place's filter values, a facet's values for
 // place p being items[start[p]] to items[start[p + 1]]; and (id URL) → place for ids
 // two bundles share.
 export async function readTable(url) {
   const reader = new Cbor(await inflate(await fetch(url), url.split("?")[0], TABLE_SIGNATURE));
   const [kind, dated, rows, facets, ambiguous] = reader.item();
   if (kind !== TABLE_KIND) throw new Error(`${url}: not a search table this page reads (${kind})`);
-  const bundles = rows.map(([ids, counts, places, chunks, fields]) => ({
+  const bundles = rows.map(([ids, counts, places, fields]) => ({
     ids: ids ? ids.split(" ") : [],
     counts: column(counts, 4),
     places: column(places, 4, true),
-    chunks,
     fields,
   }));
   const columns = {};
@@ -462,11 +463,12 @@ class Result {
 }
 
 export class SearchIndex {
-  // `bundles`: [URL (ending in "/"), its row of the search table, shard rank] in the
-  // manifest's order (rank may be undefined);
+  // `bundles`: [URL (ending in "/"), index chunks, shard rank] in the manifest's
+  // order (rank may be undefined); `table`: a promise of the search table, whose rows
+  // are the bundles' in the same order;
   // `stem`: the index language's stemmer (stemmer.js), or null to match words as typed.
-  constructor(bundles, { stem, baseUrl }) {
-    this.bundles = bundles.map(([url, row, rank]) => new Bundle(url, row, rank));
+  constructor(bundles, table, { stem, baseUrl }) {
+    this.bundles = bundles.map(([url, chunks, rank], i) => new Bundle(url, chunks, rank, table.then((t) => t.bundles[i])));
     this.stem = stem || ((word) => word);
     this.baseUrl = baseUrl;
     this.opened = Promise.all(this.bundles.map((b) => b.ready)).then(() => {

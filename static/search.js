@@ -958,6 +958,9 @@ async function run({ focusResults = false } = {}) {
   if (parsed.alternatives.length) {
     found = await findResults(pf, parsed);
     if (id !== runId) return;
+    // The first page of results is most likely the first 20 found: their fragments
+    // load while the results are placed, filtered and counted (data() is cached).
+    if (state.page === 1 && !state.sort) for (const r of found.slice(0, PAGE_SIZE)) r.data().catch(() => {});
   }
   const table = await tableFetch;
   if (id !== runId) return;
@@ -1216,11 +1219,9 @@ async function start() {
 async function loadPagefind() {
   const stem = stemmerFor(document.documentElement.lang);
   if (stem) {
-    const table = await recordTable();
-    return new SearchIndex(manifest.shards.map((shard, i) => [base + shard.path, table.bundles[i], shard.rank]), {
-      stem,
-      baseUrl: base,
-    });
+    // The index chunks are the manifest's: a query's load while the table does.
+    const shards = manifest.shards.map((shard) => [base + shard.path, shard.chunks, shard.rank]);
+    return new SearchIndex(shards, recordTable(), { stem, baseUrl: base });
   }
   const module = await import(`${bundle}pagefind.js`);
   await module.options({ baseUrl: base, excerptLength: 32 });

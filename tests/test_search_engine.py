@@ -85,10 +85,10 @@ COMPARE = """async ([queries, base]) => {
   const { readTable, SearchIndex } = await import(`${base}static/search-engine.js`);
   const { stemmerFor } = await import(`${base}static/stemmer.js`);
   const options = { stem: stemmerFor("en"), baseUrl: base };
-  const table = await readTable(`${base}pagefind/${manifest.table}`);
-  const shards = manifest.shards.map((s, i) => [base + s.path, table.bundles[i], s.rank]);
-  const one = new SearchIndex(shards.slice(0, 1), options);
-  const all = new SearchIndex(shards, options);
+  const table = readTable(`${base}pagefind/${manifest.table}`);
+  const shards = manifest.shards.map((s) => [base + s.path, s.chunks, s.rank]);
+  const one = new SearchIndex(shards.slice(0, 1), table, options);
+  const all = new SearchIndex(shards, table, options);
   const pagefind = await import(`${base}pagefind/pagefind.js`);
   await pagefind.options({ baseUrl: base });
   const view = (results) => results.map((r) => [r.id, r.score, [...r.words].sort((a, b) => a - b)]);

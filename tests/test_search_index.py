@@ -39,12 +39,17 @@ def result_urls(out: Path) -> dict[str, str]:
     }
 
 
-def meta_pages(folder: Path) -> list[str]:
-    """The result ids of a bundle's meta index (its only language), in its order."""
+def meta_index(folder: Path) -> list[Any]:
+    """A bundle's meta index (its only language): [version, pages, chunks, …]."""
     (meta,) = folder.glob("pagefind.*.pf_meta")
     value = pagefind_files.payload(meta.read_bytes())
     assert isinstance(value, list)
-    return [page[0] for page in value[1]]
+    return value
+
+
+def meta_pages(folder: Path) -> list[str]:
+    """The result ids of a bundle's meta index, in its order."""
+    return [page[0] for page in meta_index(folder)[1]]
 
 
 # ---- Chinese and Japanese split into characters ----
@@ -239,8 +244,10 @@ def test_shards_hold_every_record_once_and_none_is_empty(tmp_path: Path) -> None
     for shard, row in zip(manifest["shards"], table["bundles"], strict=True):
         folder = out / shard["path"]
         assert shard["entries"] == len(row["ids"]) > 0
-        # The page reads each shard's pages from the table, not from its meta index.
+        # The page reads each shard's pages from the table and its index chunks from
+        # the manifest, not from its meta index.
         assert row["ids"] == meta_pages(folder)
+        assert shard["chunks"] == meta_index(folder)[2]
         # Merged shards use the primary bundle's code.
         assert (folder / "pagefind.js").exists() == (shard["path"] == "pagefind/")
     assert sorted(fragments(out)) == sorted(f"/records/r{n:02d}/" for n in range(11))
@@ -296,7 +303,8 @@ def test_the_table_tells_apart_an_id_two_shards_share(tmp_path: Path) -> None:
         _bundle(tmp_path / "0", {"en_1": "/records/a/", "en_2": "/records/c/"}),
         _bundle(tmp_path / "1", {"en_1": "/records/b/"}),
     ]
-    _, dated, rows, _, ambiguous = table_value(order_of(ENTRIES), bundles, "en")
+    (_, dated, rows, _, ambiguous), chunks = table_value(order_of(ENTRIES), bundles, "en")
+    assert chunks == [[["a", "z", "en_c"]], [["a", "z", "en_c"]]]
     assert dated == 2
     assert [row[0] for row in rows] == ["en_1 en_2", "en_1"]
     assert [row[2] for row in rows] == [
@@ -318,7 +326,7 @@ def test_the_table_marks_stale_entries_and_shows_a_twin_once(tmp_path: Path) -> 
         frozenset({"en_1", "en_2", "en_8"}),
     )
     overlay = _bundle(tmp_path / "overlay", {"en_7": "/records/a/", "en_2": "/records/b/"})
-    _, _, rows, _, ambiguous = table_value(order_of(ENTRIES), [shard, overlay], "en")
+    (_, _, rows, _, ambiguous), _ = table_value(order_of(ENTRIES), [shard, overlay], "en")
     places = [[int.from_bytes(row[2][i : i + 4], "little", signed=True)
                for i in range(0, len(row[2]), 4)] for row in rows]  # fmt: skip
     assert places == [[-1, -1, 2, -1], [1, 0]]  # b (1940), a (1950), c (undated)

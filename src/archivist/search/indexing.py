@@ -542,10 +542,10 @@ class BackgroundIndex:
             bundles.append(TableBundle(folder, languages, listed.fragments, listed.stale))
         out = self.root / WORK / MANIFEST_WORK / "pagefind"
         try:
-            digest = write_table(out / TABLE, result.order, bundles, self.config.language)
+            table = write_table(out / TABLE, result.order, bundles, self.config.language)
         except TableError as exc:
             raise SearchError(str(exc)) from exc
-        pagefind.name_table(out / MANIFEST, digest)
+        pagefind.name_table(out / MANIFEST, table)
 
     def __enter__(self) -> BackgroundIndex:
         return self

@@ -343,11 +343,15 @@ def bundle_languages(folder: Path) -> dict[str, str]:
         raise SearchError(f"the search bundle in {folder} has no readable entry file") from exc
 
 
-def name_table(manifest: Path, table_digest: str) -> dict[str, Any]:
-    """Name the search table in the manifest file, with its digest: the page may keep
-    the table cached until it changes (the manifest itself is fetched afresh)."""
+def name_table(manifest: Path, table: tuple[str, Sequence[object]]) -> dict[str, Any]:
+    """Name the search table in the manifest file, with its digest (the page may keep
+    the table cached until it changes; the manifest itself is fetched afresh), and
+    list each bundle's index chunks (`write_table` gives both)."""
+    digest, chunks = table
     data = json.loads(manifest.read_text(encoding="utf-8"))
-    data["table"] = f"{TABLE}?v={table_digest[:16]}"
+    data["table"] = f"{TABLE}?v={digest[:16]}"
+    for shard, listed in zip(data["shards"], chunks, strict=True):
+        shard["chunks"] = listed
     _write_json(manifest, data)
     return dict(data)
 
@@ -520,10 +524,10 @@ def build_index(
     write_manifest(out, ordered, listed)
     language = ordered[0].language if ordered else ""
     try:
-        digest = write_table(out / "pagefind" / TABLE, order_of(ordered), bundles, language)
+        table = write_table(out / "pagefind" / TABLE, order_of(ordered), bundles, language)
     except TableError as exc:
         raise SearchError(str(exc)) from exc
-    return name_table(out / "pagefind" / MANIFEST, digest)
+    return name_table(out / "pagefind" / MANIFEST, table)
 
 
 def _write_json(path: Path, data: object) -> str:

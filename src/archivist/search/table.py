@@ -13,9 +13,9 @@ The file, as Pagefind's own: gzip of the signature and one CBOR value,
 
 - `dated`: places from `dated` on are undated records (last in either date order);
 - `bundles`, in the manifest's order: [result ids (space-separated), word counts
-  (u32), places (i32; -1 for an entry an overlay supersedes), index chunks
-  [[from, to, hash]…], meta fields], from the meta index of the archive's language
-  (else the bundle's first language), as the page searches;
+  (u32), places (i32; -1 for an entry an overlay supersedes), meta fields], from the
+  meta index of the archive's language (else the bundle's first language), as the
+  page searches;
 - `facets`: [name, values (sorted), values per place, value indexes place by place,
   the two integer widths in bytes];
 - `ambiguous`: [[result id, URL, place]…] for result ids two bundles share (ids are
@@ -23,6 +23,10 @@ The file, as Pagefind's own: gzip of the signature and one CBOR value,
   without a stemmer — gives without its bundle.
 
 Integers are unsigned little-endian unless said; widths are the smallest that fit.
+
+Each bundle's index chunks ([[from, to, hash]…], from the same meta index) go into
+the manifest instead (`write_table` returns them): the page fetches the chunks a
+query needs while the table is still loading.
 """
 
 from __future__ import annotations
@@ -155,7 +159,8 @@ def _bundle_row(
     language: str,
     places: Mapping[str, int],
     seen: dict[str, list[tuple[str, int]]],
-) -> list[object]:
+) -> tuple[list[object], list[object]]:
+    """The bundle's row of the table, and its index chunks."""
     _, pages, chunks, _, _, fields = _meta(bundle, language)
     if not isinstance(pages, list) or not isinstance(chunks, list):
         raise TableError(f"a meta index of an unknown shape in {bundle.folder}")
@@ -173,13 +178,16 @@ def _bundle_row(
         counts.append(words)
         placed.append(place)
         seen.setdefault(rid, []).append((url, place))
-    return [" ".join(ids), _fixed(counts, "I"), _fixed(placed, "i"), chunks, fields]
+    return [" ".join(ids), _fixed(counts, "I"), _fixed(placed, "i"), fields], chunks
 
 
-def table_value(order: Order, bundles: Sequence[TableBundle], language: str) -> list[object]:
-    """The table's CBOR value (see the module notes)."""
+def table_value(
+    order: Order, bundles: Sequence[TableBundle], language: str
+) -> tuple[list[object], list[list[object]]]:
+    """The table's CBOR value (see the module notes); each bundle's index chunks."""
     seen: dict[str, list[tuple[str, int]]] = {}
-    rows = [_bundle_row(b, language, order.places, seen) for b in bundles]
+    made = [_bundle_row(b, language, order.places, seen) for b in bundles]
+    rows = [row for row, _ in made]
     facets: list[object] = []
     for facet in order.facets:
         counts, count_width = _column(facet.counts)
@@ -193,18 +201,22 @@ def table_value(order: Order, bundles: Sequence[TableBundle], language: str) -> 
             for url, place in where:
                 ambiguous[rid, url] = max(place, ambiguous.get((rid, url), -1))
     pairs = [[rid, url, place] for (rid, url), place in sorted(ambiguous.items())]
-    return [KIND, order.dated, rows, facets, pairs]
+    return [KIND, order.dated, rows, facets, pairs], [chunks for _, chunks in made]
 
 
-def write_table(target: Path, order: Order, bundles: Sequence[TableBundle], language: str) -> str:
-    """Write the table; its content digest (the manifest names it with one)."""
-    data = SIGNATURE + pagefind_files.encode(table_value(order, bundles, language))
-    return write_file(target, gzip.compress(data, compresslevel=6, mtime=0))
+def write_table(
+    target: Path, order: Order, bundles: Sequence[TableBundle], language: str
+) -> tuple[str, list[list[object]]]:
+    """Write the table; its content digest (the manifest names it with one) and each
+    bundle's index chunks (the manifest lists them)."""
+    value, chunks = table_value(order, bundles, language)
+    data = SIGNATURE + pagefind_files.encode(value)
+    return write_file(target, gzip.compress(data, compresslevel=6, mtime=0)), chunks
 
 
 def read_table(raw: bytes) -> dict[str, Any]:
     """The table as the page reads it (static/search-engine.js, readTable): bundles
-    with `ids`, `counts`, `places`, `chunks`, `fields`; facets name → the values of
+    with `ids`, `counts`, `places`, `fields`; facets name → the values of
     each place; `ambiguous` (id, URL) → place. For tests and tools."""
     data = gzip.decompress(raw)
     if not data.startswith(SIGNATURE):
@@ -218,10 +230,9 @@ def read_table(raw: bytes) -> dict[str, Any]:
             "ids": ids.split(" ") if ids else [],
             "counts": _ints(counts, 4, signed=False),
             "places": _ints(places, 4, signed=True),
-            "chunks": chunks,
             "fields": fields,
         }
-        for ids, counts, places, chunks, fields in rows
+        for ids, counts, places, fields in rows
     ]
     columns: dict[str, list[list[str]]] = {}
     for name, values, counts, items, count_width, item_width in facets:
