@@ -441,10 +441,15 @@ async function placeOf(result, table) {
 }
 
 async function placesOf(results, table) {
-  const byId = placesById(table);
-  const places = results.map((r) => (r.place !== undefined ? r.place : byId.get(r.id)));
-  await Promise.all(places.map(async (place, i) => {
-    if (place === undefined) places[i] = await placeOf(results[i], table);
+  const places = new Array(results.length);
+  const missing = [];
+  for (let i = 0; i < results.length; i++) {
+    const place = results[i].place ?? placesById(table).get(results[i].id);
+    if (place === undefined) missing.push(i);
+    else places[i] = place;
+  }
+  await Promise.all(missing.map(async (i) => {
+    places[i] = await placeOf(results[i], table);
   }));
   return places;
 }
