@@ -98,23 +98,6 @@ class Cbor {
   }
 }
 
-// An index chunk's words, each with where its pages start; a word's pages and
-// variants are decoded when a query first matches it (most words never are).
-function chunkWords(bytes) {
-  const reader = new Cbor(bytes);
-  reader.head(); // [words]
-  const [, count] = reader.head();
-  const words = new Map();
-  for (let i = 0; i < count; i++) {
-    reader.head(); // [word, pages, variants]
-    const word = reader.item();
-    words.set(word, { word, at: reader.pos, bytes });
-    reader.skip();
-    reader.skip();
-  }
-  return words;
-}
-
 async function inflate(response, what, signature = SIGNATURE) {
   if (!response.ok) throw new Error(`${what}: HTTP ${response.status}`);
   let bytes = new Uint8Array(await response.arrayBuffer());
@@ -128,59 +111,207 @@ async function inflate(response, what, signature = SIGNATURE) {
   return bytes.subarray(signature.length);
 }
 
-const NO_FIELDS = [];
+// ---- reading a chunk's words in place ----
+//
+// Queries read the index chunks with these, not with Cbor: they keep no object per
+// CBOR head (a query walks hundreds of thousands), and leave the head's major type
+// and argument in `major` and `arg`.
+let major = 0;
+let arg = 0;
 
-// One form of a word, read from its pages at the reader: page numbers made absolute,
-// and each page's places as (weight, place) pairs in `data` from `starts[i]` to
+// The head at `pos`: sets `major` and `arg`, gives the position after it.
+function headAt(bytes, pos) {
+  const head = bytes[pos++];
+  const info = head & 31;
+  major = head >> 5;
+  if (info < 24) arg = info;
+  else if (info === 24) arg = bytes[pos++];
+  else if (info === 25) arg = (bytes[pos++] << 8) | bytes[pos++];
+  else if (info === 26) arg = ((bytes[pos++] << 24) | (bytes[pos++] << 16) | (bytes[pos++] << 8) | bytes[pos++]) >>> 0;
+  else if (info === 27) {
+    const high = ((bytes[pos++] << 24) | (bytes[pos++] << 16) | (bytes[pos++] << 8) | bytes[pos++]) >>> 0;
+    arg = high * 2 ** 32 + (((bytes[pos++] << 24) | (bytes[pos++] << 16) | (bytes[pos++] << 8) | bytes[pos++]) >>> 0);
+  } else throw new Error(`unsupported CBOR head ${head}`);
+  return pos;
+}
+
+// The integer at `pos` (left in `arg`), gives the position after it.
+function intAt(bytes, pos) {
+  pos = headAt(bytes, pos);
+  if (major === 1) arg = -1 - arg;
+  else if (major !== 0) throw new Error(`expected a CBOR integer, found major type ${major}`);
+  return pos;
+}
+
+// The position after the item at `pos`, counting the items still to pass rather
+// than recursing.
+function skipAt(bytes, pos) {
+  for (let pending = 1; pending > 0; pending--) {
+    pos = headAt(bytes, pos);
+    if (major === 2 || major === 3) pos += arg;
+    else if (major === 4) pending += arg;
+    else if (major === 5) pending += 2 * arg;
+  }
+  return pos;
+}
+
+// UTF-8 text from `start` to `end`; short ASCII (most words) without a TextDecoder call.
+function textAt(bytes, start, end) {
+  if (end - start > 24) return textDecoder.decode(bytes.subarray(start, end));
+  let out = "";
+  for (let i = start; i < end; i++) {
+    if (bytes[i] > 127) return textDecoder.decode(bytes.subarray(start, end));
+    out += String.fromCharCode(bytes[i]);
+  }
+  return out;
+}
+
+// How the word at bytes[start, end) stands to `word` (UTF-8 bytes), in Pagefind's
+// byte order: BEFORE it, the SAME, EXTENDS it (begins with it) or AFTER it.
+const BEFORE = 0;
+const SAME = 1;
+const EXTENDS = 2;
+const AFTER = 3;
+function relation(bytes, start, end, word) {
+  const length = end - start;
+  const common = Math.min(length, word.length);
+  for (let i = 0; i < common; i++) {
+    const d = bytes[start + i] - word[i];
+    if (d) return d < 0 ? BEFORE : AFTER;
+  }
+  return length < word.length ? BEFORE : length === word.length ? SAME : EXTENDS;
+}
+
+// An index chunk's words, read only as far as a query needs: `keys[k]` is where the
+// k-th word's text starts and `ats[k]` where it ends (its pages start); a word's
+// pages and variants (`forms[k]`) are decoded when a query first matches it. Pagefind
+// writes a chunk's words in byte order (chunksFor relies on it too), so a search
+// stops at the first word past its own, and the next search goes on from there.
+class ChunkWords {
+  constructor(bytes) {
+    this.bytes = bytes;
+    let pos = headAt(bytes, 0); // [words]
+    pos = headAt(bytes, pos);
+    this.count = arg;
+    this.pos = pos;
+    this.read = 0;
+    this.keys = new Int32Array(arg);
+    this.ats = new Int32Array(arg);
+    this.forms = [];
+  }
+
+  // The words that are `word` (UTF-8 bytes) or, with `prefix`, begin with it: [k].
+  find(word, prefix) {
+    const { bytes, keys, ats } = this;
+    // Read on until a word past `word`'s range (or the end).
+    while (this.read < this.count && !(this.read && relation(bytes, keys[this.read - 1], ats[this.read - 1], word) === AFTER)) {
+      let pos = headAt(bytes, this.pos); // [word, pages, variants]
+      pos = headAt(bytes, pos);
+      keys[this.read] = pos;
+      ats[this.read] = pos + arg;
+      this.pos = skipAt(bytes, skipAt(bytes, pos + arg));
+      this.read++;
+    }
+    // The first word not before `word`, then the run that matches.
+    let low = 0;
+    let high = this.read;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (relation(bytes, keys[mid], ats[mid], word) === BEFORE) low = mid + 1;
+      else high = mid;
+    }
+    const out = [];
+    for (let k = low; k < this.read; k++) {
+      const how = relation(bytes, keys[k], ats[k], word);
+      if (how === SAME || (prefix && how === EXTENDS)) out.push(k);
+      else break;
+    }
+    return out;
+  }
+
+  word(k) {
+    return textAt(this.bytes, this.keys[k], this.ats[k]);
+  }
+
+  // A word's forms: the word as stored (without diacritics), then each variant (with
+  // them).
+  formsOf(k) {
+    if (!this.forms[k]) {
+      const { bytes } = this;
+      const forms = [readForm(bytes, this.ats[k], this.word(k))];
+      let pos = headAt(bytes, cursor);
+      for (let i = 0, variants = arg; i < variants; i++) {
+        pos = headAt(bytes, pos); // [form, pages]
+        pos = headAt(bytes, pos);
+        const form = textAt(bytes, pos, pos + arg);
+        forms.push(readForm(bytes, pos + arg, form));
+        pos = cursor;
+      }
+      this.forms[k] = forms;
+    }
+    return this.forms[k];
+  }
+}
+
+const NO_FIELDS = [];
+// Where readForm stopped; a growing scratch for the places it reads.
+let cursor = 0;
+let scratch = new Int32Array(1024);
+
+// One form of a word, read from its pages at `pos`: page numbers made absolute, and
+// each page's places as (weight, place) pairs in `data` from `starts[i]` to
 // `starts[i + 1]` (see the file notes above); `fields[i]`, the meta fields it is in.
-function readForm(reader, form) {
-  const [, count] = reader.head();
+// Leaves `cursor` after the pages.
+function readForm(bytes, pos, form) {
+  pos = headAt(bytes, pos);
+  const count = arg;
   const pages = new Int32Array(count);
   const starts = new Int32Array(count + 1);
-  const data = [];
   let fields = null;
   let page = 0;
+  let length = 0;
   for (let i = 0; i < count; i++) {
-    reader.head(); // [page delta, places, meta places]
-    page += reader.item();
+    pos = headAt(bytes, pos); // [page delta, places, meta places]
+    pos = intAt(bytes, pos);
+    page += arg;
     pages[i] = page;
-    starts[i] = data.length;
-    const [, n] = reader.head();
+    starts[i] = length;
+    pos = headAt(bytes, pos);
+    const n = arg;
+    if (length + 2 * n > scratch.length) {
+      const grown = new Int32Array(Math.max(2 * scratch.length, length + 2 * n));
+      grown.set(scratch.subarray(0, length));
+      scratch = grown;
+    }
     let weight = WEIGHT_ONE;
     let previous = -1;
     for (let j = 0; j < n; j++) {
-      const v = reader.item();
+      pos = intAt(bytes, pos);
+      const v = arg;
       if (v < 0) {
         weight = Math.min(-v - 1, 255);
         previous = -1;
       } else {
         previous = previous < 0 ? v : previous + v;
-        data.push(weight, previous);
+        scratch[length++] = weight;
+        scratch[length++] = previous;
       }
     }
-    const meta = reader.item();
-    if (meta.length) {
+    pos = headAt(bytes, pos); // [meta places]
+    const m = arg;
+    if (m) {
       fields ??= new Array(count).fill(NO_FIELDS);
-      fields[i] = meta.filter((v) => v < 0).map((v) => -v - 1);
+      const inFields = [];
+      for (let j = 0; j < m; j++) {
+        pos = intAt(bytes, pos);
+        if (arg < 0) inFields.push(-arg - 1);
+      }
+      fields[i] = inFields;
     }
   }
-  starts[count] = data.length;
-  return { form, pages, starts, data: Int32Array.from(data), fields };
-}
-
-// A word's forms: the word as stored (without diacritics), then each variant (with
-// them); decoded when a query first matches the word.
-function formsOf(entry) {
-  if (!entry.forms) {
-    const reader = new Cbor(entry.bytes, entry.at);
-    entry.forms = [readForm(reader, entry.word)];
-    const [, variants] = reader.head();
-    for (let i = 0; i < variants; i++) {
-      reader.head(); // [form, pages]
-      entry.forms.push(readForm(reader, reader.item()));
-    }
-  }
-  return entry.forms;
+  starts[count] = length;
+  cursor = pos;
+  return { form, pages, starts, data: scratch.slice(0, length), fields };
 }
 
 // Pagefind compares words as UTF-8 bytes, that is by code point.
@@ -233,7 +364,7 @@ class Bundle {
       const name = `index/${hash}.pf_index`;
       const loading = fetch(`${this.url}${name}`)
         .then((response) => inflate(response, name))
-        .then(chunkWords);
+        .then((bytes) => new ChunkWords(bytes));
       loading.catch(() => this.chunkCache.delete(hash));
       this.chunkCache.set(hash, loading);
     }
@@ -243,13 +374,14 @@ class Bundle {
   // Words of the loaded chunks that match: `word` itself (exact), or every word
   // beginning with it, as [word, forms] in word order.
   async words(word, prefix) {
+    const bytes = textEncoder.encode(word);
     const found = new Map();
     for (const chunk of await Promise.all(this.chunksFor(word, prefix).map(([, , hash]) => this.chunk(hash)))) {
-      for (const [key, entry] of chunk) {
-        if (key === word || (prefix && key.startsWith(word))) found.set(key, entry);
+      for (const k of chunk.find(bytes, prefix)) {
+        found.set(chunk.word(k), chunk.formsOf(k));
       }
     }
-    return [...found.values()].sort((x, y) => compare(x.word, y.word)).map((entry) => [entry.word, formsOf(entry)]);
+    return [...found].sort(([x], [y]) => compare(x, y));
   }
 
   fragment(hash) {
