@@ -34,8 +34,6 @@ const META_WEIGHTS = { title: 5.0 };
 const EXCERPT_LENGTH = 32;
 // The fewest letters of a query word a shorter indexed word must keep (termPages).
 const FALLBACK_LETTERS = 3;
-// Pages a bundle may hold (page ids are bundle × PAGE_IDS + page; see `page`).
-const PAGE_IDS = 2 ** 20;
 const PUNCTUATION = /^(?:\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps})$/u;
 const textDecoder = new TextDecoder();
 const textEncoder = new TextEncoder();
@@ -260,13 +258,14 @@ let scratch = new Int32Array(1024);
 
 // One form of a word, read from its pages at `pos`: page numbers made absolute, and
 // each page's places as (weight, place) pairs in `data` from `starts[i]` to
-// `starts[i + 1]` (see the file notes above); `fields[i]`, the meta fields it is in.
-// Leaves `cursor` after the pages.
+// `starts[i + 1]` (see the file notes above); `sums[i]`, the page's summed weights;
+// `fields[i]`, the meta fields it is in. Leaves `cursor` after the pages.
 function readForm(bytes, pos, form) {
   pos = headAt(bytes, pos);
   const count = arg;
   const pages = new Int32Array(count);
   const starts = new Int32Array(count + 1);
+  const sums = new Int32Array(count);
   let fields = null;
   let page = 0;
   let length = 0;
@@ -285,6 +284,7 @@ function readForm(bytes, pos, form) {
     }
     let weight = WEIGHT_ONE;
     let previous = -1;
+    let sum = 0;
     for (let j = 0; j < n; j++) {
       pos = intAt(bytes, pos);
       const v = arg;
@@ -295,8 +295,10 @@ function readForm(bytes, pos, form) {
         previous = previous < 0 ? v : previous + v;
         scratch[length++] = weight;
         scratch[length++] = previous;
+        sum += weight;
       }
     }
+    sums[i] = sum;
     pos = headAt(bytes, pos); // [meta places]
     const m = arg;
     if (m) {
@@ -311,7 +313,7 @@ function readForm(bytes, pos, form) {
   }
   starts[count] = length;
   cursor = pos;
-  return { form, pages, starts, data: scratch.slice(0, length), fields };
+  return { form, pages, starts, sums, data: scratch.slice(0, length), fields };
 }
 
 // Pagefind compares words as UTF-8 bytes, that is by code point.
@@ -465,10 +467,18 @@ function idf(total, containing) {
 }
 
 function bm25(weighted, pageLength, stats, containing, bonus) {
+  return bm25With(weighted, lengthNorm(pageLength, stats), idf(stats.total, containing), bonus);
+}
+
+// BM25's part that depends on the page alone, worked out once a page (layout).
+function lengthNorm(pageLength, stats) {
+  return TERM_SATURATION * (1 - PAGE_LENGTH + PAGE_LENGTH * (pageLength / stats.averageLength));
+}
+
+// BM25 with the page's length norm and the term's IDF given.
+function bm25With(weighted, norm, termIdf, bonus) {
   const tf = weighted * bonus;
-  const saturating = ((TERM_SATURATION + 1) * tf) /
-    (TERM_SATURATION * (1 - PAGE_LENGTH + PAGE_LENGTH * (pageLength / stats.averageLength)) + tf);
-  return idf(stats.total, containing) * saturating;
+  return termIdf * (((TERM_SATURATION + 1) * tf) / (norm + tf));
 }
 
 // The usual case: no two matched words share a place, so each place counts once
@@ -528,7 +538,6 @@ function fieldBoost(name, matched, query) {
 // weight times their number; BM25 per matched word with the query term's page count,
 // times the diacritics bonus; plus the meta fields' boost.
 function scorePage(entries, pageLength, query, stats) {
-  if (entries.length === 1) return scoreOne(entries[0], pageLength, query, stats);
   const weighted = distinctPlaces(entries) || sharedPlaces(entries);
   let score = 0;
   for (const [word, sum] of weighted) {
@@ -549,30 +558,21 @@ function scorePage(entries, pageLength, query, stats) {
   return score;
 }
 
-// scorePage for one form of one word on the page (most pages of most queries): no
-// Map, no array (the places are gathered only for the results shown, `Result.words`).
-function scoreOne(entry, pageLength, query, stats) {
-  const { data, starts, fields } = entry.form;
-  let sum = 0;
-  for (let i = starts[entry.i], end = starts[entry.i + 1]; i < end; i += 2) sum += data[i];
-  let score = bm25(sum / WEIGHT_ONE, pageLength, stats, query.containing[entry.term], entry.lengthBonus) * entry.diacriticBonus;
-  if (fields) {
-    for (const field of new Set(fields[entry.i])) score += fieldBoost(stats.metaFields[field], query.idfs[entry.term], query);
-  }
-  return score;
-}
-
 // A result as Pagefind gives it: id, score, the matched places (`words`), data();
 // and `shard`, the rank of the shard it came from (the manifest's).
 class Result {
-  // `places`: the matched places, or null to gather them from `entries` when asked.
-  constructor(index, bundle, id, score, places, entries) {
+  // `number`: the page's in its bundle; `places`: the matched places, or null to
+  // gather them from `matches` (page `page` of the archive, see layout) when asked:
+  // most results are never shown.
+  constructor(index, bundle, number, score, places, matches, page) {
     this.index = index;
     this.bundle = bundle;
-    this.id = id;
+    this.id = bundle.pages[number][0];
+    this.number = number;
     this.score = score;
     this.places = places;
-    this.entries = entries;
+    this.matches = matches;
+    this.page = page;
     this.shard = bundle.rank;
   }
 
@@ -582,16 +582,255 @@ class Result {
   }
 
   get words() {
-    if (!this.places) {
-      const all = this.entries.flatMap((e) => placesOf(e)).sort((a, b) => a - b);
-      this.places = all.filter((place, i) => i === 0 || place !== all[i - 1]);
-    }
+    this.places ??= this.matches.places(this.page);
     return this.places;
   }
 
   data() {
     return this.index.data(this.bundle, this.id, this.words);
   }
+}
+
+// A query's matches laid out by page (every bundle's pages numbered as one archive,
+// see SearchIndex.layout): an entry is one form of a matching word on one page, the
+// `at[e]`-th page of `lists[list[e]]`; page g's entries are `start[g]` to
+// `start[g + 1]`, in the query's term order, then word order, then form order (the
+// order Pagefind's ranking sums in). `containing[t]`: how many pages hold term t;
+// `terms[g]`: how many terms page g holds. Typed arrays, not an object per entry: a
+// frequent word has one on nearly every page.
+class Matches {
+  constructor(terms, layout) {
+    const { first, total } = layout;
+    this.lists = terms.flat();
+    this.containing = terms.map(() => 0);
+    this.terms = new Int32Array(total);
+    const start = new Int32Array(total + 1);
+    const last = new Int32Array(total); // the last term (+ 1) counted on each page
+    for (let t = 0; t < terms.length; t++) {
+      for (const { bundle, form } of terms[t]) {
+        const base = first[bundle];
+        const { pages } = form;
+        for (let i = 0; i < pages.length; i++) {
+          const g = base + pages[i];
+          start[g + 1]++;
+          if (last[g] !== t + 1) {
+            last[g] = t + 1;
+            this.containing[t]++;
+            this.terms[g]++;
+          }
+        }
+      }
+    }
+    for (let g = 0; g < total; g++) start[g + 1] += start[g];
+    const next = start.slice(0, total);
+    this.list = new Int32Array(start[total]);
+    this.at = new Int32Array(start[total]);
+    this.lists.forEach(({ bundle, form }, l) => {
+      const base = first[bundle];
+      const { pages } = form;
+      for (let i = 0; i < pages.length; i++) {
+        const e = next[base + pages[i]]++;
+        this.list[e] = l;
+        this.at[e] = i;
+      }
+    });
+    this.start = start;
+  }
+
+  // Entry e as an object (the general scorer, phrases).
+  entry(e) {
+    const { term, word, lengthBonus, diacriticBonus, form } = this.lists[this.list[e]];
+    return { term, word, lengthBonus, diacriticBonus, form, i: this.at[e] };
+  }
+
+  entries(g) {
+    const out = [];
+    for (let e = this.start[g]; e < this.start[g + 1]; e++) out.push(this.entry(e));
+    return out;
+  }
+
+  // Page g's matched places, in order, each once.
+  places(g) {
+    const all = [];
+    for (let e = this.start[g]; e < this.start[g + 1]; e++) {
+      const { data, starts } = this.lists[this.list[e]].form;
+      for (let i = starts[this.at[e]], end = starts[this.at[e] + 1]; i < end; i += 2) all.push(data[i + 1]);
+    }
+    all.sort((a, b) => a - b);
+    return all.filter((place, i) => i === 0 || place !== all[i - 1]);
+  }
+}
+
+// scorePage for a page with one entry (most pages of most queries), from the form's
+// summed weights: no places walked, no Map, no Set.
+function scoreOne(matches, e, norm, query, metaFields) {
+  const { term, lengthBonus, diacriticBonus, form } = matches.lists[matches.list[e]];
+  const i = matches.at[e];
+  let score = bm25With(form.sums[i] / WEIGHT_ONE, norm, query.idfs[term], lengthBonus) * diacriticBonus;
+  if (form.fields) {
+    const fields = form.fields[i];
+    for (let j = 0; j < fields.length; j++) {
+      // Each field once (the first time it is listed), as a Set would.
+      if (fields.indexOf(fields[j]) === j) score += fieldBoost(metaFields[fields[j]], query.idfs[term], query);
+    }
+  }
+  return score;
+}
+
+// Scratch for scoreMany, reused from page to page: `marks[place] === stamp` for the
+// places seen on the current page; the page's words (first entry, summed weights);
+// its places as sortable keys (place × SEQUENCE + their order), with each one's
+// weight and entry; the terms at one place; its (field, word, IDF) triples.
+let marks = new Int32Array(4096);
+let stamp = 0;
+const manyWords = [];
+const manySums = [];
+const manyFirst = [];
+const SEQUENCE = 2 ** 21;
+let keys = new Float64Array(1024);
+let keyWeights = new Int32Array(1024);
+let keyEntries = new Int32Array(1024);
+const termAt = [];
+const wordAt = [];
+const weightAt = [];
+const fieldOf = [];
+const wordOf = [];
+const idfOf = [];
+
+// A word's slot in the page's words, added (with no weight yet) when new.
+function slotOf(word, words, e) {
+  let w = 0;
+  while (w < words.count && manyWords[w] !== word) w++;
+  if (w === words.count) {
+    manyWords[w] = word;
+    manySums[w] = 0;
+    manyFirst[w] = e;
+    words.count++;
+  }
+  return w;
+}
+
+// distinctPlaces for entries e0 to e1 of a page into the words' scratch; false when
+// two entries share a place.
+function distinctWords(matches, e0, e1, words) {
+  const { lists, list, at } = matches;
+  if (++stamp === 2 ** 31 - 1) {
+    marks.fill(0);
+    stamp = 1;
+  }
+  for (let e = e0; e < e1; e++) {
+    const { word, form } = lists[list[e]];
+    const { data, starts } = form;
+    let sum = 0;
+    for (let i = starts[at[e]], end = starts[at[e] + 1]; i < end; i += 2) {
+      const place = data[i + 1];
+      if (place >= marks.length) {
+        const grown = new Int32Array(2 * place + 2);
+        grown.set(marks);
+        marks = grown;
+      }
+      if (marks[place] === stamp) return false;
+      marks[place] = stamp;
+      sum += data[i];
+    }
+    manySums[slotOf(word, words, e)] += sum;
+  }
+  return true;
+}
+
+// sharedPlaces for entries e0 to e1 of a page into the words' scratch: the places
+// sorted (stable: their order is in the key) without an array per place; false
+// when there are too many to key (never seen: a page has far fewer).
+function sharedWords(matches, e0, e1, words) {
+  const { lists, list, at } = matches;
+  let m = 0;
+  for (let e = e0; e < e1; e++) {
+    const { data, starts } = lists[list[e]].form;
+    for (let i = starts[at[e]], end = starts[at[e] + 1]; i < end; i += 2) {
+      if (m === SEQUENCE) return false;
+      if (m === keys.length) {
+        const grow = (array) => {
+          const grown = new array.constructor(2 * m);
+          grown.set(array);
+          return grown;
+        };
+        keys = grow(keys);
+        keyWeights = grow(keyWeights);
+        keyEntries = grow(keyEntries);
+      }
+      keys[m] = data[i + 1] * SEQUENCE + m;
+      keyWeights[m] = data[i];
+      keyEntries[m++] = e;
+    }
+  }
+  const sorted = keys.subarray(0, m).sort();
+  for (let j = 0; j < m; ) {
+    const place = Math.floor(sorted[j] / SEQUENCE);
+    // Each term's first word at this place, with its weight.
+    let seen = 0;
+    for (; j < m && Math.floor(sorted[j] / SEQUENCE) === place; j++) {
+      const k = sorted[j] - place * SEQUENCE;
+      const { term, word } = lists[list[keyEntries[k]]];
+      let t = 0;
+      while (t < seen && termAt[t] !== term) t++;
+      if (t === seen) {
+        termAt[seen] = term;
+        wordAt[seen] = word;
+        weightAt[seen++] = keyWeights[k];
+      }
+    }
+    let least = 255;
+    for (let t = 0; t < seen; t++) least = Math.min(least, weightAt[t]);
+    const effective = seen > 1 ? Math.min(least * seen, 255) : least;
+    for (let t = 0; t < seen; t++) manySums[slotOf(wordAt[t], words, -1)] += effective;
+  }
+  // Each word's first entry, in entry order (as scorePage finds it).
+  for (let w = 0; w < words.count; w++) {
+    let e = e0;
+    while (lists[list[e]].word !== manyWords[w]) e++;
+    manyFirst[w] = e;
+  }
+  return true;
+}
+
+const pageWords = { count: 0 };
+
+// scorePage for entries e0 to e1 of a page (more than one), summed in the same
+// order, with scratch arrays for its Maps and Sets; null in the case sharedWords
+// cannot take.
+function scoreMany(matches, e0, e1, norm, query, metaFields) {
+  const { lists, list, at } = matches;
+  pageWords.count = 0;
+  if (!distinctWords(matches, e0, e1, pageWords)) {
+    pageWords.count = 0;
+    if (!sharedWords(matches, e0, e1, pageWords)) return null;
+  }
+  let score = 0;
+  for (let w = 0; w < pageWords.count; w++) {
+    const first = lists[list[manyFirst[w]]];
+    score += bm25With(manySums[w] / WEIGHT_ONE, norm, query.idfs[first.term], first.lengthBonus) * first.diacriticBonus;
+  }
+  // The fields the words are in: per field, each word's IDF (the last entry's), summed.
+  let triples = 0;
+  for (let e = e0; e < e1; e++) {
+    const { word, term, form } = lists[list[e]];
+    if (!form.fields) continue;
+    for (const field of form.fields[at[e]]) {
+      let t = 0;
+      while (t < triples && !(fieldOf[t] === field && wordOf[t] === word)) t++;
+      fieldOf[t] = field;
+      wordOf[t] = word;
+      idfOf[t] = query.idfs[term];
+      if (t === triples) triples++;
+    }
+  }
+  for (let t = 0; t < triples; t++) {
+    if (fieldOf.indexOf(fieldOf[t]) < t) continue;
+    let matched = 0;
+    for (let u = t; u < triples; u++) if (fieldOf[u] === fieldOf[t]) matched += idfOf[u];
+    score += fieldBoost(metaFields[fieldOf[t]], matched, query);
+  }
+  return score;
 }
 
 export class SearchIndex {
@@ -628,52 +867,67 @@ export class SearchIndex {
     await Promise.all(words.map((w) => Promise.all(this.bundles.map((b) => b.words(this.stem(w), true)))));
   }
 
-  // A query term's pages: page id (see `page`) → [entry], an entry being one form of
-  // a matching word on that page. The words: every word that begins with the query
-  // word (or the word alone, exact), each bundle's added as it arrives; when none
-  // does, the longest indexed word it begins with ("ministerr" → "minister"), as
-  // Pagefind does, but over the whole archive, and only a word keeping at least half
-  // its letters and three: Pagefind's fallback would answer "Khrushchev", absent
-  // from an archive, with every record holding an initial "K.".
+  // A query term's matches: lists, each of one form of a matching word in one bundle
+  // ({term, bundle, word, lengthBonus, diacriticBonus, form}), in bundle order, then
+  // word order. The words: every word that begins with the query word (or the word
+  // alone, exact); when none does, the longest indexed word it begins with
+  // ("ministerr" → "minister"), as Pagefind does, but over the whole archive, and
+  // only a word keeping at least half its letters and three: Pagefind's fallback
+  // would answer "Khrushchev", absent from an archive, with every record holding an
+  // initial "K.".
   async termPages(term, stemmed, original, exact) {
-    const pages = new Map();
+    const lists = [];
     const add = (found, b) => {
       for (const [word, forms] of found) {
         const bonus = lengthBonus(word, stemmed);
         for (const form of forms) {
+          if (!form.pages.length) continue;
           const diacriticBonus = diacriticsMatch(original, form.form) ? 1 + DIACRITIC_SIMILARITY : 1;
-          for (let i = 0; i < form.pages.length; i++) {
-            const id = b * PAGE_IDS + form.pages[i];
-            const entry = { term, word, lengthBonus: bonus, diacriticBonus, form, i };
-            const seen = pages.get(id);
-            if (seen) seen.push(entry);
-            else pages.set(id, [entry]);
-          }
+          lists.push({ term, bundle: b, word, lengthBonus: bonus, diacriticBonus, form });
         }
       }
     };
-    await Promise.all(this.bundles.map(async (bundle, b) => add(await bundle.words(stemmed, !exact), b)));
-    if (!exact && !pages.size) {
+    (await Promise.all(this.bundles.map((bundle) => bundle.words(stemmed, !exact)))).forEach(add);
+    if (!exact && !lists.length) {
       const letters = [...stemmed];
       const shortest = Math.max(FALLBACK_LETTERS, Math.ceil(letters.length / 2));
-      for (let n = letters.length - 1; n >= shortest && !pages.size; n--) {
+      for (let n = letters.length - 1; n >= shortest && !lists.length; n--) {
         const shorter = letters.slice(0, n).join("");
         (await Promise.all(this.bundles.map((bundle) => bundle.words(shorter, false)))).forEach(add);
       }
     }
-    return pages;
+    return lists;
   }
 
-  // A page's id: its bundle's place times PAGE_IDS plus its number in the bundle (a
-  // small integer, known before every bundle has opened).
-  page(id) {
-    return this.bundles[Math.floor(id / PAGE_IDS)].pages[id % PAGE_IDS];
+  // Every bundle's pages numbered as one archive, in the manifest's order (so a
+  // smaller number is Pagefind's tie order): page g is page g − first[b] of bundle
+  // bundleOf[g]; its length, and BM25's length norm (see bm25With). Once all are open.
+  layout() {
+    if (!this.pagesLaid) {
+      const { total } = this.stats;
+      const first = new Int32Array(this.bundles.length + 1);
+      const bundleOf = new Int32Array(total);
+      const lengths = new Float64Array(total);
+      const norms = new Float64Array(total);
+      let g = 0;
+      this.bundles.forEach((bundle, b) => {
+        first[b] = g;
+        for (const [, length] of bundle.pages) {
+          bundleOf[g] = b;
+          lengths[g] = length;
+          norms[g++] = lengthNorm(length, this.stats);
+        }
+      });
+      first[this.bundles.length] = g;
+      this.pagesLaid = { first, bundleOf, lengths, norms, total };
+    }
+    return this.pagesLaid;
   }
 
-  result(id, score, places, entries = null) {
-    const result = new Result(this, this.bundles[Math.floor(id / PAGE_IDS)], this.page(id)[0], score, places, entries);
-    result.number = id % PAGE_IDS;
-    return result;
+  // A result for page g (see layout).
+  result(g, score, places, matches = null) {
+    const { first, bundleOf } = this.pagesLaid;
+    return new Result(this, this.bundles[bundleOf[g]], g - first[bundleOf[g]], score, places, matches, g);
   }
 
   // Pagefind's search(term): the results best first, each {id, score, words, data()};
@@ -681,8 +935,8 @@ export class SearchIndex {
   async search(term) {
     if (term === null) {
       await this.opened;
-      const all = [];
-      this.bundles.forEach((bundle, b) => bundle.pages.forEach((_, page) => all.push(this.result(b * PAGE_IDS + page, 0, []))));
+      const all = new Array(this.layout().total);
+      for (let g = 0; g < all.length; g++) all[g] = this.result(g, 0, []);
       return { results: all };
     }
     const exact = /^\s*".+"\s*$/.test(term);
@@ -692,27 +946,49 @@ export class SearchIndex {
     const originals = original.split(" ");
     const terms = await Promise.all(words.map((w, i) => this.termPages(i, this.stem(w), originals[i] || "", exact)));
     await this.opened;
-    const containing = terms.map((t) => t.size);
+    const layout = this.layout();
+    const matches = new Matches(terms, layout);
+    const { containing } = matches;
     const idfs = containing.map((n) => idf(this.stats.total, n));
     const query = { containing, idfs, totalIdf: idfs.reduce((x, y) => x + y, 0) };
     // A word that matches nothing is left out when another matches (Pagefind's rule):
     // "economic quokka" finds what "economic" finds.
-    const matching = exact ? terms : terms.filter((t) => t.size);
-    if (!matching.length) return { results: [] };
-    const [smallest, ...others] = [...matching].sort((a, b) => a.size - b.size);
-    const found = [];
-    for (const id of smallest.keys()) {
-      if (!others.every((t) => t.has(id))) continue;
-      const entries = others.length ? matching.flatMap((t) => t.get(id)) : smallest.get(id);
+    const matching = exact ? terms.length : containing.filter((n) => n).length;
+    if (!matching) return { results: [] };
+    const { start } = matches;
+    const { norms, lengths } = layout;
+    const { metaFields } = this.stats;
+    let n = 0;
+    const pages = new Int32Array(Math.min(...containing.filter((c) => c || exact)));
+    const scores = new Float64Array(pages.length);
+    const places = exact ? [] : null;
+    for (let g = 0; g < layout.total; g++) {
+      if (matches.terms[g] !== matching) continue;
+      const e0 = start[g];
+      const e1 = start[g + 1];
       if (exact) {
-        const start = phraseStart(terms.map((t) => t.get(id)));
-        if (start !== null) found.push([id, 1, words.map((_, i) => start + i)]);
-        else if (words.length === 1) found.push([id, 1, entries.flatMap((e) => placesOf(e))]);
-        continue;
+        const perTerm = terms.map(() => []);
+        for (let e = e0; e < e1; e++) perTerm[matches.lists[matches.list[e]].term].push(matches.entry(e));
+        const at = phraseStart(perTerm);
+        if (at !== null) places[n] = words.map((_, i) => at + i);
+        else if (words.length === 1) places[n] = perTerm[0].flatMap((e) => placesOf(e));
+        else continue;
+        scores[n] = 1;
+      } else if (e1 - e0 === 1) {
+        scores[n] = scoreOne(matches, e0, norms[g], query, metaFields);
+      } else {
+        scores[n] = scoreMany(matches, e0, e1, norms[g], query, metaFields)
+          ?? scorePage(matches.entries(g), lengths[g], query, this.stats);
       }
-      found.push([id, scorePage(entries, this.page(id)[1], query, this.stats), null, entries]);
+      pages[n++] = g;
     }
-    return { results: bestFirst(found).map(([id, score, places, entries]) => this.result(id, score, places, entries)) };
+    const order = bestFirst(pages.subarray(0, n), scores.subarray(0, n));
+    const results = new Array(n);
+    for (let j = 0; j < n; j++) {
+      const i = order[j];
+      results[j] = this.result(pages[i], scores[i], exact ? places[i] : null, matches);
+    }
+    return { results };
   }
 
   async data(bundle, hash, locations) {
@@ -737,14 +1013,10 @@ export class SearchIndex {
   }
 }
 
-// [id, score, places, entries] by score, best first, then by id; an index array sorted over
-// typed copies of the keys (~3x faster than sorting the rows at 90,000 results).
-function bestFirst(found) {
-  const scores = Float64Array.from(found, (row) => row[1]);
-  const ids = Float64Array.from(found, (row) => row[0]);
-  const order = Uint32Array.from(found, (_, i) => i);
-  order.sort((x, y) => scores[y] - scores[x] || ids[x] - ids[y]);
-  return Array.from(order, (i) => found[i]);
+// The order of rows (pages ascending, their scores) best first, then by page: an
+// index array sorted over the typed keys.
+function bestFirst(pages, scores) {
+  return Uint32Array.from(pages, (_, i) => i).sort((x, y) => scores[y] - scores[x] || pages[x] - pages[y]);
 }
 
 // An entry's places, without their weights.
