@@ -678,14 +678,15 @@ function scoreOne(matches, e, norm, query, metaFields) {
 }
 
 // Scratch for scoreMany, reused from page to page: `marks[place] === stamp` for the
-// places seen on the current page; the page's words (first entry, summed weights);
-// its places as sortable keys (place × SEQUENCE + their order), with each one's
-// weight and entry; the terms at one place; its (field, word, IDF) triples.
+// places seen on the current page; the page's words (first entry, summed weights,
+// first place); its places as sortable keys (place × SEQUENCE + their order), with
+// each one's weight and entry; the terms at one place; its (field, word, IDF) triples.
 let marks = new Int32Array(4096);
 let stamp = 0;
 const manyWords = [];
 const manySums = [];
 const manyFirst = [];
+const firstPlaces = [];
 const SEQUENCE = 2 ** 21;
 let keys = new Float64Array(1024);
 let keyWeights = new Int32Array(1024);
@@ -705,32 +706,88 @@ function slotOf(word, words, e) {
     manyWords[w] = word;
     manySums[w] = 0;
     manyFirst[w] = e;
+    firstPlaces[w] = Infinity;
     words.count++;
   }
   return w;
+}
+
+// A new stamp for the places of the next page.
+function nextStamp() {
+  if (++stamp === 2 ** 31 - 1) {
+    marks.fill(0);
+    stamp = 1;
+  }
+}
+
+// Whether `place` was seen on this page before; it is now.
+function seenBefore(place) {
+  if (place >= marks.length) {
+    const grown = new Int32Array(2 * place + 2);
+    grown.set(marks);
+    marks = grown;
+  }
+  if (marks[place] === stamp) return true;
+  marks[place] = stamp;
+  return false;
+}
+
+// distinctPlaces or sharedPlaces, in one pass, for a page whose entries are all one
+// term's: each place counts once, with its first entry's weight (sharedPlaces' rule
+// for one term; distinctPlaces' where none repeats). The words sum in entry order
+// where no place repeats (distinctPlaces), else in the order of each one's first
+// place (sharedPlaces goes place by place).
+function oneTermWords(matches, e0, e1, words) {
+  const { lists, list, at } = matches;
+  nextStamp();
+  let repeated = false;
+  for (let e = e0; e < e1; e++) {
+    const { word, form } = lists[list[e]];
+    const { data, starts } = form;
+    const w = slotOf(word, words, e);
+    for (let i = starts[at[e]], end = starts[at[e] + 1]; i < end; i += 2) {
+      const place = data[i + 1];
+      if (seenBefore(place)) {
+        repeated = true;
+        continue;
+      }
+      manySums[w] += data[i];
+      if (place < firstPlaces[w]) firstPlaces[w] = place;
+    }
+  }
+  if (!repeated) return;
+  // Insertion sort by first place (a page has a few words); a word with no place of
+  // its own stays last and adds 0.
+  for (let w = 1; w < words.count; w++) {
+    const word = manyWords[w];
+    const sum = manySums[w];
+    const first = manyFirst[w];
+    const place = firstPlaces[w];
+    let v = w;
+    for (; v > 0 && firstPlaces[v - 1] > place; v--) {
+      manyWords[v] = manyWords[v - 1];
+      manySums[v] = manySums[v - 1];
+      manyFirst[v] = manyFirst[v - 1];
+      firstPlaces[v] = firstPlaces[v - 1];
+    }
+    manyWords[v] = word;
+    manySums[v] = sum;
+    manyFirst[v] = first;
+    firstPlaces[v] = place;
+  }
 }
 
 // distinctPlaces for entries e0 to e1 of a page into the words' scratch; false when
 // two entries share a place.
 function distinctWords(matches, e0, e1, words) {
   const { lists, list, at } = matches;
-  if (++stamp === 2 ** 31 - 1) {
-    marks.fill(0);
-    stamp = 1;
-  }
+  nextStamp();
   for (let e = e0; e < e1; e++) {
     const { word, form } = lists[list[e]];
     const { data, starts } = form;
     let sum = 0;
     for (let i = starts[at[e]], end = starts[at[e] + 1]; i < end; i += 2) {
-      const place = data[i + 1];
-      if (place >= marks.length) {
-        const grown = new Int32Array(2 * place + 2);
-        grown.set(marks);
-        marks = grown;
-      }
-      if (marks[place] === stamp) return false;
-      marks[place] = stamp;
+      if (seenBefore(data[i + 1])) return false;
       sum += data[i];
     }
     manySums[slotOf(word, words, e)] += sum;
@@ -801,7 +858,8 @@ const pageWords = { count: 0 };
 function scoreMany(matches, e0, e1, norm, query, metaFields) {
   const { lists, list, at } = matches;
   pageWords.count = 0;
-  if (!distinctWords(matches, e0, e1, pageWords)) {
+  if (lists[list[e0]].term === lists[list[e1 - 1]].term) oneTermWords(matches, e0, e1, pageWords);
+  else if (!distinctWords(matches, e0, e1, pageWords)) {
     pageWords.count = 0;
     if (!sharedWords(matches, e0, e1, pageWords)) return null;
   }
