@@ -561,19 +561,38 @@ function scorePage(entries, pageLength, query, stats) {
 // A result as Pagefind gives it: id, score, the matched places (`words`), data();
 // and `shard`, the rank of the shard it came from (the manifest's).
 class Result {
-  // `number`: the page's in its bundle; `places`: the matched places, or null to
-  // gather them from `matches` (page `page` of the archive, see layout) when asked:
-  // most results are never shown.
-  constructor(index, bundle, number, score, places, matches, page) {
-    this.index = index;
-    this.bundle = bundle;
-    this.id = bundle.pages[number][0];
-    this.number = number;
+  // `source`: the index and the query's matches; `page`: the page's number in the
+  // archive (see layout); `places`: the matched places, or null to gather them from
+  // the matches when asked (most results are never shown). The rest is worked out
+  // when read: a common word has ~100,000 results.
+  constructor(source, page, score, places) {
+    this.source = source;
+    this.page = page;
     this.score = score;
     this.places = places;
-    this.matches = matches;
-    this.page = page;
-    this.shard = bundle.rank;
+  }
+
+  get index() {
+    return this.source.index;
+  }
+
+  get bundle() {
+    const { index } = this.source;
+    return index.bundles[index.pagesLaid.bundleOf[this.page]];
+  }
+
+  // The page's number in its bundle.
+  get number() {
+    const { first, bundleOf } = this.source.index.pagesLaid;
+    return this.page - first[bundleOf[this.page]];
+  }
+
+  get id() {
+    return this.bundle.pages[this.number][0];
+  }
+
+  get shard() {
+    return this.bundle.rank;
   }
 
   // The record's place in the archive's date order (-1: a stale entry).
@@ -582,7 +601,7 @@ class Result {
   }
 
   get words() {
-    this.places ??= this.matches.places(this.page);
+    this.places ??= this.source.matches.places(this.page);
     return this.places;
   }
 
@@ -982,19 +1001,14 @@ export class SearchIndex {
     return this.pagesLaid;
   }
 
-  // A result for page g (see layout).
-  result(g, score, places, matches = null) {
-    const { first, bundleOf } = this.pagesLaid;
-    return new Result(this, this.bundles[bundleOf[g]], g - first[bundleOf[g]], score, places, matches, g);
-  }
-
   // Pagefind's search(term): the results best first, each {id, score, words, data()};
   // `null` lists every record (in index order, with no places).
   async search(term) {
     if (term === null) {
       await this.opened;
       const all = new Array(this.layout().total);
-      for (let g = 0; g < all.length; g++) all[g] = this.result(g, 0, []);
+      const source = { index: this, matches: null };
+      for (let g = 0; g < all.length; g++) all[g] = new Result(source, g, 0, []);
       return { results: all };
     }
     const exact = /^\s*".+"\s*$/.test(term);
@@ -1042,9 +1056,10 @@ export class SearchIndex {
     }
     const order = bestFirst(pages.subarray(0, n), scores.subarray(0, n));
     const results = new Array(n);
+    const source = { index: this, matches };
     for (let j = 0; j < n; j++) {
       const i = order[j];
-      results[j] = this.result(pages[i], scores[i], exact ? places[i] : null, matches);
+      results[j] = new Result(source, pages[i], scores[i], exact ? places[i] : null);
     }
     return { results };
   }
