@@ -298,6 +298,20 @@ def test_a_page_that_names_no_record_fails_the_table(tmp_path: Path) -> None:
         table_value(order_of(ENTRIES), [bundle], "en")
 
 
+@pytest.mark.parametrize("pages", [[["en_1"]], [["en_1", "ten"]], [["en 1", 10]], "pages"])
+def test_a_meta_index_of_another_shape_fails_the_table_clearly(
+    tmp_path: Path, pages: object
+) -> None:
+    """Another Pagefind version may write its meta index otherwise: the build says so."""
+    bundle = _bundle(tmp_path / "0", {"en_1": "/records/a/"})
+    meta = ["1.5.2", pages, [], [], [], []]
+    (bundle.folder / "pagefind.en_m.pf_meta").write_bytes(
+        gzip.compress(b"pagefind_dcd" + pagefind_files.encode(meta))
+    )
+    with pytest.raises(TableError, match=r"meta index of an unknown shape|cannot hold"):
+        table_value(order_of(ENTRIES), [bundle], "en")
+
+
 def test_the_table_tells_apart_an_id_two_shards_share(tmp_path: Path) -> None:
     bundles = [
         _bundle(tmp_path / "0", {"en_1": "/records/a/", "en_2": "/records/c/"}),

@@ -115,26 +115,21 @@ def order_of(entries: Sequence[_Entry]) -> Order:
     return Order(len(dated), places, tuple(facets))
 
 
-def _column(values: Sequence[int], signed: bool = False) -> tuple[bytes, int]:
-    """Integers as little-endian bytes of the smallest width that holds them."""
-    widths = ((1, "b", "B"), (2, "h", "H"), (4, "i", "I"))
-    low, high = min(values, default=0), max(values, default=0)
-    for width, signed_code, code in widths:
-        bits = 8 * width
-        fits = -(1 << (bits - 1)) <= low and high < 1 << (bits - 1) if signed else high < 1 << bits
-        if fits:
-            packed = array(signed_code if signed else code, values)
-            if sys.byteorder == "big":
-                packed.byteswap()
-            return packed.tobytes(), width
-    raise TableError("an integer too large for the search table")
-
-
 def _fixed(values: Sequence[int], code: str) -> bytes:
+    """Integers as little-endian bytes of an `array` type code."""
     packed = array(code, values)
     if sys.byteorder == "big":
         packed.byteswap()
     return packed.tobytes()
+
+
+def _column(values: Sequence[int]) -> tuple[bytes, int]:
+    """Unsigned integers in the smallest width that holds them, and the width."""
+    high = max(values, default=0)
+    for width, code in ((1, "B"), (2, "H"), (4, "I")):
+        if high < 1 << (8 * width):
+            return _fixed(values, code), width
+    raise TableError("an integer too large for the search table")
 
 
 def _meta(bundle: TableBundle, language: str) -> list[object]:
@@ -168,7 +163,12 @@ def _bundle_row(
     counts: list[int] = []
     placed: list[int] = []
     for page in pages:
-        rid, words = page
+        # [result id, word count]; ids are joined with spaces in the table.
+        if not (isinstance(page, list) and len(page) == 2 and isinstance(page[1], int)):
+            raise TableError(f"a meta index of an unknown shape in {bundle.folder}")
+        rid, words = str(page[0]), page[1]
+        if not rid or " " in rid:
+            raise TableError(f"a result id the search table cannot hold: {rid!r}")
         url = bundle.fragments.get(rid)
         # A stale entry may be a deleted record's: it has no place.
         place = -1 if rid in bundle.stale else places.get(url or "")
