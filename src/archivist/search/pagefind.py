@@ -443,19 +443,6 @@ def index_shard(
     return _index_shard(binary, entries, out.resolve(), timeout, primary=primary)
 
 
-def read_fragments(folder: Path) -> dict[str, str]:
-    """Result ids with their URLs, read back from a bundle written earlier."""
-    found: dict[str, str] = {}
-    fragments = folder / "fragment"
-    if fragments.is_dir():
-        for path in sorted(fragments.glob("*.pf_fragment")):
-            url = _fragment_url(path.read_bytes())
-            if url is None:
-                raise SearchError(f"unreadable search fragment {path.name!r}")
-            found[path.stem] = url
-    return found
-
-
 def write_manifest(
     out: Path, entries: Sequence[IndexEntry], listed: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
