@@ -343,7 +343,8 @@ class Bundle {
     this.chunkCache = new Map();
     this.fragments = new Map();
     this.ready = row.then(({ ids, counts, places, fields }) => {
-      this.pages = ids.map((id, i) => [id, counts[i]]);
+      this.ids = ids; // each page's result id
+      this.counts = counts; // each page's word count
       this.metaFields = fields;
       this.places = places; // each page's place in the archive's date order
       return this;
@@ -588,7 +589,7 @@ class Result {
   }
 
   get id() {
-    return this.bundle.pages[this.number][0];
+    return this.bundle.ids[this.number];
   }
 
   get shard() {
@@ -923,8 +924,8 @@ export class SearchIndex {
       let total = 0;
       let words = 0;
       for (const b of this.bundles) {
-        total += b.pages.length;
-        for (const [, count] of b.pages) words += count;
+        total += b.ids.length;
+        for (const count of b.counts) words += count;
       }
       const metaFields = this.bundles.find((b) => b.metaFields.length)?.metaFields || [];
       this.stats = { total, averageLength: total ? words / total : 1, metaFields };
@@ -989,7 +990,7 @@ export class SearchIndex {
       let g = 0;
       this.bundles.forEach((bundle, b) => {
         first[b] = g;
-        for (const [, length] of bundle.pages) {
+        for (const length of bundle.counts) {
           bundleOf[g] = b;
           lengths[g] = length;
           norms[g++] = lengthNorm(length, this.stats);

@@ -52,7 +52,7 @@ from archivist.search.pagefind import (
     overlay_dir,
     shard_dir,
 )
-from archivist.search.table import TABLE, Order, TableBundle, TableError, order_of, write_table
+from archivist.search.table import TABLE, Order, TableBundle, order_of
 from archivist.workers import detach
 
 WORK = ".index"
@@ -541,11 +541,7 @@ class BackgroundIndex:
             languages = pagefind.bundle_languages(folder)
             bundles.append(TableBundle(folder, languages, listed.fragments, listed.stale))
         out = self.root / WORK / MANIFEST_WORK / "pagefind"
-        try:
-            table = write_table(out / TABLE, result.order, bundles, self.config.language)
-        except TableError as exc:
-            raise SearchError(str(exc)) from exc
-        pagefind.name_table(out / MANIFEST, table)
+        pagefind.write_search_table(out, result.order, bundles, self.config.language)
 
     def __enter__(self) -> BackgroundIndex:
         return self

@@ -34,7 +34,7 @@ from typing import IO, Any
 
 from archivist.publish.write import write_file
 from archivist.search import pagefind_files
-from archivist.search.table import TABLE, TableBundle, TableError, order_of, write_table
+from archivist.search.table import TABLE, Order, TableBundle, TableError, order_of, write_table
 
 MANIFEST = "search-manifest.json"
 _SIGNATURE = b"pagefind_dcd"
@@ -343,17 +343,23 @@ def bundle_languages(folder: Path) -> dict[str, str]:
         raise SearchError(f"the search bundle in {folder} has no readable entry file") from exc
 
 
-def name_table(manifest: Path, table: tuple[str, Sequence[object]]) -> dict[str, Any]:
-    """Name the search table in the manifest file, with its digest (the page may keep
-    the table cached until it changes; the manifest itself is fetched afresh), and
-    list each bundle's index chunks (`write_table` gives both)."""
-    digest, chunks = table
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+def write_search_table(
+    pagefind_dir: Path, order: Order, bundles: Sequence[TableBundle], language: str
+) -> dict[str, Any]:
+    """Write the search table beside the manifest, and name it in the manifest with
+    its digest (the page may keep the table cached until it changes; the manifest
+    itself is fetched afresh), listing each bundle's index chunks. The manifest."""
+    try:
+        digest, chunks = write_table(pagefind_dir / TABLE, order, bundles, language)
+    except TableError as exc:
+        raise SearchError(str(exc)) from exc
+    manifest = pagefind_dir / MANIFEST
+    data: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
     data["table"] = f"{TABLE}?v={digest[:16]}"
     for shard, listed in zip(data["shards"], chunks, strict=True):
         shard["chunks"] = listed
     _write_json(manifest, data)
-    return dict(data)
+    return data
 
 
 def _index_shard(
@@ -447,7 +453,7 @@ def write_manifest(
     out: Path, entries: Sequence[IndexEntry], listed: Sequence[dict[str, Any]]
 ) -> dict[str, Any]:
     """The shard list beside the primary bundle (the table is named in it later:
-    `name_table`).
+    `write_search_table`).
 
     The manifest also holds `totals`, every filter value of the archive with its count,
     so the search page can show them without loading every filter file of every shard.
@@ -510,11 +516,7 @@ def build_index(
         })  # fmt: skip
     write_manifest(out, ordered, listed)
     language = ordered[0].language if ordered else ""
-    try:
-        table = write_table(out / "pagefind" / TABLE, order_of(ordered), bundles, language)
-    except TableError as exc:
-        raise SearchError(str(exc)) from exc
-    return name_table(out / "pagefind" / MANIFEST, table)
+    return write_search_table(out / "pagefind", order_of(ordered), bundles, language)
 
 
 def _write_json(path: Path, data: object) -> str:
