@@ -25,7 +25,7 @@ from typing import ParamSpec, TypeVar
 import jinja2
 
 from archivist.config import Config, load_config
-from archivist.enrich.archive import build_archive
+from archivist.enrich.archive import build_unrelated, with_related
 from archivist.incremental import fingerprint, keys, notes
 from archivist.incremental.cache import CACHE_DIR, BuildCache, FileStamp
 from archivist.incremental.session import Session, inode, prepare_spare, spare_dir
@@ -135,13 +135,15 @@ def build(
     with BuildLock(out):
         clean_stale(out)
         for _attempt in range(3):
-            archive, renderer, digests = run.enrich(records, loaded)
+            archive, digests = run.enrich(records, loaded)
             with (
                 run.staging() as staging,
                 BackgroundIndex(archive, digests, staging, config, run.cache, jobs=run.jobs,
                                 overlays=search_overlays) as search_index,
             ):  # fmt: skip
                 run.start_index(search_index)
+                # The search index needs no related records: they are made beside it.
+                archive, renderer = run.relate(archive)
                 with run.rendering(), gzip_members.Spool(staging.root) as members:
                     failed = run.render_records(renderer, staging, members)
                     if failed:
@@ -267,25 +269,28 @@ class _Build:
 
     # -- enrich ------------------------------------------------------------------------
 
-    def enrich(
-        self, records: list[Record], loaded: Loaded
-    ) -> tuple[Archive, SiteRenderer, dict[str, str]]:
-        """The archive (people, years, neighbours, related), its renderer, the digests."""
+    def enrich(self, records: list[Record], loaded: Loaded) -> tuple[Archive, dict[str, str]]:
+        """The archive (people, years, neighbours; related records come with `relate`)
+        and the records' digests."""
         with timed(self.report, "enrich"):
-            memo = notes.related_memo(self.cache)
-            archive = build_archive(
+            archive = build_unrelated(
                 records,
                 loaded.context.person_for,
-                self.config.related_count,
-                memo,
                 types=self.config.types,
                 known=loaded.context.known,
                 offices=loaded.context.offices,
             )
+            digests = self.digests = keys.record_digests(archive.records, loaded.digests)
+        return archive, digests
+
+    def relate(self, archive: Archive) -> tuple[Archive, SiteRenderer]:
+        """The archive with its related records, and its renderer."""
+        with timed(self.report, "enrich"):
+            memo = notes.related_memo(self.cache)
+            archive = with_related(archive, self.config.related_count, memo)
             notes.note_related(self.cache, memo)
             renderer = SiteRenderer(self.config, archive, self.site_root)
-            digests = self.digests = keys.record_digests(archive.records, loaded.digests)
-        return archive, renderer, digests
+        return archive, renderer
 
     # -- render ------------------------------------------------------------------------
 

@@ -176,6 +176,20 @@ def build_archive(
     the last build had the same key; it is left holding this build's lists. `types`
     is the editor's type vocabulary (`fold_types`): twins fold into one value.
     """
+    archive = build_unrelated(records, person_for, types, known, offices)
+    return with_related(archive, related_count, memo)
+
+
+def build_unrelated(
+    records: Iterable[Record],
+    person_for: PersonFor = _default_person,
+    types: Mapping[str, tuple[str, ...]] | None = None,
+    known: Known | None = None,
+    offices: Iterable[Office] = (),
+) -> Archive:
+    """The archive of `build_archive` without its related-records lists (`with_related`
+    adds them): what the search index needs, so a build can start it before the
+    lists, the longest step of enrich, are made."""
     ordered = tuple(sorted(fold_types(records, types), key=lambda r: r.sort_key))
     # Each participant name's kind and person, decided once over the whole archive
     # (`enrich.people.identity`): the authority file first, then the rules.
@@ -194,7 +208,6 @@ def build_archive(
 
     appearances: dict[str, list[tuple[str, list[str]]]] = defaultdict(list)
     participant_slugs: dict[str, tuple[tuple[Participant, str], ...]] = {}
-    record_slugs: dict[str, tuple[str, ...]] = {}
     for record in ordered:
         links: list[tuple[Participant, str]] = []
         roles_of: dict[str, list[str]] = {}
@@ -209,9 +222,6 @@ def build_archive(
         for ident, roles in roles_of.items():
             appearances[ident].append((record.id, roles))
         participant_slugs[record.id] = tuple(links)
-        record_slugs[record.id] = tuple(
-            dict.fromkeys(slug if p.kind == "person" else f"org:{slug}" for p, slug in links)
-        )
 
     def entries(kind: str) -> tuple[PersonEntry, ...]:
         return tuple(
@@ -232,14 +242,6 @@ def build_archive(
             years[year].append(record.id)
 
     neighbours = _neighbours(ordered)
-
-    key = keys.related_key(ordered, record_slugs, related_count)
-    related = memo.get(key) if memo is not None else None
-    if related is None:
-        related = _related(ordered, record_slugs, related_count)
-    if memo is not None:
-        memo.clear()
-        memo[key] = related
     people, organizations = entries("person"), entries("organization")
     page_names = {("person", e.person.slug): e.person.name for e in people}
     page_names.update({("organization", e.person.slug): e.person.name for e in organizations})
@@ -259,5 +261,24 @@ def build_archive(
         undated=tuple(undated),
         facets=MappingProxyType(facets),
         neighbours=MappingProxyType(neighbours),
-        related=MappingProxyType(related),
+        related=MappingProxyType({}),
     )
+
+
+def with_related(archive: Archive, related_count: int, memo: RelatedMemo | None = None) -> Archive:
+    """`archive` with each record's related records (`_related`); `memo` as in
+    `build_archive`."""
+    record_slugs = {
+        rid: tuple(
+            dict.fromkeys(slug if p.kind == "person" else f"org:{slug}" for p, slug in links)
+        )
+        for rid, links in archive.participant_slugs.items()
+    }
+    key = keys.related_key(archive.records, record_slugs, related_count)
+    related = memo.get(key) if memo is not None else None
+    if related is None:
+        related = _related(archive.records, record_slugs, related_count)
+    if memo is not None:
+        memo.clear()
+        memo[key] = related
+    return replace(archive, related=MappingProxyType(related))
