@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from archivist.enrich import derive
 from archivist.incremental.keys import record_digest
-from archivist.model import Problem, Record, Severity
+from archivist.model import Problem, Record, Severity, _fast_pickle
 
 
 def unique_ids(records: list[Record]) -> tuple[list[Record], list[Problem]]:
@@ -114,6 +114,7 @@ def advise(record: Record) -> list[Problem]:
     return [p for rule in ADVICE for p in rule(record)]
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Checked:
     """What load makes of one record read: its unsafe-text errors, and when it has
