@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from archivist.enrich import derive
 from archivist.incremental.keys import record_digest
 from archivist.model import Problem, Record, Severity, _fast_pickle
+from archivist.read.controls import may_be_unsafe
 
 
 def unique_ids(records: list[Record]) -> tuple[list[Record], list[Problem]]:
@@ -94,7 +95,7 @@ def unsafe_text(record: Record) -> list[Problem]:
         if name in ("origin", "path"):
             continue
         for field_name, text in _strings(getattr(record, name), name):
-            match = _UNSAFE_TEXT.search(text)
+            match = _UNSAFE_TEXT.search(text) if may_be_unsafe(text) else None
             if match:
                 char = ord(match.group())
                 what = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
