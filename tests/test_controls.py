@@ -1,11 +1,13 @@
 """The byte scan that spares most files the control-character regex never lets one
 through: a file or field with a control character is still reported where it is."""
 
+from dataclasses import replace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from archivist.config import Config
-from archivist.read.checks import _UNSAFE_TEXT
+from archivist.read.checks import _UNSAFE_TEXT, unsafe_text
 from archivist.read.controls import may_be_unsafe, may_hold_controls
 from archivist.read.readers import read_data
 
@@ -29,3 +31,12 @@ def test_a_control_character_in_a_file_is_reported_at_its_place() -> None:
     (problem,) = read_data(data, "a.md", Config(), "a", ".md").problems
     assert (problem.location.line, problem.location.col) == (6, 5)
     assert "U+0085" in problem.message
+
+
+def test_an_unsafe_character_deep_in_a_record_is_reported_with_its_field() -> None:
+    data = b'---\ntitle: T\nparticipants:\n  - name: "A \\x07 B"\n---\n\nbody\n'
+    (record,) = read_data(data, "a.md", Config(), "a", ".md").records
+    (problem,) = unsafe_text(record)
+    assert problem.field == "participants"
+    assert "U+0007" in problem.message
+    assert unsafe_text(replace(record, participants=())) == []

@@ -88,14 +88,37 @@ def _strings(value: object, name: str) -> Iterator[tuple[str, str]]:
             yield from _strings(getattr(value, f), name)
 
 
+def _texts(value: object, into: list[str]) -> None:
+    """Every string `_strings` finds in `value`, without field names (and no generators:
+    this runs over every record read)."""
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _texts(k, into)
+            _texts(v, into)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _texts(item, into)
+    elif hasattr(value, "__dataclass_fields__"):
+        for f in value.__dataclass_fields__:
+            _texts(getattr(value, f), into)
+
+
 def unsafe_text(record: Record) -> list[Problem]:
     """Errors for text no page can carry (a net under every reader)."""
+    texts: list[str] = []
+    for name in record.__dataclass_fields__:
+        if name not in ("origin", "path"):
+            _texts(getattr(record, name), texts)
+    if not may_be_unsafe("\n".join(texts)):
+        return []  # nearly every record: one scan of all its text
     problems = []
     for name in record.__dataclass_fields__:
         if name in ("origin", "path"):
             continue
         for field_name, text in _strings(getattr(record, name), name):
-            match = _UNSAFE_TEXT.search(text) if may_be_unsafe(text) else None
+            match = _UNSAFE_TEXT.search(text)
             if match:
                 char = ord(match.group())
                 what = "a lone surrogate" if 0xD800 <= char <= 0xDFFF else "a control character"
