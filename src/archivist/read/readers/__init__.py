@@ -98,7 +98,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
                 "encoding",
                 f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
             )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if b"\r" in data:  # (a byte search: most files have no carriage return to replace)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     match = _CONTROL.search(text) if not utf8 or may_hold_controls(data) else None
     if match:
