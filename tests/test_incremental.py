@@ -9,11 +9,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from archivist.incremental import fingerprint
+from archivist.incremental.keys import record_digest
+from archivist.model import Location, Participant, Record
 from archivist.pipeline import BuildFailed, Session, build, prepare_spare
 from archivist.publish.write import MARKER
 from archivist.search.indexing import BackgroundIndex
@@ -451,3 +455,16 @@ def test_a_serve_session_chain_equals_clean_at_every_step(tmp_path: Path) -> Non
         assert tree_diff(tree(out), tree(clean_out)) == [], change
         assert_invariants(incremental, out)
     assert trusted >= len(chain) - 3  # the trusted inventory was in play
+
+
+def test_record_digest_changes_with_any_field_and_only_then() -> None:
+    record = Record("a", "T", "a.md", body="x\ny", participants=(Participant("A"),))
+    variants = [
+        replace(record, body="x\nz"),
+        replace(record, body=""),
+        replace(record, participants=(Participant("A", "author"),)),
+        replace(record, origin=MappingProxyType({"title": Location("a.md", 2, 1)})),
+        replace(record, extra=MappingProxyType({"k": "v"})),
+    ]
+    assert len({record_digest(r) for r in [record, *variants]}) == 1 + len(variants)
+    assert record_digest(record) == record_digest(replace(record))

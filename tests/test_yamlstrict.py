@@ -1,5 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from archivist.read import yamlstrict
 from archivist.read.yamlstrict import YamlError, load_mapping
 
 
@@ -64,3 +67,42 @@ def test_line_numbers_are_file_lines() -> None:
         load_mapping("a: 1\na: 2\n", first_line=2)
     assert caught.value.line == 3
     assert "first on line 2" in caught.value.message
+
+
+# Pieces of front-matter lines, plain and otherwise, for the line-by-line reader.
+_INDENTS = ("", " ", "  ", "    ", "      ")
+_DASHES = ("", "- ", "-  ", "-")
+_KEYS = ("a", "b", "name", "role", "null", "~", "<<", "a.b", "x-y", "", "é")
+_COLONS = (":", ": ", ":  ", " :", "")
+_VALUES = (
+    *("x", "x y", "~", "null", "", "-1", "'q'", '"q"', "x: y", "x #c", "C#", "a:b", "x:"),
+    *("[1]", "{a}", "&a x", "*a", "!t x", "!!str x", "|", ">", "%x", "@x", "`x", "é"),
+    *("x ", "\tx", "---", "...", "? x", ", x", "x\u2028y", "\ufeffx", "1955-06-30"),
+    *("'a: b'", "'it''s'", "'x' y", "'x", "''", "'''", "''''", "'a #b'", "'a' #c"),
+    *('"a: b"', '"a\\tb"', '""', '"', '"x" y', '"it\'s"', "'x\"'", '"~"', "'null'"),
+    *("[]", "{}", "[] x", "[ ]", "{}}"),
+)
+_LINE = st.tuples(*(st.sampled_from(p) for p in (_INDENTS, _DASHES, _KEYS, _COLONS, _VALUES)))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_LINE.map("".join) | st.just(""), max_size=8))
+def test_plain_lines_read_as_the_parser_reads_them(lines: list[str]) -> None:
+    """Front matter the line-by-line reader takes gives the parser's values and key
+    positions; all else it leaves to the parser (and its errors)."""
+    text = "\n".join(lines)
+    fast = yamlstrict._Plain().read(text)
+    if fast is not None:
+        parsed = yamlstrict._parsed_mapping(text)
+        assert (fast.value, fast.lines) == (parsed.value, parsed.lines)
+
+
+def test_list_of_people_is_read_in_one_pass_as_by_the_parser() -> None:
+    text = "title: T\nparticipants:\n  - name: A\n    role: author\n  - B\nsubjects:\n- x\n"
+    fast = yamlstrict._Plain().read(text)
+    assert fast is not None
+    assert fast.value["participants"] == [{"name": "A", "role": "author"}, "B"]
+    assert (fast.value, fast.lines) == (
+        yamlstrict._parsed_mapping(text).value,
+        yamlstrict._parsed_mapping(text).lines,
+    )

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from archivist.enrich import derive
 from archivist.incremental.keys import record_digest
-from archivist.model import Problem, Record, Severity
+from archivist.model import Problem, Record, Severity, _fast_pickle
+from archivist.read.controls import may_be_unsafe
 
 
 def unique_ids(records: list[Record]) -> tuple[list[Record], list[Problem]]:
@@ -87,8 +88,31 @@ def _strings(value: object, name: str) -> Iterator[tuple[str, str]]:
             yield from _strings(getattr(value, f), name)
 
 
+def _texts(value: object, into: list[str]) -> None:
+    """Every string `_strings` finds in `value`, without field names (and no generators:
+    this runs over every record read)."""
+    if isinstance(value, str):
+        into.append(value)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _texts(k, into)
+            _texts(v, into)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _texts(item, into)
+    elif hasattr(value, "__dataclass_fields__"):
+        for f in value.__dataclass_fields__:
+            _texts(getattr(value, f), into)
+
+
 def unsafe_text(record: Record) -> list[Problem]:
     """Errors for text no page can carry (a net under every reader)."""
+    texts: list[str] = []
+    for name in record.__dataclass_fields__:
+        if name not in ("origin", "path"):
+            _texts(getattr(record, name), texts)
+    if not may_be_unsafe("\n".join(texts)):
+        return []  # nearly every record: one scan of all its text
     problems = []
     for name in record.__dataclass_fields__:
         if name in ("origin", "path"):
@@ -114,6 +138,7 @@ def advise(record: Record) -> list[Problem]:
     return [p for rule in ADVICE for p in rule(record)]
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class Checked:
     """What load makes of one record read: its unsafe-text errors, and when it has

@@ -17,7 +17,7 @@ from archivist.config import Config
 from archivist.enrich import derive
 from archivist.incremental import keys
 from archivist.incremental.cache import BuildCache, Stat, file_stat
-from archivist.model import Location, Problem, ReadResult, Record
+from archivist.model import Location, Problem, ReadResult, Record, _fast_pickle
 from archivist.read.checks import Checked, check, unique_ids
 from archivist.read.discover import discover, display_path, relative_paths
 from archivist.read.readers import RECORD_SUFFIXES, read_bytes, read_data
@@ -129,6 +129,7 @@ class _Job:
     check_key: str  # + the authority file, for what load derives
 
 
+@_fast_pickle
 @dataclass(frozen=True, slots=True)
 class _FileDone:
     """One file read and checked. None stands for "in the cache under this key" (the

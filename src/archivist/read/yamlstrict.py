@@ -201,7 +201,107 @@ def _events(text: str) -> list[events.Event]:
     return out
 
 
+# The shapes nearly every front matter is written in: `key: value` (plain, quoted
+# without escapes, or an empty `[]`), `key:` then a list of
+# `- item` or of `- key: value` mappings (each further key under the first). One match
+# per line reads them; anything else (escapes, comments, block scalars, flow `[...]`,
+# anchors, tags, lines that continue a value, other indents) goes to the parser.
+_LINE = re.compile(r"( *)(- +)?(?:([A-Za-z_][A-Za-z0-9_.-]{0,99}):(?: +|$))?(.*)")
+# A plain scalar may not start with an indicator; `: ` and ` #` inside would end it.
+_INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
+# Characters the parser treats specially wherever they are (tabs, odd line breaks, BOM,
+# non-characters): a text with one is left to it.
+_ODD = re.compile("[\t\x85\u2028\u2029\ufeff\ufffe\uffff]")
+
+
+def _scalar(text: str) -> YamlValue:
+    """A one-line value as the parser would read it: plain, quoted without escapes, `[]`;
+    KeyError for anything else (the caller falls back)."""
+    if text in ("[]", "{}"):
+        return [] if text == "[]" else {}
+    first, inner = text[0], text[1:-1]
+    if first == "'" and text[-1] == "'" and len(text) > 1 and "'" not in inner.replace("''", ""):
+        return inner.replace("''", "'")
+    if first == '"' and text[-1] == '"' and len(text) > 1 and not ('"' in inner or "\\" in inner):
+        return inner
+    if first in _INDICATORS or ": " in text or " #" in text or text[-1] in ": ":
+        raise KeyError(text)
+    return None if text in _NULLS else text
+
+
+class _Plain:
+    """The plain shapes of front matter read line by line (see `_LINE`); `read` gives
+    None for anything else, so the parser reads it with its checks and errors."""
+
+    def __init__(self) -> None:
+        self.value: dict[str, YamlValue] = {}
+        self.lines: dict[str, tuple[int, int]] = {}
+        self.open: str | None = None  # a top-level key written without a value
+        self.items: list[YamlValue] | None = None  # its list
+        self.dash = -1  # the column of that list's dashes
+        self.item: dict[str, YamlValue] | None = None  # the list's last item, a mapping
+        self.item_col = -1  # the column of that item's keys
+
+    def read(self, text: str) -> Positioned | None:
+        if _ODD.search(text):
+            return None
+        try:
+            for number, line in enumerate(text.split("\n"), 1):
+                if line:
+                    self._line(number, line)
+        except KeyError:
+            return None
+        return Positioned(self.value, self.lines)
+
+    def _line(self, number: int, line: str) -> None:
+        match = _LINE.fullmatch(line)
+        if match is None or line[-1] == " ":
+            raise KeyError(line)
+        indent, dash, key, rest = match.groups()
+        value = _scalar(rest) if rest else None
+        if dash:
+            self._item(len(indent), len(indent) + len(dash), key, value)
+        elif indent:
+            self._item_key(len(indent), key, value)
+        else:
+            self._top(number, key, value, rest)
+
+    def _top(self, number: int, key: str | None, value: YamlValue, written: str) -> None:
+        if key is None or key in self.value or key in _NULLS:
+            raise KeyError(key)
+        self.value[key] = value
+        self.lines[key] = (number, 1)
+        self.open = None if written else key  # `key:` alone: a list may follow
+        self.items = self.item = None
+
+    def _item(self, dash: int, col: int, key: str | None, value: YamlValue) -> None:
+        if self.open is None:
+            raise KeyError(dash)
+        if self.items is None:
+            self.items, self.dash = [], dash
+            self.value[self.open] = self.items
+        if dash != self.dash or (key is None and value is None) or (key in _NULLS):
+            raise KeyError(dash)
+        self.item = None if key is None else {key: value}
+        self.item_col = col
+        self.items.append(value if self.item is None else self.item)
+
+    def _item_key(self, col: int, key: str | None, value: YamlValue) -> None:
+        item = self.item
+        if item is None or key is None or col != self.item_col or key in item or key in _NULLS:
+            raise KeyError(key)
+        item[key] = value
+
+
 def _load_mapping(text: str) -> Positioned:
+    plain = _Plain().read(text)
+    if plain is not None:
+        return plain
+    return _parsed_mapping(text)
+
+
+def _parsed_mapping(text: str) -> Positioned:
+    """`text` read by the parser, every surprise an error with its position."""
     try:
         stream = _events(text)
     except YamlError:

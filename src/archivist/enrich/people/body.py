@@ -69,6 +69,9 @@ _ATTENDANCE = re.compile(
     r"|also\s+present|those\s+present|persons\s+present|members\s+present)\s*(?::\s*(.*)|$)",
     re.IGNORECASE,
 )
+# The last letters of `_ATTENDANCE`'s words, in either case (and the long s, which the
+# regex takes for an s): a line without a colon must end with one to be a list's head.
+_LIST_WORD_ENDS = frozenset("tTsSeEgG\u017f")
 _FUNCTION_LINE = re.compile(
     r"^\s*(interpreters?|recorders?|note-?takers?|to|from)\s*:\s*(.+)$", re.IGNORECASE
 )
@@ -274,9 +277,12 @@ def _confirmed(labels: Sequence[_Label], known: Sequence[_Mention]) -> list[_Men
 def _line_mentions(lines: Sequence[str], n: int) -> list[_Label]:
     """Who line `n` names: an attendance list (which may go on below), a function line
     (`Interpreter:`, `To:`), or speaker labels. Only plain labels are weak."""
-    stripped = lines[n][:MAX_LINE].strip()
+    line = lines[n]
+    stripped = line[:MAX_LINE].strip()
     if not stripped:
         return []
+    if ":" not in line[: MAX_LINE * 20] and stripped[-1] not in _LIST_WORD_ENDS:
+        return []  # most lines: no colon for any form below, nor an attendance word at the end
     att = _ATTENDANCE.match(stripped)
     if att and len(stripped) < 200:
         return [_Label(m, True) for m in _attendance(lines, n, att[1] or "")]

@@ -22,11 +22,14 @@ MAX_PEOPLE = 1000  # distinct names kept per record; beyond that the text is not
 
 def _merge_role(a: _Mention, b: _Mention) -> _Mention:
     """`a`, its missing function or office taken from `b`, aliases of both."""
-    return replace(
-        a,
+    # Made whole rather than by `dataclasses.replace`, which costs several times more:
+    # this runs for every mention of every record.
+    return _Mention(
+        a.name,
         function=a.function or b.function,
         office=a.office or b.office,
         aliases=tuple(dict.fromkeys((*a.aliases, *b.aliases))),
+        office_only=a.office_only,
         ref=a.ref or b.ref,
     )
 
@@ -151,12 +154,13 @@ def _final_target(target: Sequence[int], i: int) -> int:
 def _join(base: _Mention | None, m: _Mention, full: _Mention, *, is_full: bool) -> _Mention:
     """Add `m`, a mention of `full` (or `full` itself), to `base`, the group so far."""
     if base is None:
-        base = replace(full, function=m.function, office=m.office, aliases=m.aliases)
+        base = _Mention(full.name, m.function, m.office, m.aliases, full.office_only, full.ref)
         base = _merge_role(base, full) if is_full else base
     else:
         base = _merge_role(base, m)
     if not is_full:
-        base = replace(base, aliases=tuple(dict.fromkeys((*base.aliases, m.name))))
+        aliases = tuple(dict.fromkeys((*base.aliases, m.name)))
+        base = _Mention(base.name, base.function, base.office, aliases, base.office_only, base.ref)
     return _prefer_spelling(base, m if is_full else full)
 
 

@@ -347,17 +347,24 @@ _TITLE_RULES = (
 
 def _title_mentions(title: str) -> list[_Mention]:
     """The mentions of the first title rule that applies (capitals title-cased)."""
+    return list(_title_mentions_of(title))
+
+
+# Archives repeat their titles (DAFP: 9,710 records, about 3,500 distinct titles) and
+# mentions are frozen: each worker reads a title once.
+@lru_cache(maxsize=1 << 14)
+def _title_mentions_of(title: str) -> tuple[_Mention, ...]:
     text = _norm_space(title[:MAX_TITLE])
     text = _decap(text)
     text = re.sub(r"\s*\((?:excerpts?|exerpt|extract)\)\s*$", "", text, flags=re.IGNORECASE)
     text = text.rstrip(" .")
     if not text:
-        return []
+        return ()
     for rule in _TITLE_RULES:
         found = rule(text)
         if found:
-            return [m for m in found if _plausible(m)]
-    return []
+            return tuple(m for m in found if _plausible(m))
+    return ()
 
 
 def _plausible(m: _Mention) -> bool:

@@ -21,6 +21,7 @@ from types import MappingProxyType
 
 from archivist.config import Config
 from archivist.model import Location, Problem, ReadResult
+from archivist.read.controls import may_hold_controls
 from archivist.read.readers import archive_text, markdown, tei, transcription
 from archivist.read.readers.source import Source
 from archivist.slugs import file_id
@@ -97,8 +98,10 @@ def decode(data: bytes, path: str) -> tuple[str | None, Problem | None]:
                 "encoding",
                 f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
             )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    match = _CONTROL.search(text)
+    if b"\r" in data:  # (a byte search: most files have no carriage return to replace)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    utf8 = not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    match = _CONTROL.search(text) if not utf8 or may_hold_controls(data) else None
     if match:
         line = text.count("\n", 0, match.start()) + 1
         col = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1

@@ -51,6 +51,8 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 
 def _lookup(data: dict[str, YamlValue], path: str) -> tuple[bool, YamlValue]:
     """Follow a key path like `naa_refs[].reference`; `[]` maps over a list."""
+    if "." not in path and "[" not in path:
+        return (True, data[path]) if path in data else (False, None)  # one key: no walk
     parts = path.split(".")
 
     def walk(value: YamlValue, rest: list[str]) -> YamlValue:
@@ -95,6 +97,8 @@ def _flat_strings(value: YamlValue) -> list[str]:
 
 def _root(key: str) -> str:
     """The top-level front-matter key a key path starts from (`naa_refs[].x` → `naa_refs`)."""
+    if "." not in key and "[" not in key:
+        return key  # most keys are one name: no need to split
     return key.split(".")[0].removesuffix("[]")
 
 
@@ -351,10 +355,10 @@ def _claim_keys(
     for field, spec in _FIELDS.items():
         mapped = field_map.get(field)
         for candidate in ((mapped,) if mapped else ()) + spec.keys:
-            found, value = _lookup(data, candidate)
-            if found and _root(candidate) not in used:
-                used.add(_root(candidate))
-                values[field] = value
+            root = _root(candidate)
+            if root in data and root not in used:  # (looked up only when there)
+                used.add(root)
+                values[field] = _lookup(data, candidate)[1]
                 keys[field] = candidate
                 break
     return values, keys, used
