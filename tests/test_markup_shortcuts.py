@@ -33,6 +33,13 @@ CASES = (
     "- item\n\n  Plain in item\nMore\n",
     "Mao: plain turn\r\nwith a CR\r\n",
     "[^1]: first\n\nPlain after notes[^1]\n",
+    "[Mao:] a turn\n\n[Mao:]: http://x\n",
+    "[Mao:](http://x) a link\n",
+    "[*Mao*:] emphasis in a label\n",
+    "[Mao:][x] a reference\n\n[x]: http://y\n",
+    "- tight\n- list\n\n> quoted\n",
+    "- a\n  > quote in a tight item\n- b\n",
+    "Mao: a turn\n\nplain\n",
 )
 
 

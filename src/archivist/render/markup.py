@@ -434,6 +434,24 @@ def _inline_rule(state: StateCore) -> None:
             md.inline.parse(token.content, md, state.env, token.children)
 
 
+def _label_rule(state: StateInline, silent: bool) -> bool:
+    """A speaker label opening a paragraph (`[Mao:] …`, left as text for the turns
+    rule), taken as text at once: markdown-it would try every rule at both brackets,
+    and none can take it when the text defines no link references and the label holds
+    no mark."""
+    if silent or state.pos != 0 or state.src[0] != "[" or state.env.get("references"):
+        return False
+    label = _BRACKET_LABEL.match(state.src, 0, state.posMax)
+    if not label or _INLINE_START.search(label.group(1)):
+        return False
+    end = state.src.index("]") + 1
+    if end < state.posMax and state.src[end] in "([:":  # a link after all
+        return False
+    state.pending += state.src[:end]
+    state.pos = end
+    return True
+
+
 # What a line opens with when a block other than a paragraph may start there: fences,
 # block quotes, thematic breaks, lists, headings, setext underlines, tables, link
 # references and footnotes, HTML blocks.
@@ -487,6 +505,7 @@ def _shortcuts(md: MarkdownIt, on: bool) -> MarkdownIt:
     md.disable([rule for rule, option in _OPTION_RULES if not md.options[option]], True)
     md.core.ruler.at("normalize", _normalize)
     md.core.ruler.at("inline", _inline_rule)
+    md.inline.ruler.after("archivist_editorial", "archivist_label", _label_rule)
     if hasattr(md.inline, "terminator_re"):  # markdown-it-py 4: where `text` stops
         md.inline.terminator_re = _INLINE_START
     if set(md.block.ruler.get_active_rules()) <= _KNOWN_BLOCK_RULES:
