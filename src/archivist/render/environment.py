@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from archivist.config import Config
 from archivist.render import urls
@@ -54,6 +55,22 @@ class Sandbox(SandboxedEnvironment):
         if safe is None:
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
         return safe
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja's sandboxed `obj.attribute`, at once for an attribute found safe on
+        this type before that holds plain data (never a method, so never the
+        `str.format` the sandbox wraps): a page reads some 130 of them."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:
+            return super().getattr(obj, attribute)
+        if type(value) in _PLAIN_DATA and self._safe.get((type(obj), attribute)):
+            return value
+        return super().getattr(obj, attribute)
+
+
+# Attribute values the sandbox has nothing to check in: data, not callables.
+_PLAIN_DATA = frozenset({str, Markup, int, float, bool, type(None), tuple, list, dict})
 
 
 def make_env(config: Config, site_root: Path) -> jinja2.Environment:

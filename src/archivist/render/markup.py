@@ -20,7 +20,8 @@ from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_block import StateBlock, paragraph
+from markdown_it.rules_core import StateCore, normalize
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
@@ -204,39 +205,49 @@ def speaker_html(label: str, full: str) -> str:
 
 
 def _turns_rule(state: StateCore) -> None:
-    """Mark paragraphs that open with a speaker label as turns, with anchors."""
+    """Mark paragraphs that open with a speaker label as turns, with anchors, and
+    interjections `(Name: …)` in any text."""
     ctx: BodyContext | None = state.env.get("archivist")
     speakers = ctx.speakers if ctx else {}
     tokens = state.tokens
     count = 0
     for i, token in enumerate(tokens):
-        if token.type != "paragraph_open" or i + 1 >= len(tokens):
-            continue
-        inline = tokens[i + 1]
-        if inline.type != "inline" or not inline.children:
-            continue
-        first = inline.children[0]
-        if first.type != "text":
-            continue
-        found = _speaker_of(first.content, speakers)
-        if not found:
-            continue
-        label, full, length = found
-        count += 1
-        token.attrSet("class", "turn")
-        token.attrSet("id", f"turn-{count}")
-        first.content = first.content[length:].lstrip()
-        token.attrSet("data-speaker", full)
-        marker = Token("html_inline", "", 0)
-        marker.content = (
-            f'<a class="turn-anchor" href="#turn-{count}" '
-            f'aria-label="Link to turn {count} ({escape(full)})">¶</a>'
-            f"{speaker_html(label, full)} "
-        )
-        inline.children.insert(0, marker)
-    for token in tokens:
-        if token.type == "inline" and token.children:
+        if token.type == "paragraph_open" and i + 1 < len(tokens):
+            count += _mark_turn(token, tokens[i + 1], speakers, count + 1)
+        elif token.type == "inline" and token.children and _may_interject(token, speakers):
             _mark_interjections(token.children, speakers)
+
+
+def _may_interject(inline: Token, speakers: Mapping[str, str]) -> bool:
+    """Whether the text may hold an interjection: it needs a speaker and a `(`, written
+    or as an entity (`&#40;`). Most paragraphs have neither."""
+    return bool(speakers) and ("(" in inline.content or "&" in inline.content)
+
+
+def _mark_turn(token: Token, inline: Token, speakers: Mapping[str, str], count: int) -> int:
+    """Make the paragraph `token` turn number `count` when its text (`inline`) opens
+    with a speaker label: 1 if it does, else 0."""
+    if inline.type != "inline" or not inline.children:
+        return 0
+    first = inline.children[0]
+    if first.type != "text":
+        return 0
+    found = _speaker_of(first.content, speakers)
+    if not found:
+        return 0
+    label, full, length = found
+    token.attrSet("class", "turn")
+    token.attrSet("id", f"turn-{count}")
+    first.content = first.content[length:].lstrip()
+    token.attrSet("data-speaker", full)
+    marker = Token("html_inline", "", 0)
+    marker.content = (
+        f'<a class="turn-anchor" href="#turn-{count}" '
+        f'aria-label="Link to turn {count} ({escape(full)})">¶</a>'
+        f"{speaker_html(label, full)} "
+    )
+    inline.children.insert(0, marker)
+    return 1
 
 
 # "Document 286", "Documents 12 and 13", "Documents 4, 5 and 7", "Doc. 5", "Docs 5 & 6";
@@ -385,6 +396,97 @@ def _bang_marker_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# Shortcuts through markdown-it that give its tokens, byte for byte, with less work:
+# most of a body is plain paragraphs of plain text, and markdown-it tries every rule
+# on every line and at every punctuation mark to find that out.
+
+
+def _normalize(state: StateCore) -> None:
+    """markdown-it's `normalize` (two passes over the whole text), only when the text
+    holds a character it changes: a carriage return or a NUL."""
+    if "\r" in state.src or "\0" in state.src:
+        normalize(state)
+
+
+# The characters at which an inline rule of ours can start, or a link label end:
+# newline, escape, code, strikethrough, emphasis, links and notes (`[`, `]`, `^[`),
+# images and our `!` before a marker, autolinks and HTML, entities. markdown-it's
+# `text` rule stops at more (`:`, `-`, `#`, `=`, … for rules we do not use), and at
+# each of them every rule is asked in turn, only to take the character as text.
+_INLINE_STARTS = "\n!&*<[\\]^_`~"
+_INLINE_START = re.compile("[" + re.escape(_INLINE_STARTS) + "]")
+
+
+def _inline_rule(state: StateCore) -> None:
+    """markdown-it's `inline` core rule; a paragraph where no inline rule can start
+    is one text token, made here without running them."""
+    md = state.md
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        if token.content and not _INLINE_START.search(token.content):
+            text = Token("text", "", 0)
+            text.content = token.content
+            token.children.append(text)
+        else:
+            md.inline.parse(token.content, md, state.env, token.children)
+
+
+def _label_rule(state: StateInline, silent: bool) -> bool:
+    """A speaker label opening a paragraph (`[Mao:] …`, left as text for the turns
+    rule), taken as text at once: markdown-it would try every rule at both brackets,
+    and none can take it when the text defines no link references and the label holds
+    no mark."""
+    if silent or state.pos != 0 or state.src[0] != "[" or state.env.get("references"):
+        return False
+    label = _BRACKET_LABEL.match(state.src, 0, state.posMax)
+    if not label or _INLINE_START.search(label.group(1)):
+        return False
+    end = state.src.index("]") + 1
+    if end < state.posMax and state.src[end] in "([:":  # a link after all
+        return False
+    state.pending += state.src[:end]
+    state.pos = end
+    return True
+
+
+# What a line opens with when a block other than a paragraph may start there: fences,
+# block quotes, thematic breaks, lists, headings, setext underlines, tables, link
+# references and footnotes, HTML blocks.
+_BLOCK_STARTS = frozenset("`~>*-_+#=<|:[0123456789")
+# The block rules the shortcut knows it is equivalent to; with any other it stays off.
+_KNOWN_BLOCK_RULES = frozenset(
+    ("table code fence blockquote hr list footnote_def reference html_block heading "
+     "lheading paragraph").split()
+)  # fmt: skip
+
+
+def _plain_paragraph(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """A paragraph whose every line opens with a character no other block rule starts
+    at (and is not indented as code): handed to `paragraph` at once, where markdown-it
+    would first try each other rule on it, and each would decline."""
+    if silent or end != state.lineMax or state.sCount[start] - state.blkIndent >= 4:
+        return False
+    src, line = state.src, start
+    while line < end and not state.isEmpty(line):
+        if src[state.bMarks[line] + state.tShift[line]] in _BLOCK_STARTS:
+            return False
+        line += 1
+    return paragraph(state, start, end, False)
+
+
+# markdown-it's rules that return at once unless their option is set.
+_OPTION_RULES = (
+    ("linkify", "linkify"),
+    ("replacements", "typographer"),
+    ("smartquotes", "typographer"),
+    ("html_block", "html"),
+    ("html_inline", "html"),
+)
+
+
 def _configure(md: MarkdownIt) -> MarkdownIt:
     md.inline.ruler.before("image", "archivist_bang_marker", _bang_marker_rule)
     md.inline.ruler.before("link", "archivist_editorial", _editorial_rule)
@@ -393,7 +495,25 @@ def _configure(md: MarkdownIt) -> MarkdownIt:
     return md
 
 
-def markdown_parser(allow_html: bool = False) -> MarkdownIt:
+def _shortcuts(md: MarkdownIt, on: bool) -> MarkdownIt:
+    """The shortcuts above, when `on` (off: markdown-it's own path, which tests
+    compare them with)."""
+    if not on:
+        return md
+    # Rules that do nothing under our options (no linkify, no typographer, raw HTML off
+    # unless asked for): each would be called, at every line or mark, to return at once.
+    md.disable([rule for rule, option in _OPTION_RULES if not md.options[option]], True)
+    md.core.ruler.at("normalize", _normalize)
+    md.core.ruler.at("inline", _inline_rule)
+    md.inline.ruler.after("archivist_editorial", "archivist_label", _label_rule)
+    if hasattr(md.inline, "terminator_re"):  # markdown-it-py 4: where `text` stops
+        md.inline.terminator_re = _INLINE_START
+    if set(md.block.ruler.get_active_rules()) <= _KNOWN_BLOCK_RULES:
+        md.block.ruler.before("table", "archivist_paragraph", _plain_paragraph)
+    return md
+
+
+def markdown_parser(allow_html: bool = False, *, shortcuts: bool = True) -> MarkdownIt:
     md = MarkdownIt("js-default", {"html": allow_html, "typographer": False})
     md.use(footnote_plugin)
     # Footnotes render like the notes of text bodies: one list, labels, back-links.
@@ -402,14 +522,14 @@ def markdown_parser(allow_html: bool = False) -> MarkdownIt:
     md.add_render_rule("footnote_anchor", _footnote_anchor)
     md.add_render_rule("footnote_block_open", lambda *a: '<ol class="notes">\n')
     md.add_render_rule("footnote_block_close", lambda *a: "</ol>\n")
-    return _configure(md)
+    return _shortcuts(_configure(md), shortcuts)
 
 
-def text_parser() -> MarkdownIt:
+def text_parser(*, shortcuts: bool = True) -> MarkdownIt:
     md = MarkdownIt("zero", {"breaks": True})
     # Pipe tables (a header row, then `| --- |`): how the TEI reader writes a table.
     md.enable(["newline", "table"])
-    return _configure(md)
+    return _shortcuts(_configure(md), shortcuts)
 
 
 def notes_html(
